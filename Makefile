@@ -1,0 +1,29 @@
+# The two commands of the README: `make demo` and `make test`. Both install first.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+OUTDIR  ?= results/demo
+
+.PHONY: install test lint demo clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install lint
+	$(PY) -m pytest
+
+demo: install
+	$(VENV)/bin/pfj prepare-targets --master assets/demo/master.yaml --outdir $(OUTDIR) --overwrite
+	@echo "demo results: $(abspath $(OUTDIR))/dSphs/target_list.yaml"
+
+clean:
+	rm -rf $(VENV) results .pytest_cache .ruff_cache

@@ -1,0 +1,5 @@
+import sys
+
+from pyfermijobs.cli import main
+
+sys.exit(main())

@@ -1,0 +1,76 @@
+"""``pfj``: one command, a subcommand per pipeline step (named after fermipy.jobs' executables).
+
+Bad input exits with status 2 and one line naming the file, the key and the problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from pyfermijobs import __version__
+from pyfermijobs.errors import EXIT_INPUT_ERROR, InputError
+from pyfermijobs.options import OPTIONS, absolute_paths
+from pyfermijobs.steps import STEPS
+
+
+def _add_option(parser: argparse.ArgumentParser, name: str) -> None:
+    opt = OPTIONS[name]
+    flag = f"--{name}"
+    default_text = f" (default: {opt.default})" if opt.default not in (None, [], False) else ""
+    if opt.kind == "bool":
+        parser.add_argument(flag, action="store_true", default=None, help=opt.help)
+    elif opt.kind == "list":
+        parser.add_argument(
+            flag, action="extend", nargs="+", default=None, metavar=name.upper(), help=opt.help + default_text
+        )
+    else:
+        parser.add_argument(
+            flag,
+            type=int if opt.kind == "int" else str,
+            default=None,
+            metavar=name.upper(),
+            help=opt.help + default_text,
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pfj",
+        description="pyfermijobs: multi-target Fermi-LAT analyses and their control studies.",
+    )
+    parser.add_argument("--version", action="version", version=f"pyfermijobs {__version__}")
+    sub = parser.add_subparsers(dest="step", metavar="STEP")
+    for step in STEPS.values():
+        step_parser = sub.add_parser(step.name, help=step.description, description=step.description)
+        for name in step.options:
+            _add_option(step_parser, name)
+    return parser
+
+
+def _warning_line(message: Any, category: type, filename: str, lineno: int, line: str | None = None) -> str:
+    return f"pfj: warning: {message}\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    ns = parser.parse_args(argv)
+    if ns.step is None:
+        parser.print_help()
+        return EXIT_INPUT_ERROR
+    step = STEPS[ns.step]
+    args = {k: v for k, v in vars(ns).items() if k != "step" and v is not None}
+    warnings.formatwarning = _warning_line  # type: ignore[assignment]
+    try:
+        step.runner()(absolute_paths(args))
+    except InputError as exc:
+        print(f"pfj {step.name}: error: {exc.message}", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""The fermipy analysis template (``config/config_{ttype}.yaml``).
+
+Both backends read the same template: fermipy's ``GTAnalysis`` takes it as is, the builtin
+engine reads the ROI geometry and energy range from it (``selection``, ``binning``,
+``model``) plus its own ``synthetic`` section. PrepareTargets writes one copy per target
+with the target's direction filled in, as fermipy.jobs does.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from pyfermijobs.config.fields import type_name
+from pyfermijobs.errors import InputError
+from pyfermijobs.yamlio import load_yaml
+
+SECTIONS_THAT_ARE_MAPPINGS = ("selection", "binning", "data", "gtlike", "model", "fileio", "synthetic")
+
+
+def load_template(path: Path) -> dict[str, Any]:
+    """Read the analysis template; sections that fermipy expects as mappings must be ones."""
+    data = load_yaml(path, "analysis configuration template")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(path, None, f"the analysis template must be a mapping, got {type_name(data)}")
+    for section in SECTIONS_THAT_ARE_MAPPINGS:
+        if section in data and data[section] is not None and not isinstance(data[section], dict):
+            raise InputError(path, section, f"must be a mapping, got {type_name(data[section])}")
+    return data
+
+
+def target_config(template: dict[str, Any], ra: float, dec: float) -> dict[str, Any]:
+    """The template with the ROI centred on one target (``selection.ra/dec``)."""
+    config = copy.deepcopy(template)
+    selection = config.get("selection") or {}
+    selection["ra"] = ra
+    selection["dec"] = dec
+    config["selection"] = selection
+    return config

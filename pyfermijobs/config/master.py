@@ -1,0 +1,296 @@
+"""The master configuration: what to analyse, which control studies, which backend.
+
+Keys and defaults follow fermipy.jobs' master file (see the seed document and the
+official ``master_dSphs.yaml``). Keys of the later dark-matter stage are accepted with a
+warning so that the official example loads unchanged. Relative paths resolve against the
+folder of the master file; fermipy.jobs writes them relative to the analysis root
+(``config/sim_null.yaml``), so when the master sits in that ``config/`` folder itself the
+file of the same name beside the master is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyfermijobs import layout
+from pyfermijobs.config.fields import (
+    Field,
+    at_least,
+    check_section,
+    check_value,
+    file_field_name,
+    non_empty,
+)
+from pyfermijobs.config.rosters import looks_like_path
+from pyfermijobs.errors import InputError
+from pyfermijobs.layout import RANDOM_SIM
+from pyfermijobs.yamlio import load_yaml
+
+BACKENDS = ("builtin", "fermipy")
+SPATIAL_MODELS = ("point",)
+
+
+def _spatial_models(value: list[str]) -> str | None:
+    for model in value:
+        if model not in SPATIAL_MODELS:
+            return (
+                f"spatial model {model!r} is not supported: only 'point' is in scope for now "
+                "(radial and map profiles are planned)"
+            )
+    return non_empty(value)
+
+
+def _sim_names(value: dict) -> str | None:
+    for name in value:
+        if not isinstance(name, str) or file_field_name(name):
+            return f"scenario name {name!r} cannot be used in file names"
+        if name == RANDOM_SIM:
+            return "'random' is the random-direction study: configure it in the 'random' section"
+    return None
+
+
+#: Keys of ``sim_defaults`` and of each entry of ``sims``.
+SIM_FIELDS: dict[str, Field] = {
+    "seed": Field("int", 0, "random-number seed (and file key) of the first realization", at_least(0)),
+    "nsims": Field("int", 20, "number of realizations", at_least(1)),
+    "profile": Field("str", "default", "target version (after aliasing) whose profile is simulated"),
+    "nsims_job": Field("int", 0, "realizations per task; 0 means all in one task", at_least(0)),
+    "simfile": Field("str|null", None, "scenario file; default config/sim_{name}.yaml"),
+}
+
+#: Keys of the ``random`` section.
+RANDOM_FIELDS: dict[str, Field] = {
+    "rand_config": Field("str|null", None, "random-direction file; default config/random_{ttype}.yaml"),
+    "rand_dirs": Field("str|null", None, "fermipy.jobs' older name for rand_config"),
+    "nsims_job": Field("int", 0, "directions per task; 0 means all in one task", at_least(0)),
+    "profile": Field(
+        "str|null", None, "target version analysed at the random directions; default: every profile of the target"
+    ),
+}
+
+#: Plot types this project makes, per plotting section.
+PLOT_TYPES = {
+    "data_plotting": ("plot-castro",),
+    "sim_plotting": ("plot-castro", "plot-bands", "plot-calibration"),
+    "rand_plotting": ("plot-castro", "plot-bands"),
+}
+
+#: Keys (top level or plot types) of dmpipe's dark-matter stage, which comes after castro.
+DM_STAGE = "dark-matter stage, outside pyfermijobs' scope for now"
+DM_TOP_KEYS = ("astro_priors", "plot_channels", "jpriors", "dm_spectra", "spec_config", "channels", "masses")
+DM_PLOT_TYPES = (
+    "plot-dm",
+    "plot-limits",
+    "plot-stacked-dm",
+    "plot-stacked-limits",
+    "plot-control-limits",
+    "plot-control-mles",
+    "plot-final-limits",
+)
+
+MASTER_FIELDS: dict[str, Field] = {
+    "ttype": Field("str", doc="target type; names the top-level folders", check=file_field_name),
+    "rosters": Field("list[str]", doc="roster names (looked up in roster_files) or roster file paths", check=non_empty),
+    "roster_files": Field(
+        "list[str]|null", None, "files to look roster names up in; default: every *roster*.yaml beside the master file"
+    ),
+    "targets_file": Field("str|null", None, "positions for dmsky-style rosters, over the shipped dwarf-galaxy catalog"),
+    "spatial_models": Field("list[str]", lambda: ["point"], "spatial models of the test source", _spatial_models),
+    "alias_dict": Field("str|null", None, "map of long profile names to short ones (no '_')"),
+    "config_template": Field("str|null", None, "analysis template; default config/config_{ttype}.yaml"),
+    "config_localpath": Field(
+        "str|null", None, "accepted for fermipy.jobs compatibility; the per-target file is always config.yaml"
+    ),
+    "sim_defaults": Field("dict", dict, "defaults for every simulation scenario"),
+    "sims": Field("dict|null", dict, "simulation scenarios: name -> overrides of sim_defaults", _sim_names),
+    "random": Field("dict|null", None, "random-direction control study; absent means none"),
+    "data_plotting": Field("dict|null", dict, "plots for the data"),
+    "sim_plotting": Field("dict|null", dict, "plots for the simulations"),
+    "rand_plotting": Field("dict|null", dict, "plots for the random directions"),
+    "backend": Field("str", "builtin", "analysis engine", choices=BACKENDS),
+}
+
+
+@dataclass(frozen=True)
+class SimSettings:
+    """One simulation scenario, or the random-direction study, with its files resolved."""
+
+    name: str
+    seed: int
+    nsims: int
+    nsims_job: int
+    profile: str | None
+    scenario_file: Path | None
+    rand_config: Path | None = None
+
+    @property
+    def last(self) -> int:
+        """Last seed, inclusive (fermipy's collected/summary file names use it)."""
+        return self.seed + self.nsims - 1
+
+
+@dataclass(frozen=True)
+class MasterConfig:
+    """A validated master configuration with every path made absolute."""
+
+    source: Path | None
+    ttype: str
+    rosters: list[str]
+    roster_files: list[Path]
+    targets_file: Path | None
+    spatial_models: list[str]
+    alias_dict: Path | None
+    config_template: Path
+    sim_defaults: dict[str, Any]
+    sims: dict[str, SimSettings]
+    random: SimSettings | None
+    plotting: dict[str, dict[str, dict]] = field(default_factory=dict)
+    backend: str = "builtin"
+
+
+def resolve_input(value: str, base: Path, file: str | Path, key: str, must_exist: bool = True) -> Path:
+    """Resolve a path from a configuration file, as the module docstring describes."""
+    path = Path(value).expanduser()
+    if path.is_absolute():
+        candidates = [path]
+    else:
+        candidates = [base / path]
+        if path.parent != Path("."):
+            candidates.append(base / path.name)
+    for candidate in candidates:
+        if candidate.exists():
+            return candidate.resolve()
+    if not must_exist:
+        return candidates[0].resolve()
+    tried = " or ".join(str(c) for c in candidates)
+    raise InputError(file, key, f"file {value!r} not found (looked for {tried})")
+
+
+def _plotting(raw: dict | None, section: str, file: str | Path) -> dict[str, dict]:
+    ignored = {name: DM_STAGE for name in DM_PLOT_TYPES}
+    fields = {name: Field("dict|null", None) for name in PLOT_TYPES[section]}
+    checked = check_section(raw, fields, file, f"{section}.", ignored=ignored)
+    return {name: (opts or {}) for name, opts in checked.items() if name in (raw or {})}
+
+
+def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None) -> MasterConfig:
+    """Read and check a master configuration; ``overrides`` (CLI flags) win over the file.
+
+    With ``path=None`` the configuration comes from ``overrides`` alone (the seed's
+    flag-only ``fermipy-prepare-targets`` usage). Paths in ``overrides`` must be absolute
+    (the CLI resolves them against the working directory). ``overrides['sims']`` may be a
+    list of scenario names, as the seed's repeatable ``--sims`` flag gives, where
+    ``random`` selects the random-direction study; ``overrides['rand_config']`` sets the
+    random-direction file.
+    """
+    file: str | Path
+    if path is not None:
+        path = Path(path).resolve()
+        raw = load_yaml(path, "master configuration")
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            raise InputError(path, None, "the master configuration must be a mapping of keys to values")
+        file, base = path, path.parent
+    else:
+        raw, file, base = {}, "command line", Path.cwd()
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    merged = dict(raw)
+    if isinstance(overrides.get("sims"), list):
+        names = overrides.pop("sims")
+        raw_sims = raw.get("sims") if isinstance(raw.get("sims"), dict) else {}
+        merged["sims"] = {name: raw_sims.get(name, {}) for name in names if name != RANDOM_SIM}
+        if RANDOM_SIM in names:
+            merged["random"] = raw.get("random") or {}
+        else:
+            merged.pop("random", None)
+    if "rand_config" in overrides:
+        merged["random"] = {**(merged.get("random") or {}), "rand_config": overrides.pop("rand_config")}
+    merged.update(overrides)
+
+    def where(key: str) -> str | Path:
+        return "command line" if key in overrides else file
+
+    ignored = {key: DM_STAGE for key in DM_TOP_KEYS}
+    top = check_section(merged, MASTER_FIELDS, file, ignored=ignored)
+
+    ttype = top["ttype"]
+    sim_defaults = check_section(top["sim_defaults"], SIM_FIELDS, where("sim_defaults"), "sim_defaults.")
+
+    sims: dict[str, SimSettings] = {}
+    for name, opts in (top["sims"] or {}).items():
+        prefix = f"sims.{name}."
+        merged_opts = dict(sim_defaults)
+        merged_opts.update(
+            check_section(
+                opts,
+                {
+                    k: Field(f.kind, f.default if k == "simfile" else None, f.doc, f.check)
+                    for k, f in SIM_FIELDS.items()
+                },
+                where("sims"),
+                prefix,
+            )
+        )
+        merged_opts = {k: (v if v is not None else sim_defaults[k]) for k, v in merged_opts.items()}
+        for key in SIM_FIELDS:
+            if merged_opts[key] is not None:
+                check_value(merged_opts[key], SIM_FIELDS[key], where("sims"), prefix + key)
+        simfile = merged_opts["simfile"] or layout.default_simfile(name)
+        sims[name] = SimSettings(
+            name=name,
+            seed=merged_opts["seed"],
+            nsims=merged_opts["nsims"],
+            nsims_job=merged_opts["nsims_job"],
+            profile=merged_opts["profile"],
+            scenario_file=resolve_input(simfile, base, where("sims"), f"{prefix}simfile"),
+        )
+
+    random = None
+    if top["random"] is not None:
+        ropts = check_section(top["random"], RANDOM_FIELDS, where("random"), "random.")
+        rand_value = ropts["rand_config"] or ropts["rand_dirs"] or layout.default_rand_config(ttype)
+        rand_config = resolve_input(rand_value, base, where("random"), "random.rand_config")
+        scenario = resolve_input(layout.default_simfile(RANDOM_SIM), base, where("random"), "random", must_exist=False)
+        random = SimSettings(
+            name=RANDOM_SIM,
+            seed=0,  # filled from the random-direction file by the plan
+            nsims=0,
+            nsims_job=ropts["nsims_job"],
+            profile=ropts["profile"],
+            scenario_file=scenario if scenario.exists() else None,
+            rand_config=rand_config,
+        )
+
+    def opt_path(key: str, default: str | None = None) -> Path | None:
+        value = top[key] or default
+        if value is None:
+            return None
+        return resolve_input(value, base, where(key), key)
+
+    if top["roster_files"] is not None:
+        roster_files = [resolve_input(v, base, where("roster_files"), "roster_files") for v in top["roster_files"]]
+    else:
+        roster_files = sorted(base.glob("*roster*.yaml")) + sorted(base.glob("*roster*.yml"))
+
+    rosters = [
+        str(resolve_input(r, base, where("rosters"), "rosters")) if looks_like_path(r) else r for r in top["rosters"]
+    ]
+
+    return MasterConfig(
+        source=Path(path) if path is not None else None,
+        ttype=ttype,
+        rosters=rosters,
+        roster_files=roster_files,
+        targets_file=opt_path("targets_file"),
+        spatial_models=list(top["spatial_models"]),
+        alias_dict=opt_path("alias_dict"),
+        config_template=opt_path("config_template", layout.default_config_template(ttype)),
+        sim_defaults=sim_defaults,
+        sims=sims,
+        random=random,
+        plotting={s: _plotting(top[s], s, file) for s in PLOT_TYPES},
+        backend=top["backend"],
+    )

@@ -1,0 +1,138 @@
+"""Every path of the analysis layout, in one place (fermipy.jobs' NameFactory idea).
+
+The layout is fermipy.jobs' own, so that results sit where the field expects them::
+
+    {ttype}/target_list.yaml                     {target: [profile, ...]}
+    {ttype}/roster_list.yaml                     {roster_spatial: ['target:profile', ...]}
+    {ttype}/{target}/config.yaml                 analysis template with the target's direction
+    {ttype}/{target}/profile_{profile}.yaml      test-source definition
+    {ttype}/{target}/sed_{profile}.fits          castro SED of the data
+    {ttype}_sim/sim_{sim}/{target}/sed_{profile}_{seed:06d}.fits
+    {ttype}_sim/sim_{sim}/{target}/sed_{profile}_collected_{first:06d}_{last:06d}.fits
+    {ttype}_sim/sim_{sim}/{target}/sed_{profile}_summary_{first:06d}_{last:06d}.fits
+
+Seeds are zero-padded to six digits and ``_`` separates fields, which is why profile
+aliases carry no underscores. No other module formats a path: they all ask a
+:class:`Layout`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Name of the random-direction control "simulation" area (fermipy's convention).
+RANDOM_SIM = "random"
+
+
+def seed_str(seed: int) -> str:
+    """Seeds and direction keys are written with six digits, as fermipy does."""
+    return f"{seed:06d}"
+
+
+def profile_name(version: str, spatial: str) -> str:
+    """Profile key of a target version analysed with one spatial model (``ack2016_point``)."""
+    return f"{version}_{spatial}"
+
+
+# --- inputs, relative to the folder of the master configuration -------------------------
+
+
+def default_config_template(ttype: str) -> str:
+    return f"config/config_{ttype}.yaml"
+
+
+def default_rand_config(ttype: str) -> str:
+    return f"config/random_{ttype}.yaml"
+
+
+def default_simfile(sim: str) -> str:
+    return f"config/sim_{sim}.yaml"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Paths of one analysis (one ``ttype``) below ``basedir``."""
+
+    basedir: Path
+    ttype: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "basedir", Path(self.basedir))
+
+    # --- data analysis area ----------------------------------------------------------
+    @property
+    def data_dir(self) -> Path:
+        return self.basedir / self.ttype
+
+    def run_config(self) -> Path:
+        """The resolved configuration PrepareTargets ran with (later steps read it)."""
+        return self.data_dir / "pipeline_config.yaml"
+
+    def target_list(self, sim: str | None = None) -> Path:
+        return self.area(sim) / "target_list.yaml"
+
+    def roster_list(self, sim: str | None = None) -> Path:
+        return self.area(sim) / "roster_list.yaml"
+
+    def area(self, sim: str | None = None) -> Path:
+        """Top folder of the data analysis (``sim=None``) or of one simulation scenario."""
+        return self.data_dir if sim is None else self.sim_root / f"sim_{sim}"
+
+    def target_dir(self, target: str, sim: str | None = None) -> Path:
+        return self.area(sim) / target
+
+    def target_config(self, target: str, sim: str | None = None) -> Path:
+        return self.target_dir(target, sim) / "config.yaml"
+
+    def profile_file(self, target: str, profile: str, sim: str | None = None) -> Path:
+        return self.target_dir(target, sim) / f"profile_{profile}.yaml"
+
+    def astro_value_file(self, target: str, version: str, sim: str | None = None) -> Path:
+        return self.target_dir(target, sim) / f"astro_val_{version}.yaml"
+
+    def roi_file(self, target: str, prefix: str = "fit_baseline", sim: str | None = None) -> Path:
+        """The ROI written by AnalyzeROI (fermipy's ``write_roi(prefix)``): FITS part."""
+        return self.target_dir(target, sim) / f"{prefix}.fits"
+
+    def roi_yaml(self, target: str, prefix: str = "fit_baseline", sim: str | None = None) -> Path:
+        """The ROI written by AnalyzeROI: YAML part (model and fit summary)."""
+        return self.target_dir(target, sim) / f"{prefix}.yaml"
+
+    def sed_file(self, target: str, profile: str) -> Path:
+        return self.target_dir(target) / f"sed_{profile}.fits"
+
+    def castro_plot(self, target: str, profile: str, ext: str = "png") -> Path:
+        return self.target_dir(target) / f"sed_{profile}.{ext}"
+
+    # --- simulation and random-direction areas ---------------------------------------
+    @property
+    def sim_root(self) -> Path:
+        return self.basedir / f"{self.ttype}_sim"
+
+    def scenario_copy(self, sim: str) -> Path:
+        """The scenario file (``injected_source``) as PrepareTargets copied it."""
+        return self.area(sim) / f"sim_{sim}.yaml"
+
+    def rand_config_copy(self) -> Path:
+        return self.area(RANDOM_SIM) / f"random_{self.ttype}.yaml"
+
+    def skydirs_file(self, target: str) -> Path:
+        return self.target_dir(target, RANDOM_SIM) / "skydirs.yaml"
+
+    def sim_sed_file(self, sim: str, target: str, profile: str, seed: int) -> Path:
+        return self.target_dir(target, sim) / f"sed_{profile}_{seed_str(seed)}.fits"
+
+    def sim_truth_file(self, sim: str, target: str, profile: str, seed: int) -> Path:
+        """What was injected in one realization, for calibration plots."""
+        return self.target_dir(target, sim) / f"truth_{profile}_{seed_str(seed)}.yaml"
+
+    def collected_file(self, sim: str, target: str, profile: str, first: int, last: int) -> Path:
+        return self.target_dir(target, sim) / (f"sed_{profile}_collected_{seed_str(first)}_{seed_str(last)}.fits")
+
+    def summary_file(self, sim: str, target: str, profile: str, first: int, last: int) -> Path:
+        return self.target_dir(target, sim) / (f"sed_{profile}_summary_{seed_str(first)}_{seed_str(last)}.fits")
+
+    # --- whole-run outputs -----------------------------------------------------------
+    def report(self) -> Path:
+        return self.basedir / "report.html"

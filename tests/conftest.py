@@ -1,0 +1,103 @@
+"""Shared fixtures: the official dmpipe example, small explicit configurations, a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+OFFICIAL_EXAMPLE = REPO.parent / "shared" / "reference" / "dmpipe_example_config"
+
+
+def write_yaml(path: Path, data: object) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def read_yaml(path: Path) -> object:
+    return yaml.safe_load(Path(path).read_text())
+
+
+@pytest.fixture
+def official_example(tmp_path: Path) -> Path:
+    """A copy of fermipy-extras' dmpipe example configuration (shared/reference)."""
+    if not OFFICIAL_EXAMPLE.is_dir():
+        pytest.skip(f"official example not found at {OFFICIAL_EXAMPLE} (shared/ is beside the repo in CI)")
+    dest = tmp_path / "example"
+    shutil.copytree(OFFICIAL_EXAMPLE, dest)
+    return dest
+
+
+@pytest.fixture
+def explicit_setup(tmp_path: Path) -> Path:
+    """A small analysis in fermipy's own layout: explicit roster, config/ folder, two sims."""
+    root = tmp_path / "analysis"
+    write_yaml(
+        root / "config" / "config_test.yaml",
+        {
+            "selection": {"emin": 100, "emax": 100000, "zmax": 100},
+            "binning": {"binsperdec": 4, "binsz": 0.1, "roiwidth": 10.0, "coordsys": "GAL"},
+        },
+    )
+    write_yaml(root / "config" / "sim_null.yaml", {"injected_source": None})
+    write_yaml(
+        root / "config" / "sim_pl2.yaml",
+        {
+            "injected_source": {
+                "name": "testpl",
+                "source_model": {
+                    "SpatialModel": "PointSource",
+                    "SpectrumType": "PowerLaw",
+                    "Prefactor": {"value": 1e-12},
+                    "Index": {"value": 2.0},
+                    "Scale": {"value": 1000.0},
+                },
+            }
+        },
+    )
+    write_yaml(
+        root / "config" / "random_test.yaml",
+        {"seed": 0, "nsims": 5, "step_x": 1.0, "step_y": 1.0, "max_x": 2.0, "max_y": 2.0},
+    )
+    write_yaml(
+        root / "rosters.yaml",
+        {
+            "main": {
+                "alpha": {"ra": 10.0, "dec": -20.0, "version": "nfw_long_name"},
+                "beta": {"ra": 200.5, "dec": 45.25, "version": "nfw_long_name", "j_integ": 1.0e18},
+            },
+            "extra": {"alpha": {"ra": 10.0, "dec": -20.0, "version": "burkert"}},
+        },
+    )
+    write_yaml(root / "config" / "aliases.yaml", {"nfw_long_name": "nfw"})
+    write_yaml(
+        root / "master.yaml",
+        {
+            "ttype": "test",
+            "rosters": ["rosters.yaml"],
+            "alias_dict": "config/aliases.yaml",
+            "sim_defaults": {"seed": 3, "nsims": 4, "profile": "nfw", "nsims_job": 2},
+            "sims": {"null": {}, "pl2": {"nsims": 6}},
+            "random": {},
+            "data_plotting": {"plot-castro": {}},
+        },
+    )
+    return root
+
+
+@pytest.fixture
+def pfj(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run the CLI in-process: returns (exit status, stdout, stderr)."""
+    from pyfermijobs.cli import main
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
