@@ -48,6 +48,7 @@ OPTIONS: dict[str, Option] = {
     "outdir": Option("str", ".", "folder the analysis layout lives in"),
     "overwrite": Option("bool", False, "allow writing over the results of a different configuration"),
     "target": Option("str", None, "run for this one target (what a pipeline task does)"),
+    "profile": Option("str", None, "only this profile of the target (default: all its profiles)"),
     "backend": Option("str", None, "analysis engine: builtin or fermipy"),
 }
 

@@ -28,6 +28,9 @@ class Step:
         return importlib.import_module(self.module).run
 
 
+#: Where a step runs: the prepared analysis and one target or a whole target list.
+_WHERE = ("ttype", "outdir", "target", "targetlist")
+
 STEPS: dict[str, Step] = {
     step.name: step
     for step in (
@@ -50,6 +53,57 @@ STEPS: dict[str, Step] = {
             ),
             "Prepare the analysis folders: rosters -> targets x profiles, per-target configuration.",
             "fermipy-prepare-targets",
+        ),
+        Step(
+            "analyze-roi",
+            "AnalyzeROI",
+            "pyfermijobs.steps.analyze_roi",
+            (*_WHERE, "config", "roi_baseline", "do_find_src"),
+            "Baseline fit of each target's ROI (writes fit_baseline.fits/.yaml).",
+            "fermipy-analyze-roi",
+        ),
+        Step(
+            "analyze-sed",
+            "AnalyzeSED",
+            "pyfermijobs.steps.analyze_sed",
+            (*_WHERE, "profile", "sim", "skydirs", "seed", "nsims", "roi_baseline", "non_null_src"),
+            "Castro SED of each target x profile (with --sim random: of each random direction).",
+            "fermipy-analyze-sed",
+        ),
+        Step(
+            "copy-base-roi",
+            "CopyBaseROI",
+            "pyfermijobs.steps.copy_base_roi",
+            (*_WHERE, "sim", "roi_baseline", "extracopy"),
+            "Copy the baseline ROI into a simulation or random-direction area.",
+            "fermipy-copy-base-roi",
+        ),
+        Step(
+            "simulate-roi",
+            "SimulateROI",
+            "pyfermijobs.steps.simulate_roi",
+            (
+                *_WHERE,
+                "profile",
+                "sim",
+                "sim_profile",
+                "seed",
+                "nsims",
+                "nsims_job",
+                "roi_baseline",
+                "non_null_src",
+                "do_find_src",
+            ),
+            "Poisson realizations of the baseline (plus an injected source), refit and SED per seed.",
+            "fermipy-simulate-roi",
+        ),
+        Step(
+            "random-dir-gen",
+            "RandomDirGen",
+            "pyfermijobs.steps.random_dir_gen",
+            (*_WHERE, "rand_config", "seed", "nsims", "roi_baseline"),
+            "Random-direction control sample: directions per target (skydirs.yaml).",
+            "fermipy-random-dir-gen",
         ),
     )
 }

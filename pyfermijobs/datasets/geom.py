@@ -1,0 +1,189 @@
+"""ROI geometry: a WCS pixel grid centred on the target, with log-spaced energy bins.
+
+Read from the fermipy analysis template (``binning.roiwidth/binsz/binsperdec/coordsys/proj``,
+``selection.emin/emax``), so both backends analyse the same ROI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from pyfermijobs.errors import InputError
+
+FRAMES = {"GAL": ("galactic", "GLON", "GLAT"), "CEL": ("icrs", "RA--", "DEC-")}
+
+
+def unit_vectors(lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
+    """Cartesian unit vectors, shape (..., 3)."""
+    lon, lat = np.radians(lon_deg), np.radians(lat_deg)
+    cl = np.cos(lat)
+    return np.stack([cl * np.cos(lon), cl * np.sin(lon), np.sin(lat)], axis=-1)
+
+
+def separation_deg(vectors: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Angle (deg) between each of ``vectors`` (..., 3) and one unit vector (3,)."""
+    cross = np.linalg.norm(np.cross(vectors, vector), axis=-1)
+    return np.degrees(np.arctan2(cross, vectors @ vector))
+
+
+@dataclass(frozen=True)
+class ROIGeom:
+    """Pixel grid (``npix`` x ``npix``) and energy bins of one ROI."""
+
+    lon: float  # ROI centre in the ROI frame (deg)
+    lat: float
+    coordsys: str  # GAL or CEL
+    proj: str
+    binsz: float
+    npix: int
+    energy_edges: tuple[float, ...]  # MeV
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], ra: float, dec: float, file: str = "config.yaml") -> ROIGeom:
+        """Geometry from a fermipy analysis configuration centred on (ra, dec)."""
+        selection = config.get("selection") or {}
+        binning = config.get("binning") or {}
+
+        def number(section: dict, key: str, default: float | None) -> float:
+            value = section.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value) or value <= 0:
+                where = ("selection." if section is selection else "binning.") + key
+                raise InputError(file, where, f"must be a positive number, got {value!r}")
+            return float(value)
+
+        emin, emax = number(selection, "emin", 100.0), number(selection, "emax", 100000.0)
+        if emax <= emin:
+            raise InputError(file, "selection.emax", f"must exceed selection.emin ({emin}), got {emax}")
+        binsz = number(binning, "binsz", 0.1)
+        roiwidth = number(binning, "roiwidth", 10.0)
+        binsperdec = number(binning, "binsperdec", 8)
+        coordsys = str(binning.get("coordsys", "CEL")).upper()
+        if coordsys not in FRAMES:
+            raise InputError(file, "binning.coordsys", f"must be CEL or GAL, got {coordsys!r}")
+        proj = str(binning.get("proj", "AIT")).upper()
+        if proj not in ("AIT", "CAR", "TAN", "ZEA", "STG", "SIN", "MER"):
+            raise InputError(file, "binning.proj", f"unsupported projection {proj!r}")
+        nbins = max(1, round(np.log10(emax / emin) * binsperdec))
+        edges = tuple(float(e) for e in np.geomspace(emin, emax, nbins + 1))
+        npix = max(1, round(roiwidth / binsz))
+        lon, lat = _to_frame(ra, dec, coordsys)
+        return cls(lon, lat, coordsys, proj, binsz, npix, edges)
+
+    # --- energies ---------------------------------------------------------------------
+    @property
+    def nebins(self) -> int:
+        return len(self.energy_edges) - 1
+
+    @property
+    def emin(self) -> np.ndarray:
+        return np.asarray(self.energy_edges[:-1])
+
+    @property
+    def emax(self) -> np.ndarray:
+        return np.asarray(self.energy_edges[1:])
+
+    @property
+    def ectr(self) -> np.ndarray:
+        """Log-centre of each bin (fermipy's e_ref)."""
+        return np.sqrt(self.emin * self.emax)
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return (self.nebins, self.npix, self.npix)
+
+    # --- sky --------------------------------------------------------------------------
+    def header(self) -> dict[str, Any]:
+        frame, xname, yname = FRAMES[self.coordsys]
+        return {
+            "NAXIS": 2,
+            "NAXIS1": self.npix,
+            "NAXIS2": self.npix,
+            "CTYPE1": f"{xname}-{self.proj}",
+            "CTYPE2": f"{yname}-{self.proj}",
+            "CRVAL1": self.lon,
+            "CRVAL2": self.lat,
+            "CRPIX1": (self.npix + 1) / 2.0,
+            "CRPIX2": (self.npix + 1) / 2.0,
+            "CDELT1": -self.binsz,
+            "CDELT2": self.binsz,
+            "CUNIT1": "deg",
+            "CUNIT2": "deg",
+            "RADESYS": "ICRS" if frame == "icrs" else None,
+        }
+
+    @cached_property
+    def wcs(self) -> Any:
+        from astropy.wcs import WCS
+
+        return WCS({k: v for k, v in self.header().items() if v is not None})
+
+    def pix_to_sky(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pixel (0-based) -> (lon, lat) in the ROI frame."""
+        lon, lat = self.wcs.wcs_pix2world(x, y, 0)
+        return np.mod(lon, 360.0), lat
+
+    def sky_to_pix(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.wcs.wcs_world2pix(lon, lat, 0)
+
+    @cached_property
+    def pixel_lonlat(self) -> tuple[np.ndarray, np.ndarray]:
+        y, x = np.mgrid[0 : self.npix, 0 : self.npix]
+        return self.pix_to_sky(x.astype(float), y.astype(float))
+
+    @cached_property
+    def pixel_vectors(self) -> np.ndarray:
+        """Unit vectors of pixel centres in the ROI frame, shape (npix, npix, 3)."""
+        return unit_vectors(*self.pixel_lonlat)
+
+    @cached_property
+    def solid_angle(self) -> np.ndarray:
+        """Solid angle of each pixel (sr), from the local Jacobian of the projection."""
+        y, x = np.mgrid[0 : self.npix, 0 : self.npix].astype(float)
+        vx = unit_vectors(*self.pix_to_sky(x + 0.5, y)) - unit_vectors(*self.pix_to_sky(x - 0.5, y))
+        vy = unit_vectors(*self.pix_to_sky(x, y + 0.5)) - unit_vectors(*self.pix_to_sky(x, y - 0.5))
+        return np.linalg.norm(np.cross(vx, vy), axis=-1)
+
+    @cached_property
+    def pixel_radec(self) -> tuple[np.ndarray, np.ndarray]:
+        return to_icrs(*self.pixel_lonlat, self.coordsys)
+
+    def contains(self, lon: float, lat: float, margin_deg: float = 0.0) -> bool:
+        """Whether a direction (ROI frame) falls inside the map, ``margin_deg`` from its edge."""
+        x, y = self.sky_to_pix(np.atleast_1d(lon), np.atleast_1d(lat))
+        m = margin_deg / self.binsz
+        lo, hi = -0.5 + m, self.npix - 0.5 - m
+        return bool(np.isfinite(x[0]) and lo <= x[0] <= hi and lo <= y[0] <= hi)
+
+
+def _to_frame(ra: float | np.ndarray, dec: float | np.ndarray, coordsys: str) -> tuple[Any, Any]:
+    if coordsys == "CEL":
+        return ra, dec
+    from astropy import units as u
+    from astropy.coordinates import SkyCoord
+
+    c = SkyCoord(ra * u.deg, dec * u.deg, frame="icrs").galactic
+    if np.ndim(ra) == 0:
+        return float(c.l.deg), float(c.b.deg)
+    return c.l.deg, c.b.deg
+
+
+def to_frame(ra: Any, dec: Any, coordsys: str) -> tuple[Any, Any]:
+    """ICRS (ra, dec) -> ROI frame (lon, lat)."""
+    return _to_frame(ra, dec, coordsys)
+
+
+def to_icrs(lon: Any, lat: Any, coordsys: str) -> tuple[Any, Any]:
+    """ROI frame (lon, lat) -> ICRS (ra, dec)."""
+    if coordsys == "CEL":
+        return lon, lat
+    from astropy import units as u
+    from astropy.coordinates import SkyCoord
+
+    c = SkyCoord(l=np.asarray(lon) * u.deg, b=np.asarray(lat) * u.deg, frame="galactic").icrs
+    if np.ndim(lon) == 0:
+        return float(c.ra.deg), float(c.dec.deg)
+    return c.ra.deg, c.dec.deg

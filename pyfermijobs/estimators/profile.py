@@ -1,0 +1,96 @@
+"""Profile likelihood of one amplitude, and the limits fermipy derives from it.
+
+fermipy's conventions: errors where the log-likelihood has dropped by 0.5 from its maximum,
+the one-sided upper limit where it has dropped by ``chi2.isf(1 - 2 (1 - cl), 1) / 2``
+(1.3528 for cl = 0.95), the amplitude bounded below by zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import brentq
+from scipy.stats import chi2
+
+
+def ul_delta(cl: float) -> float:
+    """Drop of log-likelihood of a one-sided upper limit at confidence ``cl``."""
+    return 0.5 * float(chi2.isf(2.0 * (1.0 - cl), 1))
+
+
+@dataclass
+class Limits:
+    best: float
+    loglike: float  # at best
+    loglike0: float  # at zero amplitude
+    err_lo: float  # distance to the lower 0.5 crossing (nan if the profile never drops that much)
+    err_hi: float
+    ul: float
+
+    @property
+    def ts(self) -> float:
+        return max(2.0 * (self.loglike - self.loglike0), 0.0)
+
+    @property
+    def err(self) -> float:
+        """fermipy's norm_err: mean of both sides, or the upper one when the lower is open."""
+        return 0.5 * (self.err_lo + self.err_hi) if np.isfinite(self.err_lo) else self.err_hi
+
+
+def crossing(profile: Callable[[float], float], level: float, start: float, stop: float) -> float:
+    """Where ``profile`` falls to ``level`` between ``start`` (above) and ``stop`` (below)."""
+    return float(brentq(lambda x: profile(x) - level, start, stop, xtol=1e-10 * max(1.0, abs(stop)), rtol=1e-10))
+
+
+def limits(profile: Callable[[float], float], best: float, loglike: float, scale: float, cl: float) -> Limits:
+    """Errors and upper limit of an amplitude >= 0 whose maximum is at ``best``.
+
+    ``scale`` is a rough 1-sigma width used to bracket the crossings.
+    """
+    scale = max(scale, 1e-12 * max(best, 1.0))
+
+    def upper_crossing(delta: float) -> float:
+        hi = best + scale
+        while profile(hi) > loglike - delta:
+            hi = best + 2.0 * (hi - best)
+            if hi > 1e12 * (abs(best) + scale):
+                return np.inf
+        return crossing(profile, loglike - delta, best, hi)
+
+    loglike0 = profile(0.0) if best > 0 else loglike
+    lo_cross = crossing(profile, loglike - 0.5, 0.0, best) if best > 0 and loglike0 < loglike - 0.5 else np.nan
+    up = upper_crossing(0.5)
+    return Limits(
+        best,
+        loglike,
+        loglike0,
+        best - lo_cross if np.isfinite(lo_cross) else np.nan,
+        up - best,
+        upper_crossing(ul_delta(cl)),
+    )
+
+
+def scan_points(lim: Limits, profile: Callable[[float], float], npts: int) -> np.ndarray:
+    """``npts`` amplitudes covering the profile down to a drop of ~10, dense near the limits.
+
+    The castro curve is read back by interpolation (fermipy's CastroData), so the points
+    include zero, the best fit, both error crossings and the upper limit exactly.
+    """
+    top = lim.best + 2.2 * (lim.ul - lim.best) if np.isfinite(lim.ul) else max(lim.best * 2, 1.0)
+    anchors = [0.0, lim.best, lim.best + lim.err_hi, lim.ul]
+    if np.isfinite(lim.err_lo):
+        anchors.append(lim.best - lim.err_lo)
+    anchors = sorted({float(a) for a in anchors if np.isfinite(a) and 0.0 <= a <= top})
+    fill = np.linspace(0.0, top, max(npts - len(anchors) + 2, 2))
+    points = np.unique(np.concatenate([anchors, fill]))
+    while len(points) > npts:  # drop fill points nearest to a neighbour, never anchors
+        gaps = np.diff(points)
+        candidates = [i for i in range(1, len(points) - 1) if points[i] not in anchors]
+        drop = min(candidates, key=lambda i: gaps[i - 1] + gaps[i])
+        points = np.delete(points, drop)
+    while len(points) < npts:  # split the widest gap
+        i = int(np.argmax(np.diff(points)))
+        points = np.insert(points, i + 1, 0.5 * (points[i] + points[i + 1]))
+    return points

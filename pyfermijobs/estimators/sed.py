@@ -1,0 +1,206 @@
+"""Castro SED of a test source: a profile likelihood of its flux in each energy bin.
+
+Follows fermipy's ``GTAnalysis.sed`` as used by fermipy.jobs' AnalyzeSED: add the test source
+(a power law of index ``bin_index``, reference ``Prefactor`` 1e-13 at 1 GeV), free the
+normalisations of sources whose correlation with it exceeds ``correl_thresh`` and of the
+diffuse components, then in each energy bin fit its normalisation and profile the
+likelihood over a scan of it, the other free normalisations re-optimised at every point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from pyfermijobs.config.fields import Field, check_section
+from pyfermijobs.datasets.geom import separation_deg, to_frame, unit_vectors
+from pyfermijobs.datasets.roi import Component, ROIDataset
+from pyfermijobs.estimators.profile import limits, scan_points
+from pyfermijobs.fitting.likelihood import FreeComponent, PoissonFit
+from pyfermijobs.fitting.roi_fit import free_names
+from pyfermijobs.models.spectra import Spectrum
+
+REF_PREFACTOR = 1e-13
+REF_SCALE = 1000.0
+#: A source closer than this to the test position is "the source" --non_null_src zeroes.
+SAME_POSITION_DEG = 0.05
+
+SED_FIELDS = {  # keys of fermipy's `sed` configuration section that the builtin engine uses
+    "bin_index": Field("float", 2.0, "index of the power law in each bin"),
+    "ul_confidence": Field("float", 0.95, "confidence level of the upper limits"),
+    "npts": Field("int", 20, "points of the likelihood scan per bin"),
+}
+_FERMIPY_SED_KEYS = (
+    "use_local_index",
+    "free_background",
+    "free_radius",
+    "free_pars",
+    "cov_scale",
+    "make_plots",
+    "write_fits",
+    "write_npy",
+    "correl_thresh",
+    "loge_bins",
+    "optimizer",
+)
+
+
+def sed_settings(config: dict[str, Any], file: str) -> dict[str, Any]:
+    raw = {k: v for k, v in (config.get("sed") or {}).items() if k not in _FERMIPY_SED_KEYS}
+    return check_section(raw, SED_FIELDS, file, "sed.")
+
+
+@dataclass
+class SEDProduct:
+    """Everything a fermipy SED file holds."""
+
+    sed: dict[str, np.ndarray]
+    model_flux: dict[str, np.ndarray]
+    params: dict[str, Any]
+    ts: float
+    npred: float
+    correlated: dict[str, float] = field(default_factory=dict)
+    zeroed: list[str] = field(default_factory=list)
+
+
+def reference_spectrum(bin_index: float) -> Spectrum:
+    return Spectrum("PowerLaw", {"Prefactor": REF_PREFACTOR, "Index": bin_index, "Scale": REF_SCALE})
+
+
+def zero_sources_at(roi: ROIDataset, ra: float, dec: float) -> list[str]:
+    """Remove point sources at the test position (``--non_null_src``); returns their names."""
+    lon, lat = to_frame(ra, dec, roi.geom.coordsys)
+    here = unit_vectors(lon, lat)
+    removed = []
+    for comp in list(roi.components):
+        if comp.kind != "point":
+            continue
+        clon, clat = to_frame(comp.ra, comp.dec, roi.geom.coordsys)
+        if float(separation_deg(unit_vectors(clon, clat), here)) < SAME_POSITION_DEG:
+            if comp.template is None:
+                raise ValueError(f"cannot zero {comp.name}: it is part of the fixed model")
+            roi.components.remove(comp)
+            removed.append(comp.name)
+    return removed
+
+
+def correlated_sources(roi: ROIDataset, test: Component, threshold: float) -> dict[str, float]:
+    """Free point sources whose normalisation correlates with the test source's above threshold."""
+    names = free_names(roi)
+    comps = [FreeComponent(test.name, test.template)] + [FreeComponent(n, roi.component(n).template) for n in names]
+    result = PoissonFit(roi.counts, roi.model(exclude=tuple(names)), comps).fit()
+    corr = result.correlation()[0]
+    out = {}
+    for i, name in enumerate(names, start=1):
+        if roi.component(name).kind == "point" and abs(corr[i]) > threshold:
+            out[name] = float(corr[i])
+    return out
+
+
+def compute_sed(
+    roi: ROIDataset,
+    name: str,
+    ra: float,
+    dec: float,
+    settings: dict[str, Any],
+    correl_thresh: float = 0.25,
+    non_null_src: bool = False,
+) -> SEDProduct:
+    """The castro SED of a test source at (ra, dec) in ``roi`` (see module docstring)."""
+    zeroed = zero_sources_at(roi, ra, dec) if non_null_src else []
+    ref = reference_spectrum(settings["bin_index"])
+    test = roi.point_source(name, ra, dec, ref)
+    correlated = correlated_sources(roi, test, correl_thresh)
+    nuisance = [
+        c.name
+        for c in roi.components
+        if c.free and c.template is not None and (c.kind != "point" or c.name in correlated)
+    ]
+    background = roi.model(exclude=tuple(nuisance))
+    nuis = [FreeComponent(n, roi.component(n).template) for n in nuisance]
+    test_fc = FreeComponent(name, test.template)
+
+    joint = PoissonFit(roi.counts, background, [test_fc, *nuis]).fit()
+    without = PoissonFit(roi.counts, background, nuis).fit()
+    global_ts = max(2.0 * (joint.loglike - without.loglike), 0.0)
+
+    geom = roi.geom
+    nb, npts = geom.nebins, settings["npts"]
+    out: dict[str, np.ndarray] = {
+        k: np.zeros(nb) for k in ("norm", "norm_err", "norm_errp", "norm_errn", "norm_ul", "ts", "loglike", "ref_npred")
+    }
+    out["norm_scan"] = np.zeros((nb, npts))
+    out["dloglike_scan"] = np.zeros((nb, npts))
+    for k in range(nb):
+        fit = PoissonFit(roi.counts, background, [test_fc, *nuis], bins=[k])
+        best = fit.fit()
+        warm = {"x": best.values.copy()}
+
+        def profile(x: float, fit: PoissonFit = fit, warm: dict = warm) -> float:
+            fit.lower[0] = fit.upper[0] = x
+            start = warm["x"].copy()
+            start[0] = x
+            result = fit.fit(start)
+            warm["x"] = result.values
+            return result.loglike
+
+        x_hat, l_hat = float(best.values[0]), best.loglike
+        lim = limits(profile, x_hat, l_hat, float(best.errors[0]) or 1.0, settings["ul_confidence"])
+        points = scan_points(lim, profile, npts)
+        scan = np.array([profile(x) for x in points])
+        l_max = max(l_hat, scan.max())
+        out["norm"][k] = x_hat
+        out["norm_err"][k] = lim.err
+        out["norm_errp"][k] = lim.err_hi
+        out["norm_errn"][k] = lim.err_lo
+        out["norm_ul"][k] = lim.ul
+        out["ts"][k] = lim.ts
+        out["loglike"][k] = l_max
+        out["norm_scan"][k] = points
+        out["dloglike_scan"][k] = scan - l_max
+        out["ref_npred"][k] = float(test.template[k].sum())
+
+    emin, emax, eref = geom.emin, geom.emax, geom.ectr
+    sed = {
+        "e_min": emin,
+        "e_ref": eref,
+        "e_max": emax,
+        "ref_dnde_e_min": ref.dnde(emin),
+        "ref_dnde_e_max": ref.dnde(emax),
+        "ref_dnde": ref.dnde(eref),
+        "ref_flux": np.array([ref.flux(a, b) for a, b in zip(emin, emax, strict=True)]),
+        "ref_eflux": np.array([ref.eflux(a, b) for a, b in zip(emin, emax, strict=True)]),
+        **out,
+    }
+    for quantity, refcol, scale in (("dnde", "ref_dnde", 1.0), ("e2dnde", "ref_dnde", eref**2)):
+        base = sed[refcol] * scale
+        sed[quantity] = sed["norm"] * base
+        sed[f"{quantity}_err"] = sed["norm_err"] * base
+        sed[f"{quantity}_errp"] = sed["norm_errp"] * base
+        sed[f"{quantity}_errn"] = sed["norm_errn"] * base
+        sed[f"{quantity}_ul"] = sed["norm_ul"] * base
+
+    norm, norm_err = float(joint.values[0]), float(joint.errors[0])
+    energies = np.geomspace(emin[0], emax[-1], 100)
+    dnde = norm * ref.dnde(energies)
+    dnde_err = norm_err * ref.dnde(energies)
+    model_flux = {
+        "energy": energies,
+        "dnde": dnde,
+        "dnde_lo": np.clip(dnde - dnde_err, 0, None),
+        "dnde_hi": dnde + dnde_err,
+        "dnde_err": dnde_err,
+        "dnde_ferr": np.divide(dnde_err, dnde, out=np.full_like(dnde, np.nan), where=dnde > 0),
+    }
+    var = (norm_err * REF_PREFACTOR) ** 2
+    params = {
+        "name": ["Prefactor", "Index", "Scale"],
+        "value": [norm * REF_PREFACTOR, settings["bin_index"], REF_SCALE],
+        "error": [norm_err * REF_PREFACTOR, 0.0, 0.0],
+        "covariance": np.diag([var, 0.0, 0.0]),
+        "correlation": np.diag([1.0, 0.0, 0.0]),
+    }
+    npred = float(norm * test.template.sum())
+    return SEDProduct(sed, model_flux, params, global_ts, npred, correlated, zeroed)

@@ -1,0 +1,154 @@
+"""Fitting an ROI model: which parameters are free, the fit itself, source TS values.
+
+The baseline fit frees the normalisations of the diffuse components, of sources within
+``free_radius`` of the ROI centre and of sources above ``free_ts`` (catalog TS), and the
+index of sources above ``free_index_ts``, as fermipy.jobs' AnalyzeROI does with
+``free_sources``. After a fit, each free component's template is rescaled to its best
+spectrum, so the stored templates always describe the current model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from pyfermijobs.config.fields import Field, at_least, check_section
+from pyfermijobs.datasets.roi import Component, ROIDataset
+from pyfermijobs.fitting.likelihood import FitResult, FreeComponent, PoissonFit
+
+BUILTIN_FIELDS = {
+    "free_radius": Field(
+        "float", 2.0, "free the normalisation of sources this close to the target (deg)", at_least(0.0)
+    ),
+    "free_ts": Field(
+        "float", 100.0, "free the normalisation of sources in the ROI above this catalog TS", at_least(0.0)
+    ),
+    "free_index_ts": Field(
+        "float", 400.0, "also free the index of sources in the ROI above this catalog TS", at_least(0.0)
+    ),
+    "find_src_sqrt_ts": Field("float", 5.0, "--do_find_src adds residual peaks above this sqrt(TS)", at_least(0.0)),
+    "correl_thresh": Field(
+        "float", 0.25, "SED: free sources whose correlation with the test source exceeds this", at_least(0.0)
+    ),
+}
+
+
+def builtin_settings(config: dict, file: str) -> dict:
+    """The ``builtin`` section of the analysis template (fit options of the builtin engine)."""
+    return check_section(config.get("builtin"), BUILTIN_FIELDS, file, "builtin.")
+
+
+@dataclass
+class ModelFit:
+    """A fit of some components of an ROI; :meth:`apply` writes the result back."""
+
+    roi: ROIDataset
+    components: list[Component]
+    result: FitResult
+
+    def apply(self) -> None:
+        node_e, node_w = self.roi.nodes
+        for comp in self.components:
+            s = self.result.value(f"{comp.name}:norm")
+            norm_name = comp.spectrum.form.norm
+            values = {norm_name: comp.spectrum.values[norm_name] * s}
+            factor = np.full(self.roi.geom.nebins, s)
+            if "index" in comp.free:
+                index_name = comp.spectrum.form.index
+                gamma = self.result.value(f"{comp.name}:index")
+                factor = s * comp.scale(comp.spectrum.with_values(**{index_name: gamma}), node_e, node_w)
+                values[index_name] = gamma
+            errors = {
+                norm_name: self.result.errors[self.result.names.index(f"{comp.name}:norm")]
+                * comp.spectrum.values[norm_name]
+            }
+            if "index" in comp.free:
+                errors[comp.spectrum.form.index] = self.result.errors[self.result.names.index(f"{comp.name}:index")]
+            comp.spectrum = comp.spectrum.with_values(**values)
+            comp.template = comp.template * factor[:, None, None]
+            comp.info["errors"] = {k: float(v) for k, v in errors.items()}
+            comp.info["npred"] = round(float(comp.template.sum()), 3)
+
+
+def free_component(roi: ROIDataset, comp: Component, index: bool) -> FreeComponent:
+    """The likelihood's view of a component: its template and, if asked, its index factor."""
+    if not index or comp.spectrum.form.index is None:
+        return FreeComponent(comp.name, comp.template)
+    node_e, node_w = roi.nodes
+    index_name = comp.spectrum.form.index
+    gamma0 = comp.spectrum.values[index_name]
+
+    def factor(gamma: float) -> np.ndarray:
+        return comp.scale(comp.spectrum.with_values(**{index_name: gamma}), node_e, node_w)
+
+    return FreeComponent(comp.name, comp.template, factor, gamma0, (gamma0 - 2.0, gamma0 + 2.0))
+
+
+def fit_components(
+    roi: ROIDataset,
+    names: Iterable[str],
+    with_index: bool = True,
+    counts: np.ndarray | None = None,
+    bins: list[int] | None = None,
+) -> ModelFit:
+    """Fit the named components (norms, and indices where free) with all others fixed."""
+    names = list(names)
+    comps = [roi.component(n) for n in names]
+    background = roi.model(exclude=tuple(names))
+    free = [free_component(roi, c, with_index and "index" in c.free) for c in comps]
+    fit = PoissonFit(roi.counts if counts is None else counts, background, free, bins)
+    return ModelFit(roi, comps, fit.fit())
+
+
+def choose_free(roi: ROIDataset, settings: dict) -> None:
+    """Mark free parameters following the baseline rules (see module docstring)."""
+    from pyfermijobs.datasets.geom import separation_deg, to_frame, unit_vectors
+
+    centre = unit_vectors(roi.geom.lon, roi.geom.lat)
+    for comp in roi.components:
+        if comp.kind != "point":
+            comp.free = ["norm"]
+            continue
+        lon, lat = to_frame(comp.ra, comp.dec, roi.geom.coordsys)
+        offset = float(separation_deg(unit_vectors(lon, lat), centre))
+        ts = float(comp.info.get("catalog_signif", 0.0)) ** 2
+        inside = roi.geom.contains(lon, lat)
+        comp.free = []
+        if offset <= settings["free_radius"] or (inside and ts >= settings["free_ts"]):
+            comp.free.append("norm")
+        if "norm" in comp.free and inside and ts >= settings["free_index_ts"] and comp.spectrum.form.index:
+            comp.free.append("index")
+
+
+def free_names(roi: ROIDataset) -> list[str]:
+    return [c.name for c in roi.components if c.free and c.template is not None]
+
+
+def source_ts(roi: ROIDataset) -> dict[str, float]:
+    """TS of each point source: twice the log-likelihood it adds.
+
+    Free sources are removed with the other free normalisations refitted; fixed sources are
+    removed with everything else held (their TS is then an approximation).
+    """
+    names = free_names(roi)
+    full = fit_components(roi, names, with_index=False).result.loglike
+    ts: dict[str, float] = {}
+    background = roi.model()
+    for comp in roi.components:
+        if comp.kind != "point" or comp.template is None:
+            continue
+        if comp.name in names:
+            others = [n for n in names if n != comp.name]
+            without = PoissonFit(
+                roi.counts,
+                roi.model(exclude=(*others, comp.name)),
+                [FreeComponent(n, roi.component(n).template) for n in others],
+            ).fit()
+            ts[comp.name] = max(2.0 * (full - without.loglike), 0.0)
+        else:
+            with_all = PoissonFit(roi.counts, background, []).loglike(np.zeros(0))
+            without = PoissonFit(roi.counts, background - comp.template, []).loglike(np.zeros(0))
+            ts[comp.name] = max(2.0 * (with_all - without), 0.0)
+    return ts

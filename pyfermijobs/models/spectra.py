@@ -1,0 +1,153 @@
+"""Spectral models in fermipy's (and 4FGL's) parameterisations.
+
+Energies in MeV, dN/dE in ph cm-2 s-1 MeV-1. Parameter names follow fermipy's source
+dictionaries (``Prefactor``, ``Index``, ``Scale``, ...); index parameters are positive
+numbers for falling spectra (dN/dE ~ E^-Index), as written in fermipy YAML files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pyfermijobs.errors import InputError
+
+
+def _powerlaw(e: np.ndarray, p: dict[str, float]) -> np.ndarray:
+    return p["Prefactor"] * (e / p["Scale"]) ** -p["Index"]
+
+
+def _logparabola(e: np.ndarray, p: dict[str, float]) -> np.ndarray:
+    x = np.log(e / p["Eb"])
+    return p["norm"] * np.exp(-(p["alpha"] + p["beta"] * x) * x)
+
+
+def _plsuperexpcutoff4(e: np.ndarray, p: dict[str, float]) -> np.ndarray:
+    """4FGL-DR3 form: K (E/E0)^(d/b - G) exp(d/b^2 (1 - (E/E0)^b)); its b -> 0 limit is a log-parabola."""
+    x = np.log(e / p["Scale"])
+    b, d = p["Index2"], p["ExpfactorS"]
+    if abs(b) < 1e-3:
+        # series of (d/b) x + d/b^2 (1 - e^{bx}) around b = 0 (avoids cancelling large terms)
+        expo = -p["IndexS"] * x - 0.5 * d * x**2 - d * b * x**3 / 6.0
+    else:
+        expo = (d / b - p["IndexS"]) * x + d / b**2 * (-np.expm1(b * x))
+    return p["Prefactor"] * np.exp(expo)
+
+
+def _plsuperexpcutoff(e: np.ndarray, p: dict[str, float]) -> np.ndarray:
+    """fermipy's PLSuperExpCutoff: K (E/E0)^-G1 exp(-(E/Ec)^G2)."""
+    return p["Prefactor"] * (e / p["Scale"]) ** -p["Index1"] * np.exp(-((e / p["Cutoff"]) ** p["Index2"]))
+
+
+@dataclass(frozen=True)
+class SpectralForm:
+    """A spectral shape: its function, parameter names, normalisation and index parameter."""
+
+    function: Callable[[np.ndarray, dict[str, float]], np.ndarray]
+    params: tuple[str, ...]
+    norm: str
+    index: str | None
+    defaults: dict[str, float] = field(default_factory=dict)
+
+
+FORMS: dict[str, SpectralForm] = {
+    "PowerLaw": SpectralForm(
+        _powerlaw, ("Prefactor", "Index", "Scale"), "Prefactor", "Index", {"Index": 2.0, "Scale": 1000.0}
+    ),
+    "LogParabola": SpectralForm(
+        _logparabola, ("norm", "alpha", "beta", "Eb"), "norm", "alpha", {"beta": 0.0, "Eb": 1000.0}
+    ),
+    "PLSuperExpCutoff4": SpectralForm(
+        _plsuperexpcutoff4,
+        ("Prefactor", "IndexS", "Scale", "ExpfactorS", "Index2"),
+        "Prefactor",
+        "IndexS",
+        {"Index2": 2.0 / 3.0},
+    ),
+    "PLSuperExpCutoff": SpectralForm(
+        _plsuperexpcutoff, ("Prefactor", "Index1", "Scale", "Cutoff", "Index2"), "Prefactor", "Index1", {"Index2": 1.0}
+    ),
+}
+UNSUPPORTED = {"DMFitFunction": "DMFitFunction (dark-matter spectra) is not supported yet by the builtin engine"}
+
+
+@dataclass
+class Spectrum:
+    """A spectral form with parameter values."""
+
+    kind: str
+    values: dict[str, float]
+
+    @property
+    def form(self) -> SpectralForm:
+        return FORMS[self.kind]
+
+    def dnde(self, energy: np.ndarray) -> np.ndarray:
+        return self.form.function(np.asarray(energy, dtype=float), self.values)
+
+    def with_values(self, **values: float) -> Spectrum:
+        return Spectrum(self.kind, {**self.values, **values})
+
+    def flux(self, emin: float, emax: float, nodes: int = 16) -> float:
+        """Integral photon flux (ph cm-2 s-1) between emin and emax."""
+        e, w = log_nodes(np.array([emin]), np.array([emax]), nodes)
+        return float(np.sum(self.dnde(e) * e * w))
+
+    def eflux(self, emin: float, emax: float, nodes: int = 16) -> float:
+        """Integral energy flux (MeV cm-2 s-1) between emin and emax."""
+        e, w = log_nodes(np.array([emin]), np.array([emax]), nodes)
+        return float(np.sum(self.dnde(e) * e**2 * w))
+
+    def to_dict(self) -> dict[str, float]:
+        return {"SpectrumType": self.kind, **{k: float(v) for k, v in self.values.items()}}
+
+
+def log_nodes(emin: np.ndarray, emax: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes in ln E per bin: (energies, weights in ln E), shape (nbins, n).
+
+    ``sum(f(E) * E * w)`` integrates f dE over each bin.
+    """
+    x, w = np.polynomial.legendre.leggauss(n)
+    lo, hi = np.log(emin)[:, None], np.log(emax)[:, None]
+    half = 0.5 * (hi - lo)
+    return np.exp(lo + half * (x[None, :] + 1.0)), half * w[None, :]
+
+
+def spectrum_from_fermipy(model: dict, file: str, key: str) -> Spectrum:
+    """A :class:`Spectrum` from a fermipy source dictionary (``SpectrumType`` + parameters).
+
+    Parameters are ``{value: v}`` mappings or plain numbers; names are matched without
+    regard to case (the seed document writes ``index``/``scale``).
+    """
+    kind = model.get("SpectrumType", "PowerLaw")
+    if kind in UNSUPPORTED:
+        raise InputError(file, f"{key}.SpectrumType", UNSUPPORTED[kind])
+    if kind == "PLSuperExpCutoff2":
+        kind = "PLSuperExpCutoff"
+    if kind not in FORMS:
+        raise InputError(
+            file, f"{key}.SpectrumType", f"spectrum {kind!r} is not supported; use one of {', '.join(FORMS)}"
+        )
+    form = FORMS[kind]
+    by_lower = {k.lower(): v for k, v in model.items()}
+    values: dict[str, float] = {}
+    for name in form.params:
+        raw = by_lower.get(name.lower())
+        if raw is None:
+            if name in form.defaults:
+                values[name] = form.defaults[name]
+                continue
+            raise InputError(file, f"{key}.{name}", f"parameter required by {kind} is missing")
+        value = raw.get("value") if isinstance(raw, dict) else raw
+        scale = raw.get("scale", 1.0) if isinstance(raw, dict) else 1.0
+        number = float(value) * float(scale)
+        if name == form.index and number < 0:  # fermipy's internal sign convention (scale -1)
+            number = -number
+        if not np.isfinite(number):
+            raise InputError(file, f"{key}.{name}", f"must be a finite number, got {value!r}")
+        values[name] = number
+    if values[form.norm] < 0:
+        raise InputError(file, f"{key}.{form.norm}", "normalisation must be >= 0")
+    return Spectrum(kind, values)

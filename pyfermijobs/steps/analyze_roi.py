@@ -1,0 +1,83 @@
+"""AnalyzeROI: the baseline fit of each target's ROI, written as ``fit_baseline.{fits,yaml}``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from pyfermijobs.config.analysis import load_template
+from pyfermijobs.datasets.roi import ROIDataset
+from pyfermijobs.errors import InputError
+from pyfermijobs.layout import Layout
+from pyfermijobs.steps.common import for_each, layout_of, require_builtin, run_config, target_profiles
+
+
+def _direction(config: dict[str, Any], file: Path) -> tuple[float, float]:
+    selection = config.get("selection") or {}
+    try:
+        return float(selection["ra"]), float(selection["dec"])
+    except (KeyError, TypeError, ValueError):
+        raise InputError(file, "selection.ra", "the per-target configuration must give selection.ra/dec") from None
+
+
+def analyze_roi(
+    layout: Layout, target: str, config_path: Path, prefix: str = "fit_baseline", do_find_src: bool = False
+) -> ROIDataset:
+    """Build the target's (synthetic) data, fit the baseline model, write the ROI."""
+    from pyfermijobs.datasets.synthetic import build_synthetic_roi
+    from pyfermijobs.estimators.tsmap import find_sources
+    from pyfermijobs.fitting.roi_fit import builtin_settings, choose_free, fit_components, free_names, source_ts
+
+    config = load_template(config_path)
+    settings = builtin_settings(config, str(config_path))
+    ra, dec = _direction(config, config_path)
+    start = time.monotonic()
+    roi = build_synthetic_roi(config, target, ra, dec, str(config_path))
+    choose_free(roi, settings)
+    fit = fit_components(roi, free_names(roi))
+    fit.apply()
+    found: list[str] = []
+    if do_find_src:
+        found = find_sources(roi, settings["find_src_sqrt_ts"])
+        if found:
+            fit = fit_components(roi, free_names(roi))
+            fit.apply()
+    for name, ts in source_ts(roi).items():
+        roi.component(name).info["ts"] = round(ts, 3)
+    summary = {
+        "fit": {
+            "loglike": fit.result.loglike,
+            "converged": fit.result.converged,
+            "niter": fit.result.niter,
+            "free_parameters": {
+                n: [float(v), float(e)]
+                for n, v, e in zip(fit.result.names, fit.result.values, fit.result.errors, strict=True)
+            },
+            "counts": int(roi.counts.sum()),
+            "npred": float(roi.model().sum()),
+            "found_sources": found,
+            "seconds": round(time.monotonic() - start, 3),
+        }
+    }
+    roi.write(layout.roi_file(target, prefix), layout.roi_yaml(target, prefix), summary)
+    return roi
+
+
+def run(args: dict[str, Any]) -> None:
+    layout = layout_of(args)
+    config = run_config(layout)
+    require_builtin(config)
+    targets = target_profiles(args, layout)
+    if args.get("config") and len(targets) != 1:
+        raise InputError("command line", "--config", "a single --config goes with a single --target")
+    paths = {t: Path(args["config"]) if args.get("config") else layout.target_config(t) for t in targets}
+    for _target, path in paths.items():  # check every input before any work
+        _direction(load_template(path), path)
+    prefix = args.get("roi_baseline") or "fit_baseline"
+    for_each(
+        targets,
+        len(targets),
+        "analyze-roi",
+        lambda t: analyze_roi(layout, t, paths[t], prefix, bool(args.get("do_find_src"))),
+    )

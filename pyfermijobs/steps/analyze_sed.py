@@ -1,0 +1,128 @@
+"""AnalyzeSED: the castro SED of each target x profile (and of random directions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pyfermijobs.errors import InputError
+from pyfermijobs.layout import RANDOM_SIM, Layout
+from pyfermijobs.steps.common import for_each, layout_of, require_builtin, require_sim, run_config, target_profiles
+from pyfermijobs.yamlio import load_yaml
+
+
+def profile_position(path: Path) -> tuple[str, float, float]:
+    """Name and (RA, DEC) of a profile's test source (``profile_*.yaml``)."""
+    doc = load_yaml(path, "profile file")
+    try:
+        model = doc["source_model"]
+        return str(doc["name"]), float(model["RA"]), float(model["DEC"])
+    except (KeyError, TypeError, ValueError):
+        raise InputError(path, "source_model", "a profile file needs name and source_model.RA/DEC") from None
+
+
+def sed_header(roi: Any, product: Any, **ids: Any) -> dict[str, Any]:
+    header = {
+        "SRCNAME": ids.pop("srcname"),
+        "TS": round(product.ts, 6),
+        "NPRED": round(product.npred, 6),
+        "SYNTHET": roi.synthetic,
+        "NCORREL": len(product.correlated),
+    }
+    header.update({k.upper()[:8]: v for k, v in ids.items() if v is not None})
+    return header
+
+
+def sed_for(
+    layout: Layout,
+    target: str,
+    profile: str,
+    prefix: str,
+    sim: str | None,
+    keys: list[int] | None,
+    skydirs: dict | None,
+    non_null_src: bool,
+) -> None:
+    """Build and write the SED(s) of one target x profile from its baseline ROI."""
+    from pyfermijobs.config.analysis import load_template
+    from pyfermijobs.datasets.roi import ROIDataset
+    from pyfermijobs.estimators.sed import compute_sed, sed_settings
+    from pyfermijobs.fitting.roi_fit import builtin_settings
+    from pyfermijobs.io.sed_fits import write_sed
+
+    config_path = layout.target_config(target, sim)
+    config = load_template(config_path)
+    settings = sed_settings(config, str(config_path))
+    correl = builtin_settings(config, str(config_path))["correl_thresh"]
+    name, ra, dec = profile_position(layout.profile_file(target, profile, sim))
+    fits_path, yaml_path = layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim)
+    jobs = [(None, ra, dec)] if keys is None else [(k, skydirs[k]["ra"], skydirs[k]["dec"]) for k in keys]
+    for key, jra, jdec in jobs:
+        roi, _ = ROIDataset.read(fits_path, yaml_path)
+        product = compute_sed(roi, name, jra, jdec, settings, correl, non_null_src)
+        header = sed_header(roi, product, srcname=name, target=target, profile=profile, sim=sim, seed=key)
+        header["RA"], header["DEC"] = jra, jdec
+        out = layout.sed_file(target, profile) if key is None else layout.sim_sed_file(sim, target, profile, key)
+        write_sed(out, product.sed, product.model_flux, product.params, header)
+
+
+def run(args: dict[str, Any]) -> None:
+    layout = layout_of(args)
+    config = run_config(layout)
+    require_builtin(config)
+    sim = require_sim(args, config) if args.get("sim") else None
+    targets = target_profiles(args, layout, sim)
+    prefix = args.get("roi_baseline") or "fit_baseline"
+    skydirs: dict[str, dict] = {}
+    if args.get("skydirs") or sim == RANDOM_SIM:
+        if sim != RANDOM_SIM:
+            raise InputError("command line", "--skydirs", "directions go with --sim random")
+        for target in targets:
+            path = layout.skydirs_file(target) if not args.get("skydirs") else Path(args["skydirs"])
+            skydirs[target] = _read_skydirs(path)
+    for target in targets:  # every input checked before any work
+        for profile in targets[target]:
+            profile_position(layout.profile_file(target, profile, sim))
+        for path in (layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim)):
+            if not path.exists():
+                raise InputError(
+                    path,
+                    None,
+                    "baseline ROI not found: run analyze-roi" + (" and copy-base-roi" if sim else "") + " first",
+                )
+
+    def keys_for(target: str) -> list[int] | None:
+        if sim != RANDOM_SIM:
+            return None
+        available = sorted(skydirs[target])
+        first = args.get("seed", available[0])
+        count = args.get("nsims", len(available))
+        wanted = list(range(first, first + count))
+        missing = [k for k in wanted if k not in skydirs[target]]
+        if missing:
+            raise InputError(layout.skydirs_file(target), str(missing[0]), "direction key not in the skydirs file")
+        return wanted
+
+    work = [(t, p) for t, profiles in targets.items() for p in profiles]
+    selected = {t: keys_for(t) for t in targets}
+    for_each(
+        work,
+        len(work),
+        "analyze-sed",
+        lambda tp: sed_for(
+            layout, tp[0], tp[1], prefix, sim, selected[tp[0]], skydirs.get(tp[0]), bool(args.get("non_null_src"))
+        ),
+    )
+
+
+def _read_skydirs(path: Path) -> dict[int, dict[str, float]]:
+    doc = load_yaml(path, "skydirs file")
+    if not isinstance(doc, dict):
+        raise InputError(path, None, "a skydirs file maps direction keys to {ra, dec}")
+    out = {}
+    for key, value in doc.items():
+        try:
+            out[int(key)] = {"ra": float(value["ra"]), "dec": float(value["dec"])}
+        except (KeyError, TypeError, ValueError):
+            raise InputError(path, str(key), "each direction needs ra and dec") from None
+    return out

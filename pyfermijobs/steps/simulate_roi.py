@@ -1,0 +1,160 @@
+"""SimulateROI: Poisson realizations of the baseline model, optionally with an injected source.
+
+For each seed the counts are redrawn from the baseline model (plus the scenario's
+``injected_source``, which is then also part of the model that is refitted, as in fermipy),
+the free parameters are refitted and the SED of the target profile is built; with
+``--non_null_src`` the source at the target position (the injected one) is zeroed first, so
+that the SED sees the injected signal. What was injected is written beside each SED
+(``truth_{profile}_{seed}.yaml``) for the calibration plots.
+
+Each realization's random stream depends only on (target, profile, scenario, seed): the
+same seed gives the same numbers however seeds are split across tasks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from pyfermijobs.errors import InputError
+from pyfermijobs.layout import Layout
+from pyfermijobs.steps.analyze_sed import profile_position, sed_header
+from pyfermijobs.steps.common import for_each, layout_of, require_builtin, require_sim, run_config, target_profiles
+from pyfermijobs.yamlio import load_yaml, write_yaml
+
+
+def injected_component(layout: Layout, roi: Any, target: str, sim: str, sim_profile: str) -> Any:
+    """The scenario's injected source as a model component (None for a null scenario)."""
+    from pyfermijobs.config.scenarios import load_scenario
+    from pyfermijobs.datasets.geom import to_frame
+    from pyfermijobs.models.spectra import spectrum_from_fermipy
+
+    path = layout.scenario_copy(sim)
+    injected = load_scenario(path)["injected_source"]
+    if injected is None:
+        return None
+    model = injected["source_model"]
+    spectrum = spectrum_from_fermipy(model, str(path), "injected_source.source_model")
+    _, ra, dec = profile_position(layout.profile_file(target, sim_profile, sim))
+    lowered = {k.lower(): v for k, v in model.items()}
+    if "ra" in lowered or "dec" in lowered:
+        ra, dec = float(lowered.get("ra", ra)), float(lowered.get("dec", dec))
+    if not roi.geom.contains(*to_frame(ra, dec, roi.geom.coordsys)):
+        raise InputError(path, "injected_source", f"position ({ra}, {dec}) is outside the ROI of target {target}")
+    comp = roi.point_source(str(injected["name"]), ra, dec, spectrum, injected=True)
+    comp.free = ["norm"]
+    return comp
+
+
+def truth(roi: Any, injected: Any, settings: dict[str, Any], seed: int, sim: str) -> dict[str, Any]:
+    """What a realization contains, per energy bin, in the SED's units."""
+    from pyfermijobs.estimators.sed import reference_spectrum
+
+    geom = roi.geom
+    doc: dict[str, Any] = {"sim": sim, "seed": seed, "injected": None}
+    if injected is not None:
+        ref = reference_spectrum(settings["bin_index"])
+        flux = np.array([injected.spectrum.flux(a, b) for a, b in zip(geom.emin, geom.emax, strict=True)])
+        ref_flux = np.array([ref.flux(a, b) for a, b in zip(geom.emin, geom.emax, strict=True)])
+        doc["injected"] = {
+            "name": injected.name,
+            "ra": injected.ra,
+            "dec": injected.dec,
+            "spectrum": injected.spectrum.to_dict(),
+            "flux": flux.tolist(),
+            "norm": (flux / ref_flux).tolist(),
+            "npred": injected.template.sum(axis=(1, 2)).tolist(),
+        }
+    return doc
+
+
+def simulate(
+    layout: Layout,
+    target: str,
+    profile: str,
+    sim: str,
+    sim_profile: str,
+    seeds: range,
+    prefix: str,
+    non_null_src: bool,
+    do_find_src: bool,
+) -> None:
+    from pyfermijobs.config.analysis import load_template
+    from pyfermijobs.datasets.roi import ROIDataset
+    from pyfermijobs.estimators.sed import compute_sed, sed_settings
+    from pyfermijobs.estimators.tsmap import find_sources
+    from pyfermijobs.fitting.roi_fit import builtin_settings, fit_components, free_names
+    from pyfermijobs.io.sed_fits import write_sed
+    from pyfermijobs.rng import generator
+
+    config_path = layout.target_config(target, sim)
+    config = load_template(config_path)
+    settings = sed_settings(config, str(config_path))
+    builtin = builtin_settings(config, str(config_path))
+    base, _ = ROIDataset.read(layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim))
+    name, ra, dec = profile_position(layout.profile_file(target, profile, sim))
+    injected = injected_component(layout, base, target, sim, sim_profile)
+    expected = base.model() + (injected.template if injected is not None else 0.0)
+    for seed in seeds:
+        counts = generator("simulate", target, profile, sim, seed).poisson(expected)
+        comps = [dataclasses.replace(c, info=dict(c.info), free=list(c.free)) for c in base.components]
+        if injected is not None:
+            comps.append(dataclasses.replace(injected, info=dict(injected.info)))
+        roi = dataclasses.replace(base, counts=counts, components=comps, meta=dict(base.meta))
+        fit_components(roi, free_names(roi)).apply()
+        if do_find_src and find_sources(roi, builtin["find_src_sqrt_ts"]):
+            fit_components(roi, free_names(roi)).apply()
+        product = compute_sed(roi, name, ra, dec, settings, builtin["correl_thresh"], non_null_src)
+        header = sed_header(roi, product, srcname=name, target=target, profile=profile, sim=sim, seed=seed)
+        header["INJECTED"] = injected is not None
+        write_sed(
+            layout.sim_sed_file(sim, target, profile, seed), product.sed, product.model_flux, product.params, header
+        )
+        write_yaml(layout.sim_truth_file(sim, target, profile, seed), truth(roi, injected, settings, seed, sim))
+
+
+def run(args: dict[str, Any]) -> None:
+    layout = layout_of(args)
+    config = run_config(layout)
+    require_builtin(config)
+    sim = require_sim(args, config, allow_random=False)
+    study = config["sims"][sim]
+    targets = target_profiles(args, layout, sim)
+    seed = args["seed"] if args.get("seed") is not None else study["seed"]
+    nsims = args["nsims"] if args.get("nsims") is not None else study["nsims"]
+    if seed < 0 or nsims < 1:
+        raise InputError("command line", "--seed/--nsims", f"need seed >= 0 and nsims >= 1, got {seed}, {nsims}")
+    prefix = args.get("roi_baseline") or "fit_baseline"
+    sim_profile = args.get("sim_profile") or (study["sim_profiles"] or [None])[0]
+    work = []
+    for target, profiles in targets.items():
+        for path in (layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim)):
+            if not path.exists():
+                raise InputError(path, None, "baseline ROI not found: run analyze-roi and copy-base-roi first")
+        if sim_profile not in load_yaml(layout.target_list(sim), "target list")[target]:
+            raise InputError("command line", "--sim_profile", f"{sim_profile!r} is no profile of target {target}")
+        work += [(target, profile) for profile in profiles]
+    # the scenario itself is checked (spectrum supported, position in the ROI) before any realization
+    from pyfermijobs.datasets.roi import ROIDataset
+
+    for target in targets:
+        base, _ = ROIDataset.read(layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim))
+        injected_component(layout, base, target, sim, sim_profile)
+    for_each(
+        work,
+        len(work),
+        f"simulate-roi {sim} ({nsims} seeds each)",
+        lambda tp: simulate(
+            layout,
+            tp[0],
+            tp[1],
+            sim,
+            sim_profile,
+            range(seed, seed + nsims),
+            prefix,
+            bool(args.get("non_null_src")),
+            bool(args.get("do_find_src")),
+        ),
+    )
