@@ -101,3 +101,50 @@ def pfj(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
         return code, out, err
 
     return run
+
+
+SMALL_TEMPLATE = {
+    "selection": {"emin": 1000, "emax": 100000},
+    "binning": {"binsperdec": 2, "binsz": 0.2, "roiwidth": 4.2, "coordsys": "GAL"},
+    "model": {"src_roiwidth": 6.0},
+    "synthetic": {"data_seed": 1, "livetime_years": 12},
+}
+
+
+def make_small_analysis(root: Path, injected_prefactor: float = 3e-13, extra_sims: dict | None = None) -> Path:
+    """A quick synthetic analysis: two dwarfs, small ROIs, null + injected sims, random directions."""
+    write_yaml(root / "config" / "config_small.yaml", SMALL_TEMPLATE)
+    write_yaml(root / "config" / "sim_null.yaml", {"injected_source": None})
+    write_yaml(
+        root / "config" / "sim_pl.yaml",
+        {
+            "injected_source": {
+                "name": "injpl",
+                "source_model": {
+                    "SpatialModel": "PointSource",
+                    "SpectrumType": "PowerLaw",
+                    "Prefactor": {"value": injected_prefactor},
+                    "Index": {"value": 2.0},
+                    "Scale": {"value": 1000.0},
+                },
+            }
+        },
+    )
+    write_yaml(
+        root / "config" / "random_small.yaml",
+        {"seed": 0, "nsims": 4, "step_x": 0.5, "step_y": 0.5, "max_x": 1.5, "max_y": 1.5, "min_sep_source": 0.3},
+    )
+    write_yaml(root / "dwarf_roster.yaml", {"pair": ["draco:nfw", "ursa_minor:nfw"]})
+    sims = {"null": {}, "pl": {}, **(extra_sims or {})}
+    write_yaml(
+        root / "master.yaml",
+        {
+            "ttype": "small",
+            "rosters": ["pair"],
+            "sim_defaults": {"seed": 0, "nsims": 3, "profile": "nfw"},
+            "sims": sims,
+            "random": {},
+            "data_plotting": {"plot-castro": {}},
+        },
+    )
+    return root / "master.yaml"

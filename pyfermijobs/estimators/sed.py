@@ -17,7 +17,7 @@ import numpy as np
 from pyfermijobs.config.fields import Field, check_section
 from pyfermijobs.datasets.geom import separation_deg, to_frame, unit_vectors
 from pyfermijobs.datasets.roi import Component, ROIDataset
-from pyfermijobs.estimators.profile import limits, scan_points
+from pyfermijobs.estimators.profile import Limits, limits, scan_points
 from pyfermijobs.fitting.likelihood import FreeComponent, PoissonFit
 from pyfermijobs.fitting.roi_fit import free_names
 from pyfermijobs.models.spectra import Spectrum
@@ -63,6 +63,8 @@ class SEDProduct:
     npred: float
     correlated: dict[str, float] = field(default_factory=dict)
     zeroed: list[str] = field(default_factory=list)
+    #: profile-likelihood errors and upper limit of the global normalisation (reference units)
+    global_limits: Limits | None = None
 
 
 def reference_spectrum(bin_index: float) -> Spectrum:
@@ -99,6 +101,70 @@ def correlated_sources(roi: ROIDataset, test: Component, threshold: float) -> di
     return out
 
 
+@dataclass
+class SEDSetup:
+    """The test source and the model around it, as AnalyzeSED prepares them."""
+
+    test: Component
+    nuisance: list[FreeComponent]  # free normalisations: diffuse and correlated sources
+    background: np.ndarray  # everything else, fixed
+    correlated: dict[str, float]
+    zeroed: list[str]
+
+    @property
+    def test_fc(self) -> FreeComponent:
+        return FreeComponent(self.test.name, self.test.template)
+
+
+def prepare(
+    roi: ROIDataset,
+    name: str,
+    ra: float,
+    dec: float,
+    bin_index: float,
+    correl_thresh: float = 0.25,
+    non_null_src: bool = False,
+) -> SEDSetup:
+    """Add the test source, find the correlated sources, split free and fixed model parts."""
+    zeroed = zero_sources_at(roi, ra, dec) if non_null_src else []
+    test = roi.point_source(name, ra, dec, reference_spectrum(bin_index))
+    correlated = correlated_sources(roi, test, correl_thresh)
+    nuisance = [
+        c.name
+        for c in roi.components
+        if c.free and c.template is not None and (c.kind != "point" or c.name in correlated)
+    ]
+    return SEDSetup(
+        test,
+        [FreeComponent(n, roi.component(n).template) for n in nuisance],
+        roi.model(exclude=tuple(nuisance)),
+        correlated,
+        zeroed,
+    )
+
+
+def bin_profile(roi: ROIDataset, setup: SEDSetup, k: int) -> tuple[Any, Any]:
+    """Best fit in energy bin k, and the profile log-likelihood of the test normalisation there."""
+    fit = PoissonFit(roi.counts, setup.background, [setup.test_fc, *setup.nuisance], bins=[k])
+    best = fit.fit()
+    return best, _profile_of(fit, best.values)
+
+
+def _profile_of(fit: PoissonFit, start: np.ndarray) -> Any:
+    """Profile log-likelihood of the first parameter of ``fit`` (the others re-optimised)."""
+    warm = {"x": np.asarray(start, float).copy()}
+
+    def profile(x: float) -> float:
+        fit.lower[0] = fit.upper[0] = x
+        begin = warm["x"].copy()
+        begin[0] = x
+        result = fit.fit(begin)
+        warm["x"] = result.values
+        return result.loglike
+
+    return profile
+
+
 def compute_sed(
     roi: ROIDataset,
     name: str,
@@ -109,22 +175,17 @@ def compute_sed(
     non_null_src: bool = False,
 ) -> SEDProduct:
     """The castro SED of a test source at (ra, dec) in ``roi`` (see module docstring)."""
-    zeroed = zero_sources_at(roi, ra, dec) if non_null_src else []
-    ref = reference_spectrum(settings["bin_index"])
-    test = roi.point_source(name, ra, dec, ref)
-    correlated = correlated_sources(roi, test, correl_thresh)
-    nuisance = [
-        c.name
-        for c in roi.components
-        if c.free and c.template is not None and (c.kind != "point" or c.name in correlated)
-    ]
-    background = roi.model(exclude=tuple(nuisance))
-    nuis = [FreeComponent(n, roi.component(n).template) for n in nuisance]
-    test_fc = FreeComponent(name, test.template)
-
-    joint = PoissonFit(roi.counts, background, [test_fc, *nuis]).fit()
-    without = PoissonFit(roi.counts, background, nuis).fit()
-    global_ts = max(2.0 * (joint.loglike - without.loglike), 0.0)
+    setup = prepare(roi, name, ra, dec, settings["bin_index"], correl_thresh, non_null_src)
+    ref, test = setup.test.spectrum, setup.test
+    joint_fit = PoissonFit(roi.counts, setup.background, [setup.test_fc, *setup.nuisance])
+    joint = joint_fit.fit()
+    global_limits = limits(
+        _profile_of(joint_fit, joint.values),
+        float(joint.values[0]),
+        joint.loglike,
+        float(joint.errors[0]) or 1.0,
+        settings["ul_confidence"],
+    )
 
     geom = roi.geom
     nb, npts = geom.nebins, settings["npts"]
@@ -134,18 +195,7 @@ def compute_sed(
     out["norm_scan"] = np.zeros((nb, npts))
     out["dloglike_scan"] = np.zeros((nb, npts))
     for k in range(nb):
-        fit = PoissonFit(roi.counts, background, [test_fc, *nuis], bins=[k])
-        best = fit.fit()
-        warm = {"x": best.values.copy()}
-
-        def profile(x: float, fit: PoissonFit = fit, warm: dict = warm) -> float:
-            fit.lower[0] = fit.upper[0] = x
-            start = warm["x"].copy()
-            start[0] = x
-            result = fit.fit(start)
-            warm["x"] = result.values
-            return result.loglike
-
+        best, profile = bin_profile(roi, setup, k)
         x_hat, l_hat = float(best.values[0]), best.loglike
         lim = limits(profile, x_hat, l_hat, float(best.errors[0]) or 1.0, settings["ul_confidence"])
         points = scan_points(lim, profile, npts)
@@ -203,4 +253,4 @@ def compute_sed(
         "correlation": np.diag([1.0, 0.0, 0.0]),
     }
     npred = float(norm * test.template.sum())
-    return SEDProduct(sed, model_flux, params, global_ts, npred, correlated, zeroed)
+    return SEDProduct(sed, model_flux, params, global_limits.ts, npred, setup.correlated, setup.zeroed, global_limits)

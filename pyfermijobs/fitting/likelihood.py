@@ -18,6 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: Parameters closer than this to a bound count as on it (normalisation scales are O(1)).
+BOUND_EPS = 1e-6
+
 IndexFactor = Callable[[float], np.ndarray]  # gamma -> per-bin factor g (nebins,)
 
 
@@ -156,8 +159,10 @@ class PoissonFit:
         converged = False
         it = 0
         for it in range(1, max_iter + 1):  # noqa: B007 - niter reported
-            at_lower = (x <= self.lower + 1e-12) & (grad < 0)
-            at_upper = (x >= self.upper - 1e-12) & (grad > 0)
+            # Bertsekas' projected Newton: a parameter within BOUND_EPS of a bound that the
+            # gradient pushes outward is held there, the others take a Newton step.
+            at_lower = (x <= self.lower + BOUND_EPS) & (grad < 0)
+            at_upper = (x >= self.upper - BOUND_EPS) & (grad > 0)
             active = ~(at_lower | at_upper)
             step = np.zeros_like(x)
             if active.any():

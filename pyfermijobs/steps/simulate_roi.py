@@ -13,7 +13,6 @@ same seed gives the same numbers however seeds are split across tasks.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import numpy as np
@@ -83,6 +82,7 @@ def simulate(
 ) -> None:
     from pyfermijobs.config.analysis import load_template
     from pyfermijobs.datasets.roi import ROIDataset
+    from pyfermijobs.datasets.simulate import realization
     from pyfermijobs.estimators.sed import compute_sed, sed_settings
     from pyfermijobs.estimators.tsmap import find_sources
     from pyfermijobs.fitting.roi_fit import builtin_settings, fit_components, free_names
@@ -98,12 +98,7 @@ def simulate(
     injected = injected_component(layout, base, target, sim, sim_profile)
     expected = base.model() + (injected.template if injected is not None else 0.0)
     for seed in seeds:
-        counts = generator("simulate", target, profile, sim, seed).poisson(expected)
-        comps = [dataclasses.replace(c, info=dict(c.info), free=list(c.free)) for c in base.components]
-        if injected is not None:
-            comps.append(dataclasses.replace(injected, info=dict(injected.info)))
-        roi = dataclasses.replace(base, counts=counts, components=comps, meta=dict(base.meta))
-        fit_components(roi, free_names(roi)).apply()
+        roi = realization(base, injected, generator("simulate", target, profile, sim, seed), expected)
         if do_find_src and find_sources(roi, builtin["find_src_sqrt_ts"]):
             fit_components(roi, free_names(roi)).apply()
         product = compute_sed(roi, name, ra, dec, settings, builtin["correl_thresh"], non_null_src)

@@ -1,0 +1,53 @@
+"""fermipy's own reader (fermipy.castro.CastroData) reads our SED files and agrees with us."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SMALL_TEMPLATE
+
+from pyfermijobs.datasets.synthetic import build_synthetic_roi
+from pyfermijobs.estimators.sed import compute_sed, sed_settings
+from pyfermijobs.fitting.roi_fit import builtin_settings, choose_free, fit_components, free_names
+from pyfermijobs.io.sed_fits import read_sed, write_sed
+
+DRACO = (260.05167, 57.91528)
+
+
+def sed_file(tmp_path: Path, extra_source: float) -> Path:
+    """An SED of the Draco ROI; ``extra_source`` adds a power law at the target (x reference)."""
+    from pyfermijobs.estimators.sed import reference_spectrum
+    from pyfermijobs.rng import generator
+
+    roi = build_synthetic_roi(SMALL_TEMPLATE, "draco", *DRACO)
+    if extra_source:
+        signal = roi.point_source("signal", *DRACO, reference_spectrum(2.0))
+        roi.counts = roi.counts + generator("compat-signal").poisson(extra_source * signal.template)
+    choose_free(roi, builtin_settings({}, "t"))
+    fit_components(roi, free_names(roi)).apply()
+    product = compute_sed(roi, "test", *DRACO, sed_settings({}, "t"))
+    path = tmp_path / f"sed_{extra_source}.fits"
+    write_sed(path, product.sed, product.model_flux, product.params, {"SRCNAME": "test", "TS": product.ts})
+    return path
+
+
+@pytest.mark.parametrize("extra_source", [0.0, 4.0])
+def test_castrodata_reads_our_sed_and_agrees(tmp_path: Path, extra_source: float) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fermipy.castro import CastroData
+
+    path = sed_file(tmp_path, extra_source)
+    ours, _ = read_sed(path)
+    castro = CastroData.create_from_sedfile(str(path), norm_type="norm")
+    assert castro.nx == len(ours["e_ref"])
+    assert np.allclose(castro.ts_vals(), ours["ts"], rtol=0.01, atol=0.01)
+    assert np.allclose(castro.getLimits(0.05), ours["norm_ul"], rtol=0.01)
+    if extra_source:
+        assert ours["ts"].max() > 25, "the added source is detected"
+    # the energy-flux view fermipy uses for its castro plots
+    castro_e = CastroData.create_from_sedfile(str(path), norm_type="eflux")
+    assert np.allclose(castro_e.getLimits(0.05), ours["norm_ul"] * ours["ref_eflux"], rtol=0.01)
