@@ -66,9 +66,13 @@ def main(repeats: int = 10) -> dict:
 
         setup = prepare(roi, "test", *DRACO, 2.0)
         dataset = to_mapdataset(roi, {*(fc.name for fc in setup.nuisance), "test"}, [setup.test])
-        estimator = FluxPointsEstimator(energy_edges=np.asarray(roi.geom.energy_edges) * u.MeV, source="test",
-                                        selection_optional=["errn-errp", "ul", "scan"], reoptimize=True,
-                                        norm={"scan_values": np.linspace(0, 10, 20), "min": 0.0})
+        estimator = FluxPointsEstimator(
+            energy_edges=np.asarray(roi.geom.energy_edges) * u.MeV,
+            source="test",
+            selection_optional=["errn-errp", "ul", "scan"],
+            reoptimize=True,
+            norm={"scan_values": np.linspace(0, 10, 20), "min": 0.0},
+        )
         t0 = time.perf_counter()
         estimator.run([dataset])
         gammapy_sed = time.perf_counter() - t0

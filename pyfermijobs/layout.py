@@ -102,8 +102,11 @@ class Layout:
     def sed_file(self, target: str, profile: str) -> Path:
         return self.target_dir(target) / f"sed_{profile}.fits"
 
-    def castro_plot(self, target: str, profile: str, ext: str = "png") -> Path:
-        return self.target_dir(target) / f"sed_{profile}.{ext}"
+    def castro_plot(self, target: str, profile: str) -> Path:
+        return self.target_dir(target) / f"sed_{profile}.png"
+
+    def bands_plot(self, target: str, profile: str) -> Path:
+        return self.target_dir(target) / f"bands_{profile}.png"
 
     # --- simulation and random-direction areas ---------------------------------------
     @property
@@ -133,6 +136,16 @@ class Layout:
     def summary_file(self, sim: str, target: str, profile: str, first: int, last: int) -> Path:
         return self.target_dir(target, sim) / (f"sed_{profile}_summary_{seed_str(first)}_{seed_str(last)}.fits")
 
+    def ts_plot(self, sim: str, target: str, profile: str, first: int, last: int) -> Path:
+        return self.target_dir(target, sim) / f"ts_{profile}_{seed_str(first)}_{seed_str(last)}.png"
+
+    def recovery_plot(self, sim: str, target: str, profile: str, first: int, last: int) -> Path:
+        return self.target_dir(target, sim) / f"recovery_{profile}_{seed_str(first)}_{seed_str(last)}.png"
+
     # --- whole-run outputs -----------------------------------------------------------
     def report(self) -> Path:
         return self.basedir / "report.html"
+
+    def failures_file(self) -> Path:
+        """Tasks that failed (written by the pipeline, read by the report)."""
+        return self.basedir / "pipeline_info" / "failures.yaml"

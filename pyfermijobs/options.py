@@ -50,6 +50,8 @@ OPTIONS: dict[str, Option] = {
     "target": Option("str", None, "run for this one target (what a pipeline task does)"),
     "profile": Option("str", None, "only this profile of the target (default: all its profiles)"),
     "backend": Option("str", None, "analysis engine: builtin or fermipy"),
+    "pdf": Option("bool", False, "also write plots as PDF"),
+    "allow_missing": Option("bool", False, "collect the realizations present; record the missing seeds"),
 }
 
 

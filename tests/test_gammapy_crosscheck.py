@@ -90,9 +90,13 @@ def test_castro_scans_agree(roi) -> None:
     nuisance = {fc.name for fc in setup.nuisance}
     dataset = gammapy_dataset(roi, {*nuisance, "test"}, [setup.test])
     scan_values = np.linspace(0.0, 8.0, 17)
-    estimator = FluxPointsEstimator(energy_edges=np.asarray(roi.geom.energy_edges) * 1e-6 * _tev(), source="test",
-                                    selection_optional=["scan"], reoptimize=True,
-                                    norm={"scan_values": scan_values, "min": 0.0})
+    estimator = FluxPointsEstimator(
+        energy_edges=np.asarray(roi.geom.energy_edges) * 1e-6 * _tev(),
+        source="test",
+        selection_optional=["scan"],
+        reoptimize=True,
+        norm={"scan_values": scan_values, "min": 0.0},
+    )
     points = estimator.run([dataset])
     stat_scan = np.squeeze(points.stat_scan.data)  # (nbins, nscan)
     stat_best = np.squeeze(points.stat.data)

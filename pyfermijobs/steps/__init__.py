@@ -23,9 +23,10 @@ class Step:
     options: tuple[str, ...]
     description: str
     fermipy_executable: str
+    function: str = "run"
 
     def runner(self) -> Callable[[dict[str, Any]], None]:
-        return importlib.import_module(self.module).run
+        return getattr(importlib.import_module(self.module), self.function)
 
 
 #: Where a step runs: the prepared analysis and one target or a whole target list.
@@ -66,7 +67,18 @@ STEPS: dict[str, Step] = {
             "analyze-sed",
             "AnalyzeSED",
             "pyfermijobs.steps.analyze_sed",
-            (*_WHERE, "profile", "sim", "skydirs", "seed", "nsims", "roi_baseline", "non_null_src"),
+            (
+                *_WHERE,
+                "profile",
+                "sim",
+                "skydirs",
+                "seed",
+                "nsims",
+                "roi_baseline",
+                "non_null_src",
+                "make_plots",
+                "pdf",
+            ),
             "Castro SED of each target x profile (with --sim random: of each random direction).",
             "fermipy-analyze-sed",
         ),
@@ -104,6 +116,56 @@ STEPS: dict[str, Step] = {
             (*_WHERE, "rand_config", "seed", "nsims", "roi_baseline"),
             "Random-direction control sample: directions per target (skydirs.yaml).",
             "fermipy-random-dir-gen",
+        ),
+        Step(
+            "collect-sed",
+            "CollectSED",
+            "pyfermijobs.steps.collect_sed",
+            (*_WHERE, "profile", "sim", "seed", "nsims", "write_full", "write_summary", "allow_missing"),
+            "Statistics of the SEDs across realizations (collected and summary files).",
+            "fermipy-collect-sed",
+        ),
+        Step(
+            "plot-castro",
+            "PlotCastro",
+            "pyfermijobs.steps.plots",
+            (*_WHERE, "profile", "pdf"),
+            "Castro plot of each target x profile's SED.",
+            "fermipy-plot-castro",
+            "run_castro",
+        ),
+        Step(
+            "plot-bands",
+            "PlotSEDSummaryBands",
+            "pyfermijobs.steps.plots",
+            (*_WHERE, "profile", "seed", "nsims", "pdf"),
+            "The data's upper limits over the bands of the null simulations and random directions.",
+            "fermipy-plot-sed-summary-bands",
+            "run_bands",
+        ),
+        Step(
+            "plot-calibration",
+            "PlotCalibration",
+            "pyfermijobs.steps.plots",
+            (*_WHERE, "profile", "sim", "seed", "nsims", "pdf"),
+            "Null-simulation TS against its expectation; injected-signal recovery and pulls.",
+            "(none in fermipy)",
+            "run_calibration",
+        ),
+        Step(
+            "chain", "Chain", "pyfermijobs.steps.chain",
+            ("master", "outdir", "overwrite", "ttype", "rosters", "spatial_models", "alias_dict", "config", "sims",
+             "rand_config", "backend"),
+            "Every step in order, locally, over the whole target list (the seed's loops).",
+            "(fermipy's pipeline chains)",
+        ),
+        Step(
+            "report",
+            "Report",
+            "pyfermijobs.steps.report",
+            ("ttype", "outdir"),
+            "One self-contained HTML page with every result, control study and failure.",
+            "(none in fermipy)",
         ),
     )
 }

@@ -42,6 +42,8 @@ def sed_for(
     keys: list[int] | None,
     skydirs: dict | None,
     non_null_src: bool,
+    make_plots: bool = False,
+    pdf: bool = False,
 ) -> None:
     """Build and write the SED(s) of one target x profile from its baseline ROI."""
     from pyfermijobs.config.analysis import load_template
@@ -64,6 +66,10 @@ def sed_for(
         header["RA"], header["DEC"] = jra, jdec
         out = layout.sed_file(target, profile) if key is None else layout.sim_sed_file(sim, target, profile, key)
         write_sed(out, product.sed, product.model_flux, product.params, header)
+        if make_plots and key is None:
+            from pyfermijobs.steps.plots import castro
+
+            castro(layout, target, profile, pdf)
 
 
 def run(args: dict[str, Any]) -> None:
@@ -110,7 +116,16 @@ def run(args: dict[str, Any]) -> None:
         len(work),
         "analyze-sed",
         lambda tp: sed_for(
-            layout, tp[0], tp[1], prefix, sim, selected[tp[0]], skydirs.get(tp[0]), bool(args.get("non_null_src"))
+            layout,
+            tp[0],
+            tp[1],
+            prefix,
+            sim,
+            selected[tp[0]],
+            skydirs.get(tp[0]),
+            bool(args.get("non_null_src")),
+            bool(args.get("make_plots")),
+            bool(args.get("pdf")),
         ),
     )
 

@@ -1,0 +1,140 @@
+"""The plot steps: castro plots (data), expected bands, calibration of the control studies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyfermijobs.errors import InputError
+from pyfermijobs.layout import RANDOM_SIM, Layout
+from pyfermijobs.steps.common import for_each, layout_of, require_sim, run_config, target_profiles
+
+
+def castro(layout: Layout, target: str, profile: str, pdf: bool = False) -> None:
+    from pyfermijobs.io.sed_fits import read_sed
+    from pyfermijobs.plotting.castro import plot_castro
+
+    sed, header = read_sed(layout.sed_file(target, profile))
+    title = f"{target} - {profile}  (TS = {float(header.get('TS', 0.0)):.1f})"
+    plot_castro(sed, layout.castro_plot(target, profile), title, bool(header.get("SYNTHET")), pdf)
+
+
+def seed_range(study: dict[str, Any], args: dict[str, Any]) -> tuple[int, int]:
+    """First and last seed: the prepared study's, unless --seed/--nsims say otherwise."""
+    first = args["seed"] if args.get("seed") is not None else study["seed"]
+    nsims = args["nsims"] if args.get("nsims") is not None else study["nsims"]
+    return first, first + nsims - 1
+
+
+def control_summaries(
+    layout: Layout, config: dict[str, Any], target: str, profile: str, args: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Summary tables of the null scenarios and of the random directions that exist."""
+    from pyfermijobs.estimators.collect import read_table
+
+    studies = {name: s for name, s in (config.get("sims") or {}).items() if not s["injected"]}
+    if config.get("random"):
+        studies[RANDOM_SIM] = config["random"]
+    out = {}
+    for name, study in studies.items():
+        path = layout.summary_file(name, target, profile, *seed_range(study, args or {}))
+        if path.exists():
+            out["random" if name == RANDOM_SIM else "null" if len(studies) <= 2 else name] = read_table(
+                path, "SED_SUMMARY"
+            )[0]
+    return out
+
+
+def bands(
+    layout: Layout,
+    config: dict[str, Any],
+    target: str,
+    profile: str,
+    pdf: bool = False,
+    args: dict[str, Any] | None = None,
+) -> bool:
+    from pyfermijobs.io.sed_fits import read_sed
+    from pyfermijobs.plotting.bands import plot_bands
+
+    summaries = control_summaries(layout, config, target, profile, args)
+    if not summaries:
+        return False
+    sed, header = read_sed(layout.sed_file(target, profile))
+    plot_bands(
+        sed,
+        summaries,
+        layout.bands_plot(target, profile),
+        f"{target} - {profile}: expected limits",
+        bool(header.get("SYNTHET")),
+        pdf,
+    )
+    return True
+
+
+def calibration(
+    layout: Layout,
+    config: dict[str, Any],
+    sim: str,
+    target: str,
+    profile: str,
+    pdf: bool = False,
+    args: dict[str, Any] | None = None,
+) -> None:
+    from pyfermijobs.estimators.collect import read_table
+    from pyfermijobs.plotting.calibration import plot_null_ts, plot_recovery
+
+    study = config["sims"][sim]
+    first, last = seed_range(study, args or {})
+    path = layout.collected_file(sim, target, profile, first, last)
+    if not path.exists():
+        raise InputError(path, None, "collected file not found: run collect-sed --write_full first")
+    data, header = read_table(path, "SED_COLLECTED")
+    synthetic = bool(header.get("SYNTHET"))
+    title = f"{target} - {profile}: sim {sim} ({header['NREAL']} realizations)"
+    if not study["injected"]:
+        plot_null_ts(data["ts_global"], layout.ts_plot(sim, target, profile, first, last), title, synthetic, pdf)
+    else:
+        if "norm_true" not in data:
+            raise InputError(path, "norm_true", "no injected truth recorded for these realizations")
+        plot_recovery(
+            data["e_ref"][0],
+            data["norm"],
+            data["norm_errn"],
+            data["norm_errp"],
+            data["norm_true"],
+            layout.recovery_plot(sim, target, profile, first, last),
+            title,
+            synthetic,
+            pdf,
+        )
+
+
+def run_castro(args: dict[str, Any]) -> None:
+    layout = layout_of(args)
+    targets = target_profiles(args, layout)
+    work = [(t, p) for t, profiles in targets.items() for p in profiles]
+    for t, p in work:
+        if not layout.sed_file(t, p).exists():
+            raise InputError(layout.sed_file(t, p), None, "SED not found: run analyze-sed first")
+    for_each(work, len(work), "plot-castro", lambda tp: castro(layout, tp[0], tp[1], bool(args.get("pdf"))))
+
+
+def run_bands(args: dict[str, Any]) -> None:
+    layout = layout_of(args)
+    config = run_config(layout)
+    targets = target_profiles(args, layout)
+    work = [(t, p) for t, profiles in targets.items() for p in profiles]
+    for_each(work, len(work), "plot-bands", lambda tp: bands(layout, config, tp[0], tp[1], bool(args.get("pdf")), args))
+
+
+def run_calibration(args: dict[str, Any]) -> None:
+    layout = layout_of(args)
+    config = run_config(layout)
+    sim = require_sim(args, config, allow_random=False)
+    targets = target_profiles(args, layout, sim)
+    work = [(t, p) for t, profiles in targets.items() for p in profiles]
+    for_each(
+        work,
+        len(work),
+        "plot-calibration",
+        lambda tp: calibration(layout, config, sim, tp[0], tp[1], bool(args.get("pdf")), args),
+    )

@@ -1,0 +1,14 @@
+"""Report: the HTML page that gathers the run's results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyfermijobs.steps.common import layout_of
+
+
+def run(args: dict[str, Any]) -> None:
+    from pyfermijobs.report.html import build_report
+
+    path = build_report(layout_of(args))
+    print(f"report: {path}")
