@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 OUTDIR  ?= results/demo
 
-.PHONY: install test lint demo clean
+.PHONY: install test lint demo clean browser
 
 install: $(VENV)/.installed
 
@@ -18,7 +18,13 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install lint
+# Headless Chromium (Debian's package) for the report's browser test.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install lint browser
 	$(PY) -m pytest
 
 demo: install

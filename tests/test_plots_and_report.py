@@ -1,0 +1,107 @@
+"""Plots and the report, made by the local chain on a small synthetic analysis.
+
+The report is opened from disk in headless Chromium (Debian's package, driven by
+Playwright): every image must decode, a hostile target name must show as text, and a
+screenshot is kept as a test artifact.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import REPO, make_small_analysis, write_yaml
+
+from pyfermijobs.layout import Layout
+
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+HOSTILE = "<script>"
+
+
+@pytest.fixture(scope="module")
+def chain_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from pyfermijobs.cli import main
+
+    root = tmp_path_factory.mktemp("chain")
+    master = make_small_analysis(root / "cfg")
+    # a third target whose name is markup: the report must show it, not run it
+    write_yaml(
+        root / "cfg" / "hostile_roster.yaml", {"hostile": {HOSTILE: {"ra": 150.0, "dec": 2.2, "version": "nfw"}}}
+    )
+    import yaml
+
+    doc = yaml.safe_load(master.read_text())
+    doc["rosters"] = ["pair", "hostile"]
+    doc["sim_defaults"]["nsims_job"] = 2
+    master.write_text(yaml.safe_dump(doc))
+    out = root / "out"
+    assert main(["chain", "--master", str(master), "--outdir", str(out)]) == 0
+    return out
+
+
+def test_chain_made_every_product(chain_run: Path) -> None:
+    layout = Layout(chain_run, "small")
+    for target in ("draco", "ursa_minor", HOSTILE):
+        assert layout.castro_plot(target, "nfw_point").stat().st_size > 10_000
+        assert layout.bands_plot(target, "nfw_point").exists()
+        assert layout.summary_file("null", target, "nfw_point", 0, 2).exists()
+        assert layout.summary_file("random", target, "nfw_point", 0, 3).exists()
+        assert layout.ts_plot("null", target, "nfw_point", 0, 2).exists()
+        assert layout.recovery_plot("pl", target, "nfw_point", 0, 2).exists()
+    assert layout.report().exists()
+
+
+def test_castro_grid_follows_the_scan(chain_run: Path) -> None:
+    from pyfermijobs.io.sed_fits import read_sed
+    from pyfermijobs.plotting.castro import castro_grid
+
+    sed, _ = read_sed(Layout(chain_run, "small").sed_file("draco", "nfw_point"))
+    edges, grid = castro_grid(sed)
+    centres = np.sqrt(edges[1:] * edges[:-1])
+    conv = sed["ref_dnde"] * sed["e_ref"] ** 2
+    for k in range(len(conv)):
+        # at the upper limit the colour map reads the limit's delta log L (1.35 below the peak)
+        i = np.argmin(np.abs(np.log(centres / (sed["norm_ul"][k] * conv[k]))))
+        assert grid[i, k] == pytest.approx(-1.3528, abs=0.15)
+
+
+def test_report_escapes_user_text(chain_run: Path) -> None:
+    html = Layout(chain_run, "small").report().read_text()
+    assert "&lt;script&gt;" in html
+    assert "<script>" not in html
+    assert "SYNTHETIC DATA" in html
+    assert html.count("data:image/png;base64,") >= 3 * 2 + 3 * 2
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed (make test installs Debian's chromium)")
+def test_report_in_a_real_browser(chain_run: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    dialogs: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(Layout(chain_run, "small").report().as_uri())
+        images = page.evaluate("[...document.images].map(i => i.complete && i.naturalWidth > 0)")
+        text = page.inner_text("body")
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+        browser.close()
+    assert len(images) >= 12 and all(images), "every image decodes"
+    assert HOSTILE in text and not dialogs
+    assert (ARTIFACTS / "report.png").stat().st_size > 50_000
