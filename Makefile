@@ -28,8 +28,8 @@ test: install lint browser
 	$(PY) -m pytest
 
 demo: install
-	$(VENV)/bin/pfj prepare-targets --master assets/demo/master.yaml --outdir $(OUTDIR) --overwrite
-	@echo "demo results: $(abspath $(OUTDIR))/dSphs/target_list.yaml"
+	$(VENV)/bin/pfj chain --master assets/demo/master.yaml --outdir $(OUTDIR) --overwrite
+	@echo "demo report: $(abspath $(OUTDIR))/report.html"
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .ruff_cache

@@ -26,7 +26,7 @@ TEMPLATE = {
     "binning": {"binsperdec": 4, "binsz": 0.1, "roiwidth": 10.1, "coordsys": "GAL"},
     "model": {"src_roiwidth": 12.0},
 }
-pytestmark = pytest.mark.filterwarnings("ignore")
+pytestmark = [pytest.mark.filterwarnings("ignore"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
