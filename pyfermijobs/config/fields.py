@@ -161,7 +161,7 @@ def non_empty(value: Any) -> str | None:
     return None if len(value) else "must not be empty"
 
 
-_FORBIDDEN_NAME_CHARS = set("/\\:* \t\n")
+_FORBIDDEN_NAME_CHARS = set("/\\:* \t\n'\"$`;|&")
 
 
 def file_field_name(value: str) -> str | None:
@@ -170,5 +170,5 @@ def file_field_name(value: str) -> str | None:
         return "must not be empty"
     bad = sorted(set(value) & _FORBIDDEN_NAME_CHARS)
     if bad or value in {".", ".."}:
-        return f"{value!r} cannot be used in file names (no '/', ':', '*' or blanks)"
+        return f"{value!r} cannot be used in file names (no blanks, quotes or / \\ : * $ ` ; | &)"
     return None

@@ -173,6 +173,22 @@ STEPS: dict[str, Step] = {
             "(fermipy's pipeline chains)",
         ),
         Step(
+            "validate",
+            "Validate",
+            "pyfermijobs.steps.validate",
+            ("master", "ttype", "rosters", "spatial_models", "alias_dict", "config", "sims", "rand_config", "backend"),
+            "Check a configuration as prepare-targets would, and what the backend can run; write nothing.",
+            "(none in fermipy)",
+        ),
+        Step(
+            "plan",
+            "Plan",
+            "pyfermijobs.steps.plan",
+            ("ttype", "outdir"),
+            "The prepared analysis's units of work as JSON (targets, profiles, seed chunks).",
+            "(none in fermipy)",
+        ),
+        Step(
             "report",
             "Report",
             "pyfermijobs.steps.report",

@@ -1,0 +1,49 @@
+#!/usr/bin/env nextflow
+/*
+ * pyfermijobs: multi-target Fermi-LAT analyses and their control studies.
+ *
+ *   nextflow run main.nf -profile <executor>,<container> --master master.yaml --outdir results
+ *
+ * Every step is a `pfj` command (bin/), run per target, profile and seed chunk. The master
+ * configuration is checked by the same Python code as the CLI before any task starts.
+ */
+nextflow.enable.dsl = 2
+
+include { PYFERMIJOBS } from './workflows/pyfermijobs'
+
+// Check the parameters and the whole master configuration before anything runs.
+def validate() {
+    if (!params.master) {
+        error "pyfermijobs: --master is required (a master configuration YAML; see README)"
+    }
+    def master = file(params.master)
+    if (!master.exists()) {
+        error "pyfermijobs: ${params.master}: master configuration not found"
+    }
+    if (!(params.outdir instanceof String) || !params.outdir) {
+        error "pyfermijobs: --outdir must be a folder name"
+    }
+    // Same validation as `pfj prepare-targets`, here on the launching machine when pyfermijobs is
+    // installed there; inside containers PREPARE_TARGETS, the first task, runs it again.
+    def check = ["${projectDir}/bin/pfj", 'validate', '--master', master.toString()].execute()
+    def err = new StringBuilder()
+    check.consumeProcessErrorStream(err)
+    check.waitFor()
+    if (check.exitValue() == 2) {
+        error err.toString().trim()
+    }
+    if (check.exitValue() != 0) {
+        log.info "pyfermijobs: master configuration not checked on this machine (pyfermijobs not installed here); " +
+                 "PREPARE_TARGETS will check it"
+    }
+    return master
+}
+
+workflow {
+    PYFERMIJOBS(validate())
+}
+
+workflow.onComplete {
+    def status = workflow.success ? 'completed' : 'failed'
+    log.info "pyfermijobs ${status}: report ${params.outdir}/report.html, run information ${params.outdir}/pipeline_info/"
+}

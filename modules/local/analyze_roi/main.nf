@@ -1,0 +1,29 @@
+// AnalyzeROI: the baseline fit of one target's ROI.
+process ANALYZE_ROI {
+    tag "${meta.target}"
+    label 'process_medium'
+    container "${params.container}"
+
+    input:
+    tuple val(meta), path(parts, stageAs: 'part*')
+
+    output:
+    tuple val(meta), path("out"), emit: tree
+    path "publish/**"           , emit: files
+    path "versions.yml"         , emit: versions
+
+    script:
+    def args = task.ext.args ?: ''
+    """
+    pfj-task part* -- analyze-roi --ttype ${meta.ttype} --target '${meta.target}' ${args}
+    pfj-versions "${task.process}" > versions.yml
+    """
+
+    stub:
+    """
+    mkdir -p 'out/${meta.ttype}/${meta.target}'
+    touch 'out/${meta.ttype}/${meta.target}/fit_baseline.fits' 'out/${meta.ttype}/${meta.target}/fit_baseline.yaml'
+    cp -rl out publish
+    pfj-versions "${task.process}" > versions.yml
+    """
+}

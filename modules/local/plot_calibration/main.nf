@@ -1,0 +1,29 @@
+// Calibration plots of one scenario x target x profile.
+process PLOT_CALIBRATION {
+    tag "${meta.sim}:${meta.target}:${meta.profile}"
+    label 'process_single'
+    container "${params.container}"
+
+    input:
+    tuple val(meta), path(parts, stageAs: 'part*')
+
+    output:
+    tuple val(meta), path("out"), emit: tree
+    path "publish/**"           , emit: files
+    path "versions.yml"         , emit: versions
+
+    script:
+    def args = task.ext.args ?: ''
+    """
+    pfj-task part* -- plot-calibration --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.first} --nsims ${meta.nsims} ${args}
+    pfj-versions "${task.process}" > versions.yml
+    """
+
+    stub:
+    """
+    mkdir -p 'out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}'
+    touch 'out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}/calibration.png'
+    cp -rl out publish
+    pfj-versions "${task.process}" > versions.yml
+    """
+}

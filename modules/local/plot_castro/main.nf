@@ -1,0 +1,29 @@
+// PlotCastro: the castro plot of one target x profile.
+process PLOT_CASTRO {
+    tag "${meta.target}:${meta.profile}"
+    label 'process_single'
+    container "${params.container}"
+
+    input:
+    tuple val(meta), path(parts, stageAs: 'part*')
+
+    output:
+    tuple val(meta), path("out"), emit: tree
+    path "publish/**"           , emit: files
+    path "versions.yml"         , emit: versions
+
+    script:
+    def args = task.ext.args ?: ''
+    """
+    pfj-task part* -- plot-castro --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' ${args}
+    pfj-versions "${task.process}" > versions.yml
+    """
+
+    stub:
+    """
+    mkdir -p 'out/${meta.ttype}/${meta.target}'
+    touch 'out/${meta.ttype}/${meta.target}/sed_${meta.profile}.png'
+    cp -rl out publish
+    pfj-versions "${task.process}" > versions.yml
+    """
+}

@@ -1,0 +1,31 @@
+// SimulateROI: one chunk of seeds of one scenario x target x profile.
+process SIMULATE_ROI {
+    tag "${meta.sim}:${meta.target}:${meta.profile}:${meta.seed}"
+    label 'process_medium'
+    container "${params.container}"
+
+    input:
+    tuple val(meta), path(parts, stageAs: 'part*')
+
+    output:
+    tuple val(meta), path("out"), emit: tree
+    path "publish/**"           , emit: files
+    path "versions.yml"         , emit: versions
+
+    script:
+    def args = task.ext.args ?: ''
+    """
+    pfj-task part* -- simulate-roi --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.seed} --nsims ${meta.count} ${meta.injected ? '--non_null_src' : ''} ${args}
+    pfj-versions "${task.process}" > versions.yml
+    """
+
+    stub:
+    """
+    mkdir -p 'out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}'
+    for s in \$(seq ${meta.seed} \$(( ${meta.seed} + ${meta.count} - 1 ))); do
+        touch "out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}/sed_${meta.profile}_\$(printf %06d \$s).fits"
+    done
+    cp -rl out publish
+    pfj-versions "${task.process}" > versions.yml
+    """
+}

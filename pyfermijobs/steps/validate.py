@@ -1,0 +1,45 @@
+"""Validate: every check PrepareTargets makes, and what the chosen backend can run, no writes.
+
+The pipeline calls it before any task starts, so a bad configuration fails fast with the
+same message the CLI gives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyfermijobs.errors import InputError
+
+
+def validate(master: Any) -> dict[str, Any]:
+    """Raise InputError on the first problem; return the run configuration it would write."""
+    from pyfermijobs.config.scenarios import load_scenario
+    from pyfermijobs.steps.prepare_targets import plan_targets
+
+    plan = plan_targets(master)
+    if master.backend != "builtin":
+        raise InputError(
+            master.source or "command line",
+            "backend",
+            f"backend {master.backend!r} is not available in this version; use 'builtin'",
+        )
+    from pyfermijobs.models.spectra import spectrum_from_fermipy
+
+    for sim in master.sims.values():
+        injected = load_scenario(sim.scenario_file)["injected_source"]
+        if injected is not None:
+            spectrum_from_fermipy(injected["source_model"], str(sim.scenario_file), "injected_source.source_model")
+    return plan.run_config
+
+
+def run(args: dict[str, Any]) -> None:
+    from pyfermijobs.config.master import load_master
+
+    overrides = {
+        key: args.get(key)
+        for key in ("ttype", "rosters", "spatial_models", "alias_dict", "sims", "rand_config", "backend")
+    }
+    overrides["config_template"] = args.get("config")
+    config = validate(load_master(args.get("master"), overrides))
+    studies = [*config["sims"], *(["random"] if config["random"] else [])]
+    print(f"valid: {len(config['targets'])} targets, control studies: {', '.join(studies) or 'none'}")

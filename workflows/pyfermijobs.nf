@@ -1,0 +1,62 @@
+// The whole analysis: prepare, data, simulation and random-direction controls, bands, report.
+import groovy.json.JsonSlurper
+
+include { PREPARE_TARGETS   } from '../modules/local/prepare_targets/main'
+include { PLOT_BANDS        } from '../modules/local/plot_bands/main'
+include { REPORT            } from '../modules/local/report/main'
+include { DATA              } from './data'
+include { SIMULATIONS       } from './simulations'
+include { RANDOM_DIRECTIONS } from './random_directions'
+
+workflow PYFERMIJOBS {
+    take:
+    master    // path of the master configuration
+
+    main:
+    PREPARE_TARGETS(master.parent, master)
+    prepared = PREPARE_TARGETS.out.tree
+    plan     = PREPARE_TARGETS.out.plan.map { f -> new JsonSlurper().parse(f) }
+
+    targets = plan.flatMap { p -> p.targets.collect { t -> [ttype: p.ttype, target: t.target, profiles: t.profiles] } }
+    DATA(targets, prepared, plan)
+
+    sims = plan.flatMap { p ->
+        p.sims.collect { name, s -> [sim: name, injected: s.injected, first: s.first, nsims: s.nsims, chunks: s.chunks] }
+    }
+    SIMULATIONS(sims, DATA.out.roi, prepared, plan)
+
+    random_study = plan.flatMap { p ->
+        p.random ? [[sim: 'random', injected: false, first: p.random.first, nsims: p.random.nsims,
+                     chunks: p.random.chunks]] : []
+    }
+    RANDOM_DIRECTIONS(random_study, DATA.out.roi, prepared)
+
+    // bands: the data SED with the null and random-direction summaries of the same target x profile
+    controls = SIMULATIONS.out.collected.filter { meta, tree -> !meta.injected }
+        .mix(RANDOM_DIRECTIONS.out.collected)
+        .map { meta, tree -> [[meta.target, meta.profile], tree] }
+        .groupTuple()
+    bands_in = DATA.out.sed
+        .map { meta, tree -> [[meta.target, meta.profile], meta, tree] }
+        .join(controls)
+        .combine(plan)
+        .filter { key, meta, sed, trees, p -> 'plot-bands' in (p.plots.sim_plotting + p.plots.rand_plotting) }
+        .map { key, meta, sed, trees, p -> [key, meta, sed, trees] }
+        .combine(prepared)
+        .map { key, meta, sed, trees, tree -> [meta, [tree, sed] + trees] }
+    PLOT_BANDS(bands_in)
+
+    everything = DATA.out.sed.mix(DATA.out.castro, SIMULATIONS.out.collected, SIMULATIONS.out.calibration,
+                                  RANDOM_DIRECTIONS.out.collected, PLOT_BANDS.out.tree)
+        .map { meta, tree -> tree }
+        .collect()
+        .ifEmpty([])
+    REPORT(plan.combine(prepared).combine(everything.toList())
+               .map { p, tree, trees -> [[ttype: p.ttype], [tree] + trees] })
+
+    emit:
+    report   = REPORT.out.tree
+    versions = PREPARE_TARGETS.out.versions.mix(DATA.out.versions, SIMULATIONS.out.versions,
+                                                RANDOM_DIRECTIONS.out.versions, PLOT_BANDS.out.versions,
+                                                REPORT.out.versions)
+}
