@@ -4,7 +4,12 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 OUTDIR  ?= results/demo
 
-.PHONY: install test lint demo clean browser
+.PHONY: install test lint demo clean browser nextflow
+
+# A Nextflow on PATH is used as it is; otherwise one is installed from Maven Central.
+NEXTFLOW ?= $(shell command -v nextflow 2>/dev/null || echo scripts/nextflow/nextflow)
+export NXF_HOME ?= $(CURDIR)/tools/nextflow/home
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 install: $(VENV)/.installed
 
@@ -24,12 +29,15 @@ browser:
 	  echo "installing Debian's chromium for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install lint browser
-	$(PY) -m pytest
+nextflow:
+	@if [ "$(NEXTFLOW)" = scripts/nextflow/nextflow ]; then scripts/nextflow/install.sh; fi
 
-demo: install
-	$(VENV)/bin/pfj chain --master assets/demo/master.yaml --outdir $(OUTDIR) --overwrite
+test: install lint browser nextflow
+	PFJ_NEXTFLOW=$(NEXTFLOW) $(PY) -m pytest
+
+demo: install nextflow
+	$(NEXTFLOW) run . -profile demo --outdir $(OUTDIR) -ansi-log false
 	@echo "demo report: $(abspath $(OUTDIR))/report.html"
 
 clean:
-	rm -rf $(VENV) results .pytest_cache .ruff_cache
+	rm -rf $(VENV) results work .nextflow .nextflow.log* tools .pytest_cache .ruff_cache

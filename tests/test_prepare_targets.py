@@ -61,7 +61,7 @@ def test_official_example_prepares_fermipy_layout(official_example: Path, tmp_pa
         "seed": 0,
         "nsims": 20,
         "last": 19,
-        "nsims_job": 0,
+        "nsims_job": 20,  # pyfermijobs default (fermipy.jobs: 0)
         "profile": "ack2016",
         "sim_profiles": ["ack2016_point"],
         "injected": False,

@@ -56,7 +56,8 @@ SIM_FIELDS: dict[str, Field] = {
     "seed": Field("int", 0, "random-number seed (and file key) of the first realization", at_least(0)),
     "nsims": Field("int", 20, "number of realizations", at_least(1)),
     "profile": Field("str", "default", "target version (after aliasing) whose profile is simulated"),
-    "nsims_job": Field("int", 0, "realizations per task; 0 means all in one task", at_least(0)),
+    # 20 realizations are ~10 s of work on a 10 x 10 deg ROI: enough to hide a task's overhead
+    "nsims_job": Field("int", 20, "realizations per task; 0 means all in one task", at_least(0)),
     "simfile": Field("str|null", None, "scenario file; default config/sim_{name}.yaml"),
 }
 
@@ -64,7 +65,7 @@ SIM_FIELDS: dict[str, Field] = {
 RANDOM_FIELDS: dict[str, Field] = {
     "rand_config": Field("str|null", None, "random-direction file; default config/random_{ttype}.yaml"),
     "rand_dirs": Field("str|null", None, "fermipy.jobs' older name for rand_config"),
-    "nsims_job": Field("int", 0, "directions per task; 0 means all in one task", at_least(0)),
+    "nsims_job": Field("int", 20, "directions per task; 0 means all in one task", at_least(0)),
     "profile": Field(
         "str|null", None, "target version analysed at the random directions; default: every profile of the target"
     ),

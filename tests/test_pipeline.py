@@ -1,0 +1,177 @@
+"""The Nextflow pipeline, driven by pytest with a real Nextflow (scripts/nextflow, Maven Central).
+
+Each run happens in its own launch folder (its own work/ and .nextflow/), on the test profile:
+the synthetic sky, two dwarfs, small ROIs, null and injected simulations, random directions.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import REPO
+
+from pyfermijobs.io.sed_fits import read_sed
+
+pytestmark = pytest.mark.slow
+NEXTFLOW = os.environ.get("PFJ_NEXTFLOW") or shutil.which("nextflow") or str(REPO / "scripts/nextflow/nextflow")
+LIB = REPO / "tools/nextflow/lib"
+
+
+def nextflow_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
+    env["NXF_HOME"] = str(home)
+    env["NXF_OFFLINE"] = "true"
+    env["NXF_ANSI_LOG"] = "false"
+    return env
+
+
+def nextflow(launch: Path, *args: str, check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess:
+    launch.mkdir(parents=True, exist_ok=True)
+    cmd = [NEXTFLOW, "run", str(REPO), "-profile", "test", "--outdir", str(launch / "results"), *args]
+    proc = subprocess.run(cmd, cwd=launch, env=nextflow_env(launch / ".nxf-home"), capture_output=True, text=True,
+                          timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"nextflow failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    return proc
+
+
+def trace_rows(results: Path) -> list[dict[str, str]]:
+    """Rows of the newest trace file."""
+    newest = max((results / "pipeline_info").glob("execution_trace_*.txt"), key=lambda p: p.stat().st_mtime)
+    with newest.open() as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def sed_arrays(results: Path) -> dict[str, dict[str, np.ndarray]]:
+    out = {}
+    for path in sorted(results.rglob("sed_*.fits")):
+        if "collected" in path.name or "summary" in path.name:
+            continue
+        data, _ = read_sed(path)
+        out[str(path.relative_to(results))] = {k: data[k] for k in ("norm", "norm_ul", "ts", "dloglike_scan")}
+    return out
+
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not (shutil.which("nextflow") or LIB.exists() or os.environ.get("PFJ_NEXTFLOW")):
+        pytest.fail("no Nextflow: run `make nextflow` (installs it from Maven Central)")
+    launch = tmp_path_factory.mktemp("pipeline")
+    nextflow(launch)
+    return launch
+
+
+def test_test_profile_completes_with_fermipy_layout(full_run: Path) -> None:
+    import warnings
+
+    results = full_run / "results"
+    for target in ("draco", "ursa_minor"):
+        assert (results / f"dSphs/{target}/fit_baseline.fits").exists()
+        assert (results / f"dSphs/{target}/sed_nfw_point.png").exists()
+        assert (results / f"dSphs/{target}/bands_nfw_point.png").exists()
+        for sim in ("null", "pl2", "random"):
+            assert len(list((results / f"dSphs_sim/sim_{sim}/{target}").glob("sed_nfw_point_00000?.fits"))) == 4
+            assert (results / f"dSphs_sim/sim_{sim}/{target}/sed_nfw_point_summary_000000_000003.fits").exists()
+    assert (results / "report.html").exists() and "SYNTHETIC DATA" in (results / "report.html").read_text()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fermipy.castro import CastroData
+
+        castro = CastroData.create_from_sedfile(str(results / "dSphs/draco/sed_nfw_point.fits"), norm_type="eflux")
+    assert castro.nx == 4
+    rows = trace_rows(results)
+    assert rows and all(r["status"] == "COMPLETED" for r in rows)
+    processes = {r["process"].split(":")[-1] for r in rows}
+    assert {"PREPARE_TARGETS", "ANALYZE_ROI", "ANALYZE_SED", "PLOT_CASTRO", "COPY_BASE_ROI", "SIMULATE_ROI",
+            "COLLECT_SED", "PLOT_CALIBRATION", "RANDOM_DIR_GEN", "ANALYZE_SED_RANDOM", "COLLECT_SED_RANDOM",
+            "COPY_BASE_ROI_RANDOM", "PLOT_BANDS", "REPORT"} <= processes
+    # nsims_job = 2: each scenario x target x profile ran as two tasks of two seeds
+    assert sum(r["process"].endswith("SIMULATE_ROI") for r in rows) == 2 * 2 * 2
+    for name in ("execution_report", "execution_timeline"):
+        assert list((results / "pipeline_info").glob(f"{name}_*.html"))
+
+
+def test_resume_caches_everything(full_run: Path) -> None:
+    results = full_run / "results"
+    before = sed_arrays(results)
+    nextflow(full_run, "-resume")
+    rows = trace_rows(results)
+    assert rows and all(r["status"] == "CACHED" for r in rows), {r["status"] for r in rows}
+    after = sed_arrays(results)
+    assert before.keys() == after.keys()
+    for key in before:
+        for column in before[key]:
+            assert np.array_equal(before[key][column], after[key][column])
+
+
+def test_killed_run_resumes_to_identical_results(full_run: Path, tmp_path: Path) -> None:
+    launch = tmp_path / "killed"
+    launch.mkdir()
+    cmd = [NEXTFLOW, "run", str(REPO), "-profile", "test", "--outdir", str(launch / "results")]
+    proc = subprocess.Popen(cmd, cwd=launch, env=nextflow_env(launch / ".nxf-home"), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:  # kill once a few tasks have finished
+        done = list((launch / "work").glob("*/*/.exitcode")) if (launch / "work").exists() else []
+        if len(done) >= 6:
+            break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = len(list((launch / "work").glob("*/*/.exitcode")))
+    assert 6 <= finished < 40, "killed part-way"
+    nextflow(launch, "-resume")
+    rows = trace_rows(launch / "results")
+    cached = sum(r["status"] == "CACHED" for r in rows)
+    completed = sum(r["status"] == "COMPLETED" for r in rows)
+    assert cached >= 1 and completed >= 1 and cached + completed == len(rows)
+    reference, resumed = sed_arrays(full_run / "results"), sed_arrays(launch / "results")
+    assert reference.keys() == resumed.keys()
+    for key in reference:
+        for column in reference[key]:
+            assert np.array_equal(reference[key][column], resumed[key][column]), (key, column)
+
+
+def test_task_killed_once_is_retried(tmp_path: Path) -> None:
+    """Exit 137 (SIGKILL, e.g. out of memory) on the first attempt: retried with more resources."""
+    config = tmp_path / "fail_once.config"
+    config.write_text(
+        "process {\n"
+        "    withName: '.*:DATA:ANALYZE_ROI' {\n"
+        "        beforeScript = { task.attempt == 1 && task.tag == 'draco' ? 'exit 137' : '' }\n"
+        "    }\n"
+        "}\n")
+    launch = tmp_path / "retry"
+    nextflow(launch, "-c", str(config))
+    rows = trace_rows(launch / "results")
+    draco = [r for r in rows if r["process"].endswith("DATA:ANALYZE_ROI") and r["tag"] == "draco"]
+    assert sorted((r["attempt"], r["exit"], r["status"]) for r in draco) == [("1", "137", "FAILED"),
+                                                                            ("2", "0", "COMPLETED")]
+    assert (launch / "results/report.html").exists()
+    assert draco[0]["memory"] != draco[1]["memory"], "resources grow with the attempt"
+
+
+def test_stub_run_is_quick(tmp_path: Path) -> None:
+    start = time.monotonic()
+    nextflow(tmp_path / "stub", "-stub-run")
+    assert time.monotonic() - start < 60
+    assert (tmp_path / "stub/results/report.html").exists()
+
+
+def test_bad_master_fails_before_any_task(tmp_path: Path) -> None:
+    master = tmp_path / "master.yaml"
+    master.write_text("ttype: dSphs\nrosters: [pair]\nsim_defaults: {nsim: 3}\n")
+    proc = nextflow(tmp_path / "bad", "--master", str(master), check=False)
+    assert proc.returncode != 0
+    assert "master.yaml: sim_defaults.nsim: unknown key (did you mean 'nsims'?)" in proc.stdout + proc.stderr
+    assert not (tmp_path / "bad/work").exists() or not list((tmp_path / "bad/work").glob("*/*"))
