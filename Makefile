@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 OUTDIR  ?= results/demo
 
-.PHONY: install test lint demo clean browser nextflow
+.PHONY: install test lint demo clean browser nextflow image
 
 # A Nextflow on PATH is used as it is; otherwise one is installed from Maven Central.
 NEXTFLOW ?= $(shell command -v nextflow 2>/dev/null || echo scripts/nextflow/nextflow)
@@ -32,8 +32,12 @@ browser:
 nextflow:
 	@if [ "$(NEXTFLOW)" = scripts/nextflow/nextflow ]; then scripts/nextflow/install.sh; fi
 
+# The tests run with a private Docker engine up and the image built (scripts/with-docker.sh).
 test: install lint browser nextflow
-	PFJ_NEXTFLOW=$(NEXTFLOW) $(PY) -m pytest
+	PFJ_NEXTFLOW=$(NEXTFLOW) scripts/with-docker.sh $(PY) -m pytest
+
+image:
+	scripts/with-docker.sh true
 
 demo: install nextflow
 	$(NEXTFLOW) run . -profile demo --outdir $(OUTDIR) -ansi-log false

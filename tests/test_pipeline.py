@@ -22,7 +22,9 @@ from conftest import REPO
 from pyfermijobs.io.sed_fits import read_sed
 
 pytestmark = pytest.mark.slow
-NEXTFLOW = os.environ.get("PFJ_NEXTFLOW") or shutil.which("nextflow") or str(REPO / "scripts/nextflow/nextflow")
+NEXTFLOW = os.environ.get("PFJ_NEXTFLOW") or shutil.which("nextflow") or "scripts/nextflow/nextflow"
+if "/" in NEXTFLOW and not os.path.isabs(NEXTFLOW):  # relative to the repository (as make passes it)
+    NEXTFLOW = str(REPO / NEXTFLOW)
 LIB = REPO / "tools/nextflow/lib"
 
 
@@ -35,11 +37,14 @@ def nextflow_env(home: Path) -> dict[str, str]:
     return env
 
 
-def nextflow(launch: Path, *args: str, check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess:
+def nextflow(
+    launch: Path, *args: str, profile: str = "test", check: bool = True, timeout: int = 900
+) -> subprocess.CompletedProcess:
     launch.mkdir(parents=True, exist_ok=True)
-    cmd = [NEXTFLOW, "run", str(REPO), "-profile", "test", "--outdir", str(launch / "results"), *args]
-    proc = subprocess.run(cmd, cwd=launch, env=nextflow_env(launch / ".nxf-home"), capture_output=True, text=True,
-                          timeout=timeout)
+    cmd = [NEXTFLOW, "run", str(REPO), "-profile", profile, "--outdir", str(launch / "results"), *args]
+    proc = subprocess.run(
+        cmd, cwd=launch, env=nextflow_env(launch / ".nxf-home"), capture_output=True, text=True, timeout=timeout
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"nextflow failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
     return proc
@@ -92,9 +97,22 @@ def test_test_profile_completes_with_fermipy_layout(full_run: Path) -> None:
     rows = trace_rows(results)
     assert rows and all(r["status"] == "COMPLETED" for r in rows)
     processes = {r["process"].split(":")[-1] for r in rows}
-    assert {"PREPARE_TARGETS", "ANALYZE_ROI", "ANALYZE_SED", "PLOT_CASTRO", "COPY_BASE_ROI", "SIMULATE_ROI",
-            "COLLECT_SED", "PLOT_CALIBRATION", "RANDOM_DIR_GEN", "ANALYZE_SED_RANDOM", "COLLECT_SED_RANDOM",
-            "COPY_BASE_ROI_RANDOM", "PLOT_BANDS", "REPORT"} <= processes
+    assert {
+        "PREPARE_TARGETS",
+        "ANALYZE_ROI",
+        "ANALYZE_SED",
+        "PLOT_CASTRO",
+        "COPY_BASE_ROI",
+        "SIMULATE_ROI",
+        "COLLECT_SED",
+        "PLOT_CALIBRATION",
+        "RANDOM_DIR_GEN",
+        "ANALYZE_SED_RANDOM",
+        "COLLECT_SED_RANDOM",
+        "COPY_BASE_ROI_RANDOM",
+        "PLOT_BANDS",
+        "REPORT",
+    } <= processes
     # nsims_job = 2: each scenario x target x profile ran as two tasks of two seeds
     assert sum(r["process"].endswith("SIMULATE_ROI") for r in rows) == 2 * 2 * 2
     for name in ("execution_report", "execution_timeline"):
@@ -118,8 +136,14 @@ def test_killed_run_resumes_to_identical_results(full_run: Path, tmp_path: Path)
     launch = tmp_path / "killed"
     launch.mkdir()
     cmd = [NEXTFLOW, "run", str(REPO), "-profile", "test", "--outdir", str(launch / "results")]
-    proc = subprocess.Popen(cmd, cwd=launch, env=nextflow_env(launch / ".nxf-home"), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=launch,
+        env=nextflow_env(launch / ".nxf-home"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:  # kill once a few tasks have finished
         done = list((launch / "work").glob("*/*/.exitcode")) if (launch / "work").exists() else []
@@ -150,13 +174,16 @@ def test_task_killed_once_is_retried(tmp_path: Path) -> None:
         "    withName: '.*:DATA:ANALYZE_ROI' {\n"
         "        beforeScript = { task.attempt == 1 && task.tag == 'draco' ? 'exit 137' : '' }\n"
         "    }\n"
-        "}\n")
+        "}\n"
+    )
     launch = tmp_path / "retry"
     nextflow(launch, "-c", str(config))
     rows = trace_rows(launch / "results")
     draco = [r for r in rows if r["process"].endswith("DATA:ANALYZE_ROI") and r["tag"] == "draco"]
-    assert sorted((r["attempt"], r["exit"], r["status"]) for r in draco) == [("1", "137", "FAILED"),
-                                                                            ("2", "0", "COMPLETED")]
+    assert sorted((r["attempt"], r["exit"], r["status"]) for r in draco) == [
+        ("1", "137", "FAILED"),
+        ("2", "0", "COMPLETED"),
+    ]
     assert (launch / "results/report.html").exists()
     assert draco[0]["memory"] != draco[1]["memory"], "resources grow with the attempt"
 

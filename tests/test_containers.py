@@ -1,0 +1,45 @@
+"""The pipeline inside Docker: every task runs in the pyfermijobs image.
+
+`make test` (scripts/with-docker.sh) starts a private Docker engine, builds the image from a
+debootstrapped Debian base and sets PFJ_DOCKER_IMAGE; run alone, these tests skip.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+from test_pipeline import nextflow, sed_arrays, trace_rows
+
+IMAGE = os.environ.get("PFJ_DOCKER_IMAGE")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not IMAGE, reason="no image built: run through `make test` (scripts/with-docker.sh)"),
+]
+
+
+def docker(*args: str) -> str:
+    return subprocess.run(["docker", *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_image_is_labelled_small_and_not_root() -> None:
+    labels = docker("image", "inspect", IMAGE, "--format", "{{json .Config.Labels}}")
+    assert '"org.opencontainers.image.version":"0.1.0"' in labels
+    assert "org.opencontainers.image.source" in labels
+    assert docker("image", "inspect", IMAGE, "--format", "{{.Config.User}}") == "pfj"
+    size_mb = int(docker("image", "inspect", IMAGE, "--format", "{{.Size}}")) / 1e6
+    assert size_mb < 1200, f"image is {size_mb:.0f} MB"
+    assert "pyfermijobs" in docker("run", "--rm", IMAGE, "pfj", "--version")
+    # no extra CA certificate of the build machine is left in the image
+    assert docker("run", "--rm", IMAGE, "sh", "-c", "ls /usr/local/share/ca-certificates | wc -l") == "0"
+
+
+def test_pipeline_runs_every_task_in_the_image(tmp_path) -> None:
+    launch = tmp_path / "docker"
+    nextflow(launch, "--container", IMAGE, profile="test,docker")
+    rows = trace_rows(launch / "results")
+    assert rows and all(r["status"] == "COMPLETED" for r in rows)
+    assert {r["container"] for r in rows} == {IMAGE}
+    assert len(sed_arrays(launch / "results")) == 2 + 3 * 2 * 4
+    assert (launch / "results/report.html").exists()
