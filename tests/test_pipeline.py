@@ -188,6 +188,24 @@ def test_task_killed_once_is_retried(tmp_path: Path) -> None:
     assert draco[0]["memory"] != draco[1]["memory"], "resources grow with the attempt"
 
 
+def test_failing_target_does_not_stop_the_others(tmp_path: Path) -> None:
+    config = tmp_path / "fail.config"
+    config.write_text(
+        "process {\n"
+        "    withName: '.*:DATA:ANALYZE_ROI' {\n"
+        "        beforeScript = { task.tag == 'ursa_minor' ? 'exit 1' : '' }\n"
+        "    }\n"
+        "}\n")
+    launch = tmp_path / "partial"
+    nextflow(launch, "-c", str(config))
+    results = launch / "results"
+    assert (results / "dSphs/draco/sed_nfw_point.fits").exists()
+    assert (results / "dSphs_sim/sim_null/draco/sed_nfw_point_summary_000000_000003.fits").exists()
+    assert not (results / "dSphs/ursa_minor/sed_nfw_point.fits").exists()
+    report = (results / "report.html").read_text()
+    assert "ursa_minor nfw_point: data SED missing" in report
+
+
 def test_stub_run_is_quick(tmp_path: Path) -> None:
     start = time.monotonic()
     nextflow(tmp_path / "stub", "-stub-run")

@@ -68,6 +68,16 @@ def test_castro_grid_follows_the_scan(chain_run: Path) -> None:
         assert grid[i, k] == pytest.approx(-1.3528, abs=0.15)
 
 
+def test_plots_also_as_pdf(chain_run: Path, tmp_path: Path) -> None:
+    from pyfermijobs.io.sed_fits import read_sed
+    from pyfermijobs.plotting.castro import plot_castro
+
+    sed, _ = read_sed(Layout(chain_run, "small").sed_file("draco", "nfw_point"))
+    written = plot_castro(sed, tmp_path / "castro.png", "draco", synthetic=True, pdf=True)
+    assert [p.suffix for p in written] == [".png", ".pdf"]
+    assert (tmp_path / "castro.pdf").read_bytes().startswith(b"%PDF")
+
+
 def test_report_escapes_user_text(chain_run: Path) -> None:
     html = Layout(chain_run, "small").report().read_text()
     assert "&lt;script&gt;" in html
