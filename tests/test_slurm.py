@@ -40,7 +40,8 @@ def slurm_run(cluster: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     fast.write_text("executor { pollInterval = '1 sec'; queueStatInterval = '2 sec' }\n"
                     "process { withName: '.*SIMULATE_ROI' { beforeScript = 'sleep 6' } }\n")
     env = {**nextflow_env(launch / ".nxf-home"), "SLURM_CONF": cluster}
-    cmd = [NEXTFLOW, "run", str(REPO), "-profile", "test,slurm", "--outdir", str(launch / "results"), "-c", str(fast)]
+    cmd = [NEXTFLOW, "run", str(REPO), "-profile", "test,slurm", "--outdir", str(launch / "results"), "-c", str(fast),
+           "--slurm_submit_rate", "100/1s"]
     proc = subprocess.Popen(cmd, cwd=launch, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     cancelled = None
     deadline = time.monotonic() + 600
