@@ -99,6 +99,14 @@ class Layout:
         """The ROI written by AnalyzeROI: YAML part (model and fit summary)."""
         return self.target_dir(target, sim) / f"{prefix}.yaml"
 
+    def roi_map(self, target: str, kind: str, prefix: str = "fit_baseline") -> Path:
+        """FITS map of the ROI diagnostics: kind ``residmap`` or ``tsmap``."""
+        return self.target_dir(target) / f"{prefix}_{kind}.fits"
+
+    def roi_plot(self, target: str, kind: str, prefix: str = "fit_baseline") -> Path:
+        """ROI diagnostic plot: kind ``counts``, ``model``, ``residmap``, ``tsmap`` or ``spectrum``."""
+        return self.target_dir(target) / f"{prefix}_{kind}.png"
+
     def sed_file(self, target: str, profile: str) -> Path:
         return self.target_dir(target) / f"sed_{profile}.fits"
 

@@ -144,7 +144,7 @@ def make_small_analysis(root: Path, injected_prefactor: float = 3e-13, extra_sim
             "sim_defaults": {"seed": 0, "nsims": 3, "profile": "nfw"},
             "sims": sims,
             "random": {},
-            "data_plotting": {"plot-castro": {}},
+            "data_plotting": {"plot-castro": {}, "plot-roi": {}},
         },
     )
     return root / "master.yaml"

@@ -195,7 +195,8 @@ def test_failing_target_does_not_stop_the_others(tmp_path: Path) -> None:
         "    withName: '.*:DATA:ANALYZE_ROI' {\n"
         "        beforeScript = { task.tag == 'ursa_minor' ? 'exit 1' : '' }\n"
         "    }\n"
-        "}\n")
+        "}\n"
+    )
     launch = tmp_path / "partial"
     nextflow(launch, "-c", str(config))
     results = launch / "results"

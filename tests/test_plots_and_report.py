@@ -52,6 +52,16 @@ def test_chain_made_every_product(chain_run: Path) -> None:
         assert layout.ts_plot("null", target, "nfw_point", 0, 2).exists()
         assert layout.recovery_plot("pl", target, "nfw_point", 0, 2).exists()
     assert layout.report().exists()
+    # AnalyzeROI's diagnostics (plot-roi is a default data plot)
+    for kind in ("counts", "model", "residmap", "tsmap", "spectrum"):
+        assert layout.roi_plot("draco", kind).stat().st_size > 10_000, kind
+    from astropy.io import fits
+
+    with fits.open(layout.roi_map("draco", "tsmap")) as hdul:
+        assert hdul[0].header["SYNTHET"] is True and hdul["SQRT_TS"].data.shape == (21, 21)
+        assert np.all(hdul[0].data >= 0)
+    with fits.open(layout.roi_map("draco", "residmap")) as hdul:
+        assert hdul[0].header["BUNIT"] == "sigma" and np.isfinite(hdul[0].data).all()
 
 
 def test_castro_grid_follows_the_scan(chain_run: Path) -> None:
@@ -83,6 +93,7 @@ def test_report_escapes_user_text(chain_run: Path) -> None:
     assert "&lt;script&gt;" in html
     assert "<script>" not in html
     assert "SYNTHETIC DATA" in html
+    assert "<h2>ROI fits</h2>" in html and "log-likelihood" in html and "4FGL J" in html
     assert html.count("data:image/png;base64,") >= 3 * 2 + 3 * 2
 
 

@@ -23,8 +23,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
     if os.geteuid() != 0:
         pytest.skip("the one-node SLURM cluster needs root to start munged and slurmd")
     state = tmp_path_factory.mktemp("slurm")
-    proc = subprocess.run([str(REPO / "scripts/slurm-cluster.sh"), "start", str(state)], capture_output=True,
-                          text=True)
+    proc = subprocess.run([str(REPO / "scripts/slurm-cluster.sh"), "start", str(state)], capture_output=True, text=True)
     if proc.returncode != 0:
         pytest.skip(f"SLURM daemons could not start here: {proc.stderr.strip()[-500:]}")
     conf = proc.stdout.strip().split("=", 1)[1]
@@ -37,17 +36,31 @@ def slurm_run(cluster: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     launch = tmp_path_factory.mktemp("slurm-run")
     fast = launch / "fast-poll.config"
     # quick polling; SIMULATE_ROI jobs last long enough to be caught running and cancelled
-    fast.write_text("executor { pollInterval = '1 sec'; queueStatInterval = '2 sec' }\n"
-                    "process { withName: '.*SIMULATE_ROI' { beforeScript = 'sleep 6' } }\n")
+    fast.write_text(
+        "executor { pollInterval = '1 sec'; queueStatInterval = '2 sec' }\n"
+        "process { withName: '.*SIMULATE_ROI' { beforeScript = 'sleep 6' } }\n"
+    )
     env = {**nextflow_env(launch / ".nxf-home"), "SLURM_CONF": cluster}
-    cmd = [NEXTFLOW, "run", str(REPO), "-profile", "test,slurm", "--outdir", str(launch / "results"), "-c", str(fast),
-           "--slurm_submit_rate", "100/1s"]
+    cmd = [
+        NEXTFLOW,
+        "run",
+        str(REPO),
+        "-profile",
+        "test,slurm",
+        "--outdir",
+        str(launch / "results"),
+        "-c",
+        str(fast),
+        "--slurm_submit_rate",
+        "100/1s",
+    ]
     proc = subprocess.Popen(cmd, cwd=launch, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     cancelled = None
     deadline = time.monotonic() + 600
     while cancelled is None and time.monotonic() < deadline and proc.poll() is None:
-        out = subprocess.run(["squeue", "-h", "-t", "RUNNING", "-o", "%i %j"], env=env, capture_output=True,
-                             text=True).stdout.split("\n")
+        out = subprocess.run(
+            ["squeue", "-h", "-t", "RUNNING", "-o", "%i %j"], env=env, capture_output=True, text=True
+        ).stdout.split("\n")
         running = [line.split()[0] for line in out if "SIMULATE_ROI" in line]
         if running:
             time.sleep(1.0)  # let the task script start, then cancel the job
@@ -80,7 +93,13 @@ def test_cancelled_job_was_retried(slurm_run: Path) -> None:
 
 def test_resume_on_slurm_caches_everything(slurm_run: Path, cluster: str) -> None:
     env = {**nextflow_env(slurm_run / ".nxf-home"), "SLURM_CONF": cluster}
-    subprocess.run([NEXTFLOW, "run", str(REPO), "-profile", "test,slurm", "--outdir", str(slurm_run / "results"),
-                    "-resume"], cwd=slurm_run, env=env, check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [NEXTFLOW, "run", str(REPO), "-profile", "test,slurm", "--outdir", str(slurm_run / "results"), "-resume"],
+        cwd=slurm_run,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     rows = trace_rows(slurm_run / "results")
     assert rows and all(r["status"] == "CACHED" for r in rows)

@@ -11,7 +11,10 @@ workflow DATA {
     plan      // value channel: the plan (plots to make)
 
     main:
-    ANALYZE_ROI(targets.combine(prepared).map { meta, tree -> [meta, [tree]] })
+    ANALYZE_ROI(
+        targets.combine(prepared).combine(plan)
+            .map { meta, tree, p -> [meta + [make_plots: 'plot-roi' in p.plots.data_plotting], [tree]] }
+    )
 
     per_profile = ANALYZE_ROI.out.tree
         .flatMap { meta, roi -> meta.profiles.collect { p -> [meta + [profile: p], roi] } }

@@ -46,7 +46,7 @@ workflow PYFERMIJOBS {
         .map { key, meta, sed, trees, tree -> [meta, [tree, sed] + trees] }
     PLOT_BANDS(bands_in)
 
-    everything = DATA.out.sed.mix(DATA.out.castro, SIMULATIONS.out.collected, SIMULATIONS.out.calibration,
+    everything = DATA.out.roi.mix(DATA.out.sed, DATA.out.castro, SIMULATIONS.out.collected, SIMULATIONS.out.calibration,
                                   RANDOM_DIRECTIONS.out.collected, PLOT_BANDS.out.tree)
         .map { meta, tree -> tree }
         .collect()

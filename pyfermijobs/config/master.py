@@ -73,7 +73,7 @@ RANDOM_FIELDS: dict[str, Field] = {
 
 #: Plot types this project makes, per plotting section.
 PLOT_TYPES = {
-    "data_plotting": ("plot-castro",),
+    "data_plotting": ("plot-castro", "plot-roi"),
     "sim_plotting": ("plot-castro", "plot-bands", "plot-calibration"),
     "rand_plotting": ("plot-castro", "plot-bands"),
 }

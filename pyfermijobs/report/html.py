@@ -52,6 +52,55 @@ def _sed_header(path: Path) -> dict[str, Any] | None:
         return None
 
 
+ROI_PLOTS = (
+    ("counts", "counts map"),
+    ("model", "model map"),
+    ("residmap", "residual significance"),
+    ("tsmap", "TS map"),
+    ("spectrum", "counts spectrum"),
+)
+
+
+def _roi_section(layout: Layout, target: str) -> str:
+    """A target's baseline fit: summary, source TS values, found sources, diagnostic plots."""
+    path = layout.roi_yaml(target)
+    if not path.exists():
+        return f"<h3>{escape(target)}</h3><p class='failed'>baseline fit missing</p>"
+    doc = load_yaml(path, "baseline ROI description") or {}
+    fit = doc.get("fit") or {}
+    free = fit.get("free_parameters") or {}
+    rows = [
+        ["log-likelihood", f"{fit.get('loglike', float('nan')):.2f}"],
+        ["counts / model counts", f"{fit.get('counts', 0)} / {fit.get('npred', 0.0):.1f}"],
+        ["free parameters", str(len(free))],
+        ["converged", escape(str(fit.get("converged")))],
+        ["sources found (--do_find_src)", escape(", ".join(fit.get("found_sources") or []) or "none")],
+    ]
+    sources = sorted(
+        (s for s in doc.get("sources") or [] if s.get("kind") == "point"), key=lambda s: -float(s.get("ts", 0.0))
+    )
+    source_rows = [
+        [
+            escape(s["name"]),
+            f"{float(s.get('ts', 0.0)):.1f}",
+            f"{float(s.get('offset', 0.0)):.2f}",
+            escape(", ".join(s.get("free") or []) or "fixed"),
+        ]
+        for s in sources[:15]
+    ]
+    plots = "".join(
+        _img(layout.roi_plot(target, kind), f"{label} of {target}")
+        for kind, label in ROI_PLOTS
+        if layout.roi_plot(target, kind).exists()
+    )
+    return (
+        f"<h3>{escape(target)}</h3>"
+        + _table(["fit", "value"], rows)
+        + _table(["source (15 highest TS)", "TS", "offset (deg)", "free"], source_rows)
+        + (f"<div class='plots'>{plots}</div>" if plots else "")
+    )
+
+
 def build_report(layout: Layout) -> Path:
     """Write ``report.html`` at the top of the output folder; returns its path."""
     config = load_yaml(layout.run_config(), "run configuration")
@@ -61,8 +110,9 @@ def build_report(layout: Layout) -> Path:
     if config.get("random"):
         studies[RANDOM_SIM] = config["random"]
 
-    target_rows, target_blocks = [], []
+    target_rows, target_blocks, roi_blocks = [], [], []
     for target, info in config["targets"].items():
+        roi_blocks.append(_roi_section(layout, target))
         for profile in info["profiles"]:
             header = _sed_header(layout.sed_file(target, profile))
             if header is None:
@@ -151,6 +201,8 @@ def build_report(layout: Layout) -> Path:
         "<h2>Targets</h2>",
         _table(["target", "profile", "RA (deg)", "Dec (deg)", "TS"], target_rows),
         *target_blocks,
+        "<h2>ROI fits</h2>",
+        *roi_blocks,
         "<h2>Control studies</h2>",
         _table(["study", "kind", "target", "profile", "realizations used"], control_rows)
         if control_rows

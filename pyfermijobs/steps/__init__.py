@@ -29,6 +29,10 @@ class Step:
         return getattr(importlib.import_module(self.module), self.function)
 
 
+#: What defines an analysis: a master configuration and the flags that override it.
+_CONFIGURE = ("master", "ttype", "rosters", "spatial_models", "alias_dict", "config", "sims", "rand_config", "backend")
+_PREPARE = ("master", "outdir", "overwrite", *_CONFIGURE[1:])
+
 #: Where a step runs: the prepared analysis and one target or a whole target list.
 _WHERE = ("ttype", "outdir", "target", "targetlist")
 
@@ -39,19 +43,7 @@ STEPS: dict[str, Step] = {
             "prepare-targets",
             "PrepareTargets",
             "pyfermijobs.steps.prepare_targets",
-            (
-                "master",
-                "outdir",
-                "overwrite",
-                "ttype",
-                "rosters",
-                "spatial_models",
-                "alias_dict",
-                "config",
-                "sims",
-                "rand_config",
-                "backend",
-            ),
+            _PREPARE,
             "Prepare the analysis folders: rosters -> targets x profiles, per-target configuration.",
             "fermipy-prepare-targets",
         ),
@@ -59,7 +51,7 @@ STEPS: dict[str, Step] = {
             "analyze-roi",
             "AnalyzeROI",
             "pyfermijobs.steps.analyze_roi",
-            (*_WHERE, "config", "roi_baseline", "do_find_src"),
+            (*_WHERE, "config", "roi_baseline", "do_find_src", "make_plots", "pdf"),
             "Baseline fit of each target's ROI (writes fit_baseline.fits/.yaml).",
             "fermipy-analyze-roi",
         ),
@@ -156,19 +148,7 @@ STEPS: dict[str, Step] = {
             "chain",
             "Chain",
             "pyfermijobs.steps.chain",
-            (
-                "master",
-                "outdir",
-                "overwrite",
-                "ttype",
-                "rosters",
-                "spatial_models",
-                "alias_dict",
-                "config",
-                "sims",
-                "rand_config",
-                "backend",
-            ),
+            _PREPARE,
             "Every step in order, locally, over the whole target list (the seed's loops).",
             "(fermipy's pipeline chains)",
         ),
@@ -176,7 +156,7 @@ STEPS: dict[str, Step] = {
             "validate",
             "Validate",
             "pyfermijobs.steps.validate",
-            ("master", "ttype", "rosters", "spatial_models", "alias_dict", "config", "sims", "rand_config", "backend"),
+            _CONFIGURE,
             "Check a configuration as prepare-targets would, and what the backend can run; write nothing.",
             "(none in fermipy)",
         ),

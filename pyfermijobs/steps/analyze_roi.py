@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pyfermijobs.config.analysis import load_template
 from pyfermijobs.datasets.roi import ROIDataset
 from pyfermijobs.errors import InputError
@@ -21,8 +23,64 @@ def _direction(config: dict[str, Any], file: Path) -> tuple[float, float]:
         raise InputError(file, "selection.ra", "the per-target configuration must give selection.ra/dec") from None
 
 
+def roi_diagnostics(layout: Layout, target: str, roi: ROIDataset, prefix: str, pdf: bool = False) -> None:
+    """AnalyzeROI's standard plots, and the residual and TS maps as FITS beside them."""
+    from pyfermijobs.estimators.residmap import residual_significance
+    from pyfermijobs.estimators.tsmap import ts_map
+    from pyfermijobs.io.maps import write_map
+    from pyfermijobs.plotting.roi import plot_map, plot_residuals, plot_spectrum
+
+    model = roi.model()
+    significance = residual_significance(roi.counts, model)
+    tsm = ts_map(roi, model)
+    write_map(layout.roi_map(target, "residmap", prefix), significance, roi.geom, "SIGMA", "sigma", roi.synthetic)
+    write_map(
+        layout.roi_map(target, "tsmap", prefix),
+        tsm.ts,
+        roi.geom,
+        "TS",
+        "",
+        roi.synthetic,
+        {"SQRT_TS": np.sqrt(tsm.ts), "NORM": tsm.amplitude},
+    )
+    label = f"{target} ({prefix})"
+    plot_map(
+        roi,
+        roi.counts.sum(axis=0),
+        layout.roi_plot(target, "counts", prefix),
+        f"{label}: counts",
+        "counts per pixel",
+        pdf=pdf,
+    )
+    plot_map(
+        roi,
+        model.sum(axis=0),
+        layout.roi_plot(target, "model", prefix),
+        f"{label}: model",
+        "model counts per pixel",
+        pdf=pdf,
+    )
+    plot_residuals(roi, significance, layout.roi_plot(target, "residmap", prefix), f"{label}: residuals", pdf)
+    plot_map(
+        roi,
+        np.sqrt(tsm.ts),
+        layout.roi_plot(target, "tsmap", prefix),
+        f"{label}: TS map, point source, index 2",
+        r"$\sqrt{\rm TS}$",
+        cmap="viridis",
+        pdf=pdf,
+    )
+    plot_spectrum(roi, layout.roi_plot(target, "spectrum", prefix), f"{label}: counts spectrum", pdf)
+
+
 def analyze_roi(
-    layout: Layout, target: str, config_path: Path, prefix: str = "fit_baseline", do_find_src: bool = False
+    layout: Layout,
+    target: str,
+    config_path: Path,
+    prefix: str = "fit_baseline",
+    do_find_src: bool = False,
+    make_plots: bool = False,
+    pdf: bool = False,
 ) -> ROIDataset:
     """Build the target's (synthetic) data, fit the baseline model, write the ROI."""
     from pyfermijobs.datasets.synthetic import build_synthetic_roi
@@ -61,6 +119,8 @@ def analyze_roi(
         }
     }
     roi.write(layout.roi_file(target, prefix), layout.roi_yaml(target, prefix), summary)
+    if make_plots:
+        roi_diagnostics(layout, target, roi, prefix, pdf)
     return roi
 
 
@@ -79,5 +139,13 @@ def run(args: dict[str, Any]) -> None:
         targets,
         len(targets),
         "analyze-roi",
-        lambda t: analyze_roi(layout, t, paths[t], prefix, bool(args.get("do_find_src"))),
+        lambda t: analyze_roi(
+            layout,
+            t,
+            paths[t],
+            prefix,
+            bool(args.get("do_find_src")),
+            bool(args.get("make_plots")),
+            bool(args.get("pdf")),
+        ),
     )

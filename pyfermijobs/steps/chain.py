@@ -15,7 +15,7 @@ from pyfermijobs.steps.common import run_config
 
 #: Plots made when a plotting section of the master configuration lists none.
 DEFAULT_PLOTS = {
-    "data_plotting": ("plot-castro",),
+    "data_plotting": ("plot-castro", "plot-roi"),
     "sim_plotting": ("plot-calibration", "plot-bands"),
     "rand_plotting": ("plot-bands",),
 }
@@ -39,7 +39,7 @@ def run(args: dict[str, Any]) -> None:
     where = {"ttype": ttype, "outdir": outdir}
     layout = Layout(outdir, ttype)
     data_list = str(layout.target_list())
-    step("analyze-roi", targetlist=data_list)
+    step("analyze-roi", targetlist=data_list, make_plots="plot-roi" in wanted_plots(config, "data_plotting"))
     step("analyze-sed", targetlist=data_list, make_plots="plot-castro" in wanted_plots(config, "data_plotting"))
     for sim, study in (config.get("sims") or {}).items():
         sim_list = str(layout.target_list(sim))
@@ -60,8 +60,6 @@ def run(args: dict[str, Any]) -> None:
 
 
 def _ttype(args: dict[str, Any]) -> str:
-    if args.get("ttype"):
-        return args["ttype"]
-    from pyfermijobs.config.master import load_master
+    from pyfermijobs.steps.prepare_targets import master_from_args
 
-    return load_master(args.get("master")).ttype
+    return master_from_args(args).ttype

@@ -199,8 +199,8 @@ def prepare_targets(master: MasterConfig, outdir: Path | str = ".", overwrite: b
     return write_plan(plan_targets(master), Path(outdir), overwrite)
 
 
-def run(args: dict[str, Any]) -> None:
-    """CLI / API entry: ``args`` holds the options given (absolute paths)."""
+def master_from_args(args: dict[str, Any]) -> MasterConfig:
+    """The master configuration of a step's options: ``--master`` and the flags beside it."""
     from pyfermijobs.config.master import load_master
 
     overrides = {
@@ -208,7 +208,12 @@ def run(args: dict[str, Any]) -> None:
         for key in ("ttype", "rosters", "spatial_models", "alias_dict", "sims", "rand_config", "backend")
     }
     overrides["config_template"] = args.get("config")
-    master = load_master(args.get("master"), overrides)
+    return load_master(args.get("master"), overrides)
+
+
+def run(args: dict[str, Any]) -> None:
+    """CLI / API entry: ``args`` holds the options given (absolute paths)."""
+    master = master_from_args(args)
     layout = prepare_targets(master, args.get("outdir") or ".", bool(args.get("overwrite")))
     targets = load_yaml(layout.target_list(), "target list")
     nprof = sum(len(p) for p in targets.values())

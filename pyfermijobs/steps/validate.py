@@ -33,13 +33,8 @@ def validate(master: Any) -> dict[str, Any]:
 
 
 def run(args: dict[str, Any]) -> None:
-    from pyfermijobs.config.master import load_master
+    from pyfermijobs.steps.prepare_targets import master_from_args
 
-    overrides = {
-        key: args.get(key)
-        for key in ("ttype", "rosters", "spatial_models", "alias_dict", "sims", "rand_config", "backend")
-    }
-    overrides["config_template"] = args.get("config")
-    config = validate(load_master(args.get("master"), overrides))
+    config = validate(master_from_args(args))
     studies = [*config["sims"], *(["random"] if config["random"] else [])]
     print(f"valid: {len(config['targets'])} targets, control studies: {', '.join(studies) or 'none'}")

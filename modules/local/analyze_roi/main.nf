@@ -15,7 +15,7 @@ process ANALYZE_ROI {
     script:
     def args = task.ext.args ?: ''
     """
-    pfj-task part* -- analyze-roi --ttype ${meta.ttype} --target '${meta.target}' ${args}
+    pfj-task part* -- analyze-roi --ttype ${meta.ttype} --target '${meta.target}' ${meta.make_plots ? '--make_plots' : ''} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 

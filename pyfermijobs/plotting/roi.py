@@ -1,0 +1,150 @@
+"""The standard plots of an ROI fit (fermipy's make_plots of AnalyzeROI).
+
+Counts and model maps (summed over energy, catalog sources marked and labelled), the residual
+significance map with its histogram against a unit Gaussian, the TS map of an index-2 point
+source, and the counts spectrum with the model components stacked and the data/model ratio.
+Maps are drawn in the ROI's own frame and projection (WCS axes, degrees).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+from pyfermijobs.datasets.geom import to_frame
+from pyfermijobs.datasets.roi import ROIDataset
+from pyfermijobs.plotting.style import mark_synthetic, pyplot, save
+
+LABEL_TS = 25.0  # sources above this TS get their name written next to the marker
+
+
+def _map_axes(fig, roi: ROIDataset, position: int = 111):
+    ax = fig.add_subplot(position, projection=roi.geom.wcs)
+    names = ("Galactic longitude", "Galactic latitude") if roi.geom.coordsys == "GAL" else ("RA", "Dec")
+    ax.set_xlabel(f"{names[0]} [deg]")
+    ax.set_ylabel(f"{names[1]} [deg]")
+    return ax
+
+
+def _mark_sources(ax, roi: ROIDataset) -> None:
+    for comp in roi.components:
+        if comp.kind != "point":
+            continue
+        lon, lat = to_frame(comp.ra, comp.dec, roi.geom.coordsys)
+        x, y = roi.geom.sky_to_pix(np.atleast_1d(lon), np.atleast_1d(lat))
+        if not roi.geom.contains(lon, lat):
+            continue
+        found = comp.info.get("found_by") == "find_sources"
+        ax.plot(x, y, marker="+" if not found else "x", color="white" if not found else "orange", ms=8, mew=1.5)
+        if float(comp.info.get("ts", 0.0)) >= LABEL_TS or found:
+            ax.annotate(
+                comp.name.replace("4FGL ", ""),
+                (x[0], y[0]),
+                xytext=(4, 4),
+                textcoords="offset points",
+                color="white",
+                fontsize=6,
+            )
+    tx, ty = roi.geom.sky_to_pix(np.atleast_1d(roi.geom.lon), np.atleast_1d(roi.geom.lat))
+    ax.plot(tx, ty, marker="o", mfc="none", color="cyan", ms=10, label="target")
+
+
+def plot_map(
+    roi: ROIDataset,
+    image: np.ndarray,
+    path: Path,
+    title: str,
+    label: str,
+    cmap: str = "magma",
+    sources: bool = True,
+    symmetric: bool = False,
+    pdf: bool = False,
+) -> list[Path]:
+    plt = pyplot()
+    fig = plt.figure(figsize=(7, 6))
+    ax = _map_axes(fig, roi)
+    limit = np.nanmax(np.abs(image)) if symmetric else None
+    im = ax.imshow(image, origin="lower", cmap=cmap, vmin=-limit if symmetric else None, vmax=limit)
+    cbar = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    cbar.set_label(label)
+    if sources:
+        _mark_sources(ax, roi)
+    ax.set_title(title)
+    mark_synthetic(fig, roi.synthetic)
+    return save(fig, path, pdf)
+
+
+def plot_residuals(roi: ROIDataset, significance: np.ndarray, path: Path, title: str, pdf: bool = False) -> list[Path]:
+    plt = pyplot()
+    fig = plt.figure(figsize=(12, 5))
+    ax = _map_axes(fig, roi, 121)
+    im = ax.imshow(significance, origin="lower", cmap="RdBu_r", vmin=-5, vmax=5)
+    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04).set_label(r"residual significance [$\sigma$]")
+    _mark_sources(ax, roi)
+    ax.set_title(title)
+    hist = fig.add_subplot(122)
+    values = significance[np.isfinite(significance)].ravel()
+    hist.hist(
+        values,
+        bins=np.linspace(-5, 5, 51),
+        density=True,
+        color="tab:blue",
+        alpha=0.6,
+        label=f"pixels (mean {values.mean():.2f}, sd {values.std():.2f})",
+    )
+    grid = np.linspace(-5, 5, 200)
+    hist.plot(grid, stats.norm.pdf(grid), color="crimson", label="unit Gaussian")
+    hist.set_yscale("log")
+    hist.set_ylim(1e-4, 1)
+    hist.set_xlabel(r"significance [$\sigma$]")
+    hist.set_ylabel("fraction of pixels per unit")
+    hist.legend(fontsize=8)
+    fig.subplots_adjust(wspace=0.55, left=0.07, right=0.97)
+    mark_synthetic(fig, roi.synthetic)
+    return save(fig, path, pdf)
+
+
+def plot_spectrum(roi: ROIDataset, path: Path, title: str, pdf: bool = False) -> list[Path]:
+    """Counts per energy bin, the model's components stacked, and data/model."""
+    plt = pyplot()
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    geom = roi.geom
+    edges = np.asarray(geom.energy_edges)
+    counts = roi.counts.sum(axis=(1, 2))
+    model = roi.model().sum(axis=(1, 2))
+    groups: dict[str, np.ndarray] = {}
+    for comp in roi.components:
+        if comp.template is None:
+            continue
+        key = comp.name if comp.kind != "point" else "point sources"
+        groups[key] = groups.get(key, 0.0) + comp.template.sum(axis=(1, 2))
+    if roi.fixed is not None and roi.fixed.any():
+        groups["fixed sources"] = roi.fixed.sum(axis=(1, 2))
+    base = np.zeros(geom.nebins)
+    for name, values in groups.items():
+        top.fill_between(
+            edges,
+            np.append(base, base[-1]),
+            np.append(base + values, (base + values)[-1]),
+            step="post",
+            alpha=0.5,
+            label=name,
+        )
+        base = base + values
+    top.stairs(model, edges, color="k", lw=1.5, label="model")
+    top.errorbar(geom.ectr, counts, yerr=np.sqrt(counts), fmt="o", color="crimson", ms=4, label="counts")
+    top.set_xscale("log")
+    top.set_yscale("log")
+    top.set_ylabel("counts per bin")
+    top.legend(fontsize=7)
+    top.set_title(title)
+    ratio = counts / model
+    bottom.errorbar(geom.ectr, ratio, yerr=np.sqrt(np.maximum(counts, 1)) / model, fmt="o", color="crimson", ms=4)
+    bottom.axhline(1.0, color="k", lw=1)
+    bottom.set_xlabel("Energy [MeV]")
+    bottom.set_ylabel("data / model")
+    fig.tight_layout()
+    mark_synthetic(fig, roi.synthetic)
+    return save(fig, path, pdf)
