@@ -28,7 +28,9 @@ start)
 stop)
     if [ -f "$root/dockerd.pid" ]; then
         kill "$(cat "$root/dockerd.pid")" 2>/dev/null || true
-        for _ in $(seq 1 40); do [ -f "$root/dockerd.pid" ] || break; sleep 0.25; done
+        for _ in $(seq 1 60); do [ -f "$root/dockerd.pid" ] || break; sleep 0.25; done
     fi
+    # a network namespace left mounted would keep the state folder from being removed
+    grep -o " $root/exec/netns/[^ ]*" /proc/mounts 2>/dev/null | while read -r mnt; do umount "$mnt" || true; done
     ;;
 esac
