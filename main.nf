@@ -41,6 +41,11 @@ def validate() {
 
 workflow {
     PYFERMIJOBS(validate())
+    // every task's versions.yml, gathered as nf-core does
+    PYFERMIJOBS.out.versions
+        .map { f -> f.text.trim() + '\n' }
+        .unique()
+        .collectFile(name: 'software_versions.yml', storeDir: "${params.outdir}/pipeline_info", sort: true)
 }
 
 workflow.onComplete {

@@ -117,6 +117,8 @@ def test_test_profile_completes_with_fermipy_layout(full_run: Path) -> None:
     assert sum(r["process"].endswith("SIMULATE_ROI") for r in rows) == 2 * 2 * 2
     for name in ("execution_report", "execution_timeline"):
         assert list((results / "pipeline_info").glob(f"{name}_*.html"))
+    versions = (results / "pipeline_info/software_versions.yml").read_text()
+    assert '"PYFERMIJOBS:DATA:ANALYZE_ROI":' in versions and "pyfermijobs: 0.1.0" in versions
 
 
 def test_resume_caches_everything(full_run: Path) -> None:

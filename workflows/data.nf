@@ -29,5 +29,5 @@ workflow DATA {
     roi      = ANALYZE_ROI.out.tree     // [ meta, tree ] per target
     sed      = ANALYZE_SED.out.tree     // [ meta, tree ] per target x profile
     castro   = PLOT_CASTRO.out.tree
-    versions = ANALYZE_ROI.out.versions.mix(ANALYZE_SED.out.versions)
+    versions = ANALYZE_ROI.out.versions.mix(ANALYZE_SED.out.versions, PLOT_CASTRO.out.versions)
 }

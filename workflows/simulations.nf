@@ -45,5 +45,6 @@ workflow SIMULATIONS {
     emit:
     collected   = COLLECT_SED.out.tree   // [ meta(sim, target, profile, ...), tree ]
     calibration = PLOT_CALIBRATION.out.tree
-    versions    = COPY_BASE_ROI.out.versions.mix(SIMULATE_ROI.out.versions, COLLECT_SED.out.versions)
+    versions    = COPY_BASE_ROI.out.versions.mix(SIMULATE_ROI.out.versions, COLLECT_SED.out.versions,
+                                                 PLOT_CALIBRATION.out.versions)
 }
