@@ -190,7 +190,7 @@ class ROIDataset:
                 psf = PSFTable(
                     np.array(hdul["PSF"].data["THETA"], float), np.array(hdul["PSF"].data["DENSITY"], float).T
                 )
-                templates = {h.header["COMPNAME"]: h.data.astype(float) for h in hdul[6:]}
+                templates = {h.header["COMPNAME"]: h.data.astype(float) for h in hdul if h.name.startswith("TEMPLATE")}
         except (OSError, KeyError, TypeError, ValueError) as exc:
             raise InputError(fits_path, None, f"not a readable baseline ROI FITS file ({exc})") from None
         try:

@@ -136,6 +136,7 @@ def source_ts(roi: ROIDataset) -> dict[str, float]:
     full = fit_components(roi, names, with_index=False).result.loglike
     ts: dict[str, float] = {}
     background = roi.model()
+    with_all = PoissonFit(roi.counts, background, []).loglike(np.zeros(0))
     for comp in roi.components:
         if comp.kind != "point" or comp.template is None:
             continue
@@ -148,7 +149,6 @@ def source_ts(roi: ROIDataset) -> dict[str, float]:
             ).fit()
             ts[comp.name] = max(2.0 * (full - without.loglike), 0.0)
         else:
-            with_all = PoissonFit(roi.counts, background, []).loglike(np.zeros(0))
             without = PoissonFit(roi.counts, background - comp.template, []).loglike(np.zeros(0))
             ts[comp.name] = max(2.0 * (with_all - without), 0.0)
     return ts
