@@ -11,6 +11,7 @@ same files for publishing into ``--outdir``.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -58,8 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     split = argv.index("--")
     parts, step = [Path(p) for p in argv[:split]], argv[split + 1 :]
     layout, out, publish = Path("layout"), Path("out"), Path("publish")
-    for folder in (layout, out, publish):
-        folder.mkdir(exist_ok=True)
+    for folder in (layout, out, publish):  # a task rerun in the same folder (after a kill) starts clean
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
     merge(parts, layout)
     from pyfermijobs.cli import main as pfj
 

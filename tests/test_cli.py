@@ -71,3 +71,19 @@ def test_progress_on_terminal_only() -> None:
     list(progress(range(4), 4, "seeds", stream=tty))
     text = tty.getvalue()
     assert "seeds: 4/4" in text and "elapsed" in text and "left" in text
+
+
+def test_pipeline_task_reruns_cleanly_in_the_same_folder(tmp_path, monkeypatch) -> None:
+    """A task killed after writing its outputs is rerun in the same folder by -resume."""
+    from conftest import make_small_analysis
+
+    from pyfermijobs.pipeline_task import main as task
+
+    master = make_small_analysis(tmp_path / "cfg")
+    monkeypatch.chdir(tmp_path)
+    assert task(["--", "prepare-targets", "--master", str(master)]) == 0
+    first = sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert (tmp_path / "publish/small/target_list.yaml").samefile(tmp_path / "out/small/target_list.yaml")
+    assert task(["--", "prepare-targets", "--master", str(master)]) == 0
+    again = sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert first == again and len(first) > 10
