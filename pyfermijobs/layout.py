@@ -153,7 +153,3 @@ class Layout:
     # --- whole-run outputs -----------------------------------------------------------
     def report(self) -> Path:
         return self.basedir / "report.html"
-
-    def failures_file(self) -> Path:
-        """Tasks that failed (written by the pipeline, read by the report)."""
-        return self.basedir / "pipeline_info" / "failures.yaml"

@@ -158,11 +158,6 @@ def build_report(layout: Layout) -> Path:
                         + _img(plot, f"calibration of {name} {target} {profile}")
                     )
 
-    failures_file = layout.failures_file()
-    if failures_file.exists():
-        listed = load_yaml(failures_file, "failures file") or []
-        failures = [str(item) for item in listed] + failures
-
     sims_rows = [
         [
             escape(n),
