@@ -23,9 +23,12 @@ def validate() {
     if (!(params.outdir instanceof String) || !params.outdir) {
         error "pyfermijobs: --outdir must be a folder name"
     }
-    // Same validation as `pfj prepare-targets`, here on the launching machine when pyfermijobs is
-    // installed there; inside containers PREPARE_TARGETS, the first task, runs it again.
-    def check = ["${projectDir}/bin/pfj", 'validate', '--master', master.toString()].execute()
+    // Same validation as `pfj prepare-targets` (including: --outdir must not hold another
+    // configuration's results), here on the launching machine when pyfermijobs is installed
+    // there; inside containers PREPARE_TARGETS, the first task, checks the configuration again.
+    def outdir = file(params.outdir).toString()
+    def command = ["${projectDir}/bin/pfj", 'validate', '--master', master.toString(), '--outdir', outdir]
+    def check = (params.overwrite ? command + ['--overwrite'] : command).execute()
     def err = new StringBuilder()
     check.consumeProcessErrorStream(err)
     check.waitFor()

@@ -216,6 +216,20 @@ def test_stub_run_is_quick(tmp_path: Path) -> None:
     assert (tmp_path / "stub/results/report.html").exists()
 
 
+def test_outdir_of_another_configuration_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(REPO / "assets/test", config)
+    launch = tmp_path / "twice"
+    nextflow(launch, "--master", str(config / "master.yaml"), "-stub-run")
+    nextflow(launch, "--master", str(config / "master.yaml"), "-stub-run")  # same configuration: fine
+    master = config / "master.yaml"
+    master.write_text(master.read_text().replace("nsims: 4", "nsims: 6"))
+    proc = nextflow(launch, "--master", str(master), "-stub-run", check=False)
+    assert proc.returncode != 0
+    assert "holds the results of a different configuration" in proc.stdout + proc.stderr
+    nextflow(launch, "--master", str(master), "-stub-run", "--overwrite")
+
+
 def test_bad_master_fails_before_any_task(tmp_path: Path) -> None:
     master = tmp_path / "master.yaml"
     master.write_text("ttype: dSphs\nrosters: [pair]\nsim_defaults: {nsim: 3}\n")

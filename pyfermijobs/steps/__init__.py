@@ -156,7 +156,7 @@ STEPS: dict[str, Step] = {
             "validate",
             "Validate",
             "pyfermijobs.steps.validate",
-            _CONFIGURE,
+            (*_CONFIGURE, "outdir", "overwrite"),
             "Check a configuration as prepare-targets would, and what the backend can run; write nothing.",
             "(none in fermipy)",
         ),

@@ -166,14 +166,13 @@ def plan_targets(master: MasterConfig) -> Plan:
     return Plan(master=master, targets=targets, run_config=run_config, files=files)
 
 
-def write_plan(plan: Plan, outdir: Path, overwrite: bool = False) -> Layout:
-    """Write the planned files below ``outdir``; refuse to mix two configurations."""
+def check_outdir(plan: Plan, outdir: Path, overwrite: bool = False) -> Layout:
+    """Refuse an output folder that holds the results of another configuration."""
     layout = Layout(outdir, plan.master.ttype)
-    fingerprint = plan.fingerprint
     existing = layout.run_config()
     if existing.exists():
         previous = load_yaml(existing, "previous run configuration") or {}
-        if previous.get("fingerprint") != fingerprint and not overwrite:
+        if previous.get("fingerprint") != plan.fingerprint and not overwrite:
             raise InputError(
                 outdir,
                 plan.master.ttype,
@@ -187,6 +186,14 @@ def write_plan(plan: Plan, outdir: Path, overwrite: bool = False) -> Layout:
             f"{layout.target_list()} exists but was not written by pyfermijobs; "
             "choose another output folder or pass --overwrite",
         )
+    return layout
+
+
+def write_plan(plan: Plan, outdir: Path, overwrite: bool = False) -> Layout:
+    """Write the planned files below ``outdir``, after :func:`check_outdir`."""
+    layout = check_outdir(plan, outdir, overwrite)
+    fingerprint = plan.fingerprint
+    existing = layout.run_config()
     for relpath, data in plan.files.items():
         write_yaml(outdir / relpath, data)
     # Written last: its presence marks a complete preparation.

@@ -11,8 +11,8 @@ from typing import Any
 from pyfermijobs.errors import InputError
 
 
-def validate(master: Any) -> dict[str, Any]:
-    """Raise InputError on the first problem; return the run configuration it would write."""
+def validate(master: Any) -> Any:
+    """Raise InputError on the first problem; return the plan PrepareTargets would write."""
     from pyfermijobs.config.scenarios import load_scenario
     from pyfermijobs.steps.prepare_targets import plan_targets
 
@@ -29,12 +29,18 @@ def validate(master: Any) -> dict[str, Any]:
         injected = load_scenario(sim.scenario_file)["injected_source"]
         if injected is not None:
             spectrum_from_fermipy(injected["source_model"], str(sim.scenario_file), "injected_source.source_model")
-    return plan.run_config
+    return plan
 
 
 def run(args: dict[str, Any]) -> None:
-    from pyfermijobs.steps.prepare_targets import master_from_args
+    """With ``--outdir``, also refuse a folder holding another configuration's results."""
+    from pathlib import Path
 
-    config = validate(master_from_args(args))
+    from pyfermijobs.steps.prepare_targets import check_outdir, master_from_args
+
+    plan = validate(master_from_args(args))
+    if args.get("outdir"):
+        check_outdir(plan, Path(args["outdir"]), bool(args.get("overwrite")))
+    config = plan.run_config
     studies = [*config["sims"], *(["random"] if config["random"] else [])]
     print(f"valid: {len(config['targets'])} targets, control studies: {', '.join(studies) or 'none'}")
