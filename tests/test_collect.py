@@ -103,3 +103,23 @@ def test_collect_cli_lists_every_missing_seed_before_writing(tmp_path: Path, pfj
     assert "6 realizations missing (target:profile:seed): draco:nfw_point:0, draco:nfw_point:1" in err
     assert "ursa_minor:nfw_point:2" in err
     assert not list(out.rglob("*collected*")) and not list(out.rglob("*summary*"))
+
+
+def test_bands_keep_every_null_scenario_apart(tmp_path: Path) -> None:
+    from pyfermijobs.layout import Layout
+    from pyfermijobs.steps.plots import control_summaries
+
+    rng = np.random.default_rng(3)
+    layout = Layout(tmp_path, "t")
+    study = {"seed": 0, "nsims": 2, "last": 1, "injected": False}
+    config = {"sims": {"nullA": study, "nullB": study, "inj": {**study, "injected": True}}, "random": study}
+    for name in ("nullA", "nullB", "random"):
+        folder = layout.target_dir("x", name)
+        folder.mkdir(parents=True)
+        for s in (0, 1):
+            fake_sed(folder / f"sed_p_{s:06d}.fits", rng)
+        col = collect(lambda s, f=folder: f / f"sed_p_{s:06d}.fits", lambda s, f=folder: f / "none.yaml", 0, 1, False)
+        write_summary(layout.summary_file(name, "x", "p", 0, 1), col, 0, 1)
+    assert sorted(control_summaries(layout, config, "x", "p")) == ["nullA", "nullB", "random"]
+    del config["sims"]["nullB"]
+    assert sorted(control_summaries(layout, config, "x", "p")) == ["null", "random"]

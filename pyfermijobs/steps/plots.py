@@ -31,16 +31,16 @@ def control_summaries(
     """Summary tables of the null scenarios and of the random directions that exist."""
     from pyfermijobs.estimators.collect import read_table
 
-    studies = {name: s for name, s in (config.get("sims") or {}).items() if not s["injected"]}
+    nulls = {name: s for name, s in (config.get("sims") or {}).items() if not s["injected"]}
+    # one null scenario is labelled "null" in the plot; several keep their names
+    studies = {("null" if len(nulls) == 1 else name): (name, s) for name, s in nulls.items()}
     if config.get("random"):
-        studies[RANDOM_SIM] = config["random"]
+        studies["random"] = (RANDOM_SIM, config["random"])
     out = {}
-    for name, study in studies.items():
+    for label, (name, study) in studies.items():
         path = layout.summary_file(name, target, profile, *seed_range(study, args or {}))
         if path.exists():
-            out["random" if name == RANDOM_SIM else "null" if len(studies) <= 2 else name] = read_table(
-                path, "SED_SUMMARY"
-            )[0]
+            out[label] = read_table(path, "SED_SUMMARY")[0]
     return out
 
 
