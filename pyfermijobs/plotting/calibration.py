@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from pyfermijobs.plotting.style import mark_synthetic, pyplot, save
+from pyfermijobs.plotting.style import mark_synthetic, pyplot, save, unit_gaussian_histogram
 
 
 def plot_null_ts(ts: np.ndarray, path: Path, title: str, synthetic: bool, pdf: bool = False) -> list[Path]:
@@ -68,16 +68,7 @@ def plot_recovery(
     left.legend(fontsize=8)
     err = np.where(norm > truth, errn, errp)
     pull = ((norm - truth) / err)[np.isfinite(err) & (err > 0)]
-    right.hist(
-        pull,
-        bins=np.linspace(-4, 4, 33),
-        density=True,
-        color="tab:blue",
-        alpha=0.6,
-        label=f"pulls (mean {pull.mean():.2f}, sd {pull.std():.2f})",
-    )
-    grid = np.linspace(-4, 4, 200)
-    right.plot(grid, stats.norm.pdf(grid), color="crimson", label="unit Gaussian")
+    unit_gaussian_histogram(right, pull, "pulls", 4.0)
     right.set_xlabel("(fitted - injected) / error")
     right.legend(fontsize=8)
     fig.suptitle(title)

@@ -11,11 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 
 from pyfermijobs.datasets.geom import to_frame
 from pyfermijobs.datasets.roi import ROIDataset
-from pyfermijobs.plotting.style import mark_synthetic, pyplot, save
+from pyfermijobs.plotting.style import mark_synthetic, pyplot, save, unit_gaussian_histogram
 
 LABEL_TS = 25.0  # sources above this TS get their name written next to the marker
 
@@ -85,17 +84,7 @@ def plot_residuals(roi: ROIDataset, significance: np.ndarray, path: Path, title:
     _mark_sources(ax, roi)
     ax.set_title(title)
     hist = fig.add_subplot(122)
-    values = significance[np.isfinite(significance)].ravel()
-    hist.hist(
-        values,
-        bins=np.linspace(-5, 5, 51),
-        density=True,
-        color="tab:blue",
-        alpha=0.6,
-        label=f"pixels (mean {values.mean():.2f}, sd {values.std():.2f})",
-    )
-    grid = np.linspace(-5, 5, 200)
-    hist.plot(grid, stats.norm.pdf(grid), color="crimson", label="unit Gaussian")
+    unit_gaussian_histogram(hist, significance, "pixels", 5.0)
     hist.set_yscale("log")
     hist.set_ylim(1e-4, 1)
     hist.set_xlabel(r"significance [$\sigma$]")

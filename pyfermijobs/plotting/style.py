@@ -35,6 +35,27 @@ def mark_synthetic(fig: Any, synthetic: bool) -> None:
         fig.text(0.99, 0.005, SYNTHETIC_TEXT, fontsize=8, color="firebrick", ha="right", va="bottom")
 
 
+def unit_gaussian_histogram(ax: Any, values: Any, what: str, limit: float) -> None:
+    """Histogram of ``values`` (finite ones) over [-limit, limit] against a unit Gaussian.
+
+    Residual significances and pulls are both checked this way.
+    """
+    import numpy as np
+    from scipy import stats
+
+    values = np.asarray(values)[np.isfinite(values)].ravel()
+    ax.hist(
+        values,
+        bins=np.linspace(-limit, limit, int(8 * limit) + 1),
+        density=True,
+        color="tab:blue",
+        alpha=0.6,
+        label=f"{what} (mean {values.mean():.2f}, sd {values.std():.2f})",
+    )
+    grid = np.linspace(-limit, limit, 200)
+    ax.plot(grid, stats.norm.pdf(grid), color="crimson", label="unit Gaussian")
+
+
 def save(fig: Any, path: Path, pdf: bool = False) -> list[Path]:
     """Write PNG (and PDF) atomically; returns the files written."""
     from pyfermijobs.yamlio import atomic_path
