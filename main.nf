@@ -27,7 +27,9 @@ def validate() {
     // configuration's results), here on the launching machine when pyfermijobs is installed
     // there; inside containers PREPARE_TARGETS, the first task, checks the configuration again.
     def outdir = file(params.outdir).toString()
-    def command = ["${projectDir}/bin/pfj", 'validate', '--master', master.toString(), '--outdir', outdir]
+    // the fermipy steps run in params.fermitools_container under a container engine, else on this machine
+    def command = ["${projectDir}/bin/pfj", 'validate', '--master', master.toString(), '--outdir', outdir,
+                   '--container_engine', workflow.containerEngine ?: '', '--fermitools_container', params.fermitools_container ?: '']
     def check = (params.overwrite ? command + ['--overwrite'] : command).execute()
     def err = new StringBuilder()
     check.consumeProcessErrorStream(err)

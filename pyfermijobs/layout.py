@@ -99,6 +99,33 @@ class Layout:
         """The ROI written by AnalyzeROI: YAML part (model and fit summary)."""
         return self.target_dir(target, sim) / f"{prefix}.yaml"
 
+    # --- fermipy's files (backend fermipy), and what the export to the builtin engine reads --
+    @staticmethod
+    def exported_prefix(prefix: str) -> str:
+        """Name of a fermipy baseline ROI exported to the builtin engine's files."""
+        return f"{prefix}_builtin"
+
+    def fermipy_roi_files(self, target: str, prefix: str = "fit_baseline", sim: str | None = None) -> list[Path]:
+        """What fermipy's ``write_roi(prefix)`` writes: source table, ROI dictionary, XML model."""
+        folder = self.target_dir(target, sim)
+        return [folder / f"{prefix}.fits", folder / f"{prefix}.npy", folder / f"{prefix}_00.xml"]
+
+    def fermipy_file(self, target: str, kind: str, sim: str | None = None) -> Path:
+        """fermipy's per-component analysis files: kind ``ccube``, ``bexpmap_roi``, ``srcmap``, ``ltcube``."""
+        return self.target_dir(target, sim) / f"{kind}_00.fits"
+
+    def psf_table(self, target: str, prefix: str = "fit_baseline", sim: str | None = None) -> Path:
+        """The PSF at the ROI centre in ``gtpsf``'s format."""
+        return self.target_dir(target, sim) / f"{prefix}_psf.fits"
+
+    def model_cubes(self, target: str, prefix: str = "fit_baseline", sim: str | None = None) -> Path:
+        """fermipy's model counts cubes: the whole model and each free source, with their parameters."""
+        return self.target_dir(target, sim) / f"{prefix}_mcube.fits"
+
+    def correl_file(self, target: str, key: str, sim: str | None = None) -> Path:
+        """Sources correlated with the test source (fermipy.jobs' ``correl_{key}.yaml``)."""
+        return self.target_dir(target, sim) / f"correl_{key}.yaml"
+
     def roi_map(self, target: str, kind: str, prefix: str = "fit_baseline") -> Path:
         """FITS map of the ROI diagnostics: kind ``residmap`` or ``tsmap``."""
         return self.target_dir(target) / f"{prefix}_{kind}.fits"

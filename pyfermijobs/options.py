@@ -49,8 +49,11 @@ OPTIONS: dict[str, Option] = {
     "overwrite": Option("bool", False, "allow writing over the results of a different configuration"),
     "target": Option("str", None, "run for this one target (what a pipeline task does)"),
     "profile": Option("str", None, "only this profile of the target (default: all its profiles)"),
-    "backend": Option("str", None, "analysis engine: builtin or fermipy"),
+    "backend": Option("str", None, "engine of the data analysis: builtin or fermipy"),
+    "sim_backend": Option("str", None, "engine of the control studies: builtin or fermipy (default: backend)"),
     "pdf": Option("bool", False, "also write plots as PDF"),
+    "container_engine": Option("str", None, "container engine the pipeline's tasks run in (docker, singularity)"),
+    "fermitools_container": Option("str", None, "image the fermipy steps run in, with a container engine"),
     "allow_missing": Option("bool", False, "collect the realizations present; record the missing seeds"),
 }
 

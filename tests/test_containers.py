@@ -43,3 +43,34 @@ def test_pipeline_runs_every_task_in_the_image(tmp_path) -> None:
     assert {r["container"] for r in rows} == {IMAGE}
     assert len(sed_arrays(launch / "results")) == 2 + 3 * 2 * 4
     assert (launch / "results/report.html").exists()
+
+
+@pytest.mark.parametrize("sim_backend", ["fermipy", "builtin"])
+def test_fermipy_steps_are_routed_to_the_fermitools_image(tmp_path, sim_backend: str) -> None:
+    """-stub-run shows which image each task gets (a retagged pyfermijobs image stands in for Fermitools)."""
+    from test_fermipy_backend import fermipy_master
+
+    stand_in = "pfj-fermitools-stand-in:test"
+    docker("tag", IMAGE, stand_in)
+    master = fermipy_master(tmp_path, backend="fermipy", sim_backend=sim_backend)
+    launch = tmp_path / "routed"
+    args = ("--master", str(master), "--container", IMAGE, "--fermitools_container", stand_in, "-stub-run")
+    nextflow(launch, *args, profile="test,docker")
+    images = {r["process"].split(":")[-1]: r["container"] for r in trace_rows(launch / "results")}
+    fermipy_steps = {"ANALYZE_ROI", "ANALYZE_SED"} | (
+        {"SIMULATE_ROI", "ANALYZE_SED_RANDOM"} if sim_backend == "fermipy" else set()
+    )
+    assert {p for p, image in images.items() if image == stand_in} == fermipy_steps
+    # an image that is not there stops the run before any task
+    proc = nextflow(
+        tmp_path / "missing",
+        "--master",
+        str(master),
+        "--fermitools_container",
+        "nosuch:0",
+        profile="test,docker",
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "the Fermitools image 'nosuch:0' is not on this Docker engine" in proc.stdout + proc.stderr
+    assert not list((tmp_path / "missing").glob("work/*/*"))

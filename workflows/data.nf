@@ -13,7 +13,7 @@ workflow DATA {
     main:
     ANALYZE_ROI(
         targets.combine(prepared).combine(plan)
-            .map { meta, tree, p -> [meta + [make_plots: 'plot-roi' in p.plots.data_plotting], [tree]] }
+            .map { meta, tree, p -> [meta + [make_plots: 'plot-roi' in p.plots.data_plotting, backend: p.backend], [tree]] }
     )
 
     per_profile = ANALYZE_ROI.out.tree

@@ -21,13 +21,15 @@ workflow PYFERMIJOBS {
     DATA(targets, prepared, plan)
 
     sims = plan.flatMap { p ->
-        p.sims.collect { name, s -> [sim: name, injected: s.injected, first: s.first, nsims: s.nsims, chunks: s.chunks] }
+        p.sims.collect { name, s ->
+            [sim: name, injected: s.injected, first: s.first, nsims: s.nsims, chunks: s.chunks, backend: p.sim_backend]
+        }
     }
     SIMULATIONS(sims, DATA.out.roi, prepared, plan)
 
     random_study = plan.flatMap { p ->
         p.random ? [[sim: 'random', injected: false, first: p.random.first, nsims: p.random.nsims,
-                     chunks: p.random.chunks]] : []
+                     chunks: p.random.chunks, backend: p.sim_backend]] : []
     }
     RANDOM_DIRECTIONS(random_study, DATA.out.roi, prepared)
 

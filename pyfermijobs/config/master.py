@@ -110,7 +110,13 @@ MASTER_FIELDS: dict[str, Field] = {
     "data_plotting": Field("dict|null", dict, "plots for the data"),
     "sim_plotting": Field("dict|null", dict, "plots for the simulations"),
     "rand_plotting": Field("dict|null", dict, "plots for the random directions"),
-    "backend": Field("str", "builtin", "analysis engine", choices=BACKENDS),
+    "backend": Field("str", "builtin", "engine of the data analysis (AnalyzeROI, AnalyzeSED)", choices=BACKENDS),
+    "sim_backend": Field(
+        "str|null",
+        None,
+        "engine of the control studies (simulations, random directions); default: backend",
+        choices=BACKENDS,
+    ),
 }
 
 
@@ -149,6 +155,7 @@ class MasterConfig:
     random: SimSettings | None
     plotting: dict[str, dict[str, dict]] = field(default_factory=dict)
     backend: str = "builtin"
+    sim_backend: str = "builtin"
 
 
 def resolve_input(value: str, base: Path, file: str | Path, key: str, must_exist: bool = True) -> Path:
@@ -294,4 +301,5 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
         random=random,
         plotting={s: _plotting(top[s], s, file) for s in PLOT_TYPES},
         backend=top["backend"],
+        sim_backend=top["sim_backend"] or top["backend"],
     )

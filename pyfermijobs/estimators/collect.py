@@ -69,7 +69,9 @@ def collect(sed_path: Any, truth_path: Any, first: int, last: int, allow_missing
         truth_file = truth_path(seed)
         if truth_file.exists():
             injected = (load_yaml(truth_file, "truth file") or {}).get("injected")
-            truths.append(np.asarray(injected["norm"], float) if injected else None)
+            # a fermipy-only spectrum (DMFitFunction) has no per-bin truth the engine can compute
+            norm = injected.get("norm") if injected else None
+            truths.append(np.asarray(norm, float) if norm is not None else None)
         else:
             truths.append(None)
     if missing and not allow_missing:

@@ -49,8 +49,12 @@ class FitResult:
         return float(self.values[self.names.index(name)])
 
     def correlation(self) -> np.ndarray:
-        d = np.sqrt(np.clip(np.diag(self.covariance), 1e-300, None))
-        return self.covariance / np.outer(d, d)
+        """Correlation matrix; parameters held at a bound (no variance) correlate with nothing."""
+        d = np.sqrt(np.clip(np.diag(self.covariance), 0.0, None))
+        ok = d > np.sqrt(np.finfo(float).tiny)  # |cov_ij| <= d_i d_j: no overflow below
+        out = np.zeros_like(self.covariance)
+        out[np.ix_(ok, ok)] = self.covariance[np.ix_(ok, ok)] / np.outer(d[ok], d[ok])
+        return out
 
 
 class PoissonFit:

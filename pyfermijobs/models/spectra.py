@@ -41,6 +41,10 @@ def _plsuperexpcutoff(e: np.ndarray, p: dict[str, float]) -> np.ndarray:
     return p["Prefactor"] * (e / p["Scale"]) ** -p["Index1"] * np.exp(-((e / p["Cutoff"]) ** p["Index2"]))
 
 
+def _template_scale(e: np.ndarray, p: dict[str, float]) -> np.ndarray:
+    return np.full_like(e, p["Normalization"])
+
+
 @dataclass(frozen=True)
 class SpectralForm:
     """A spectral shape: its function, parameter names, normalisation and index parameter."""
@@ -69,7 +73,11 @@ FORMS: dict[str, SpectralForm] = {
     "PLSuperExpCutoff": SpectralForm(
         _plsuperexpcutoff, ("Prefactor", "Index1", "Scale", "Cutoff", "Index2"), "Prefactor", "Index1", {"Index2": 1.0}
     ),
+    # A factor on a component whose spectrum lives in its template (fermipy's diffuse models,
+    # sources exported from fermipy): only ratios of dN/dE mean anything.
+    "TemplateScale": SpectralForm(_template_scale, ("Normalization",), "Normalization", None),
 }
+TEMPLATE_SCALE = "TemplateScale"
 UNSUPPORTED = {"DMFitFunction": "DMFitFunction (dark-matter spectra) is not supported yet by the builtin engine"}
 
 
@@ -124,11 +132,15 @@ def spectrum_from_fermipy(model: dict, file: str, key: str) -> Spectrum:
     kind = model.get("SpectrumType", "PowerLaw")
     if kind in UNSUPPORTED:
         raise InputError(file, f"{key}.SpectrumType", UNSUPPORTED[kind])
+    if kind == TEMPLATE_SCALE:
+        raise InputError(file, f"{key}.SpectrumType", f"{kind} is internal (templates exported from fermipy)")
     if kind == "PLSuperExpCutoff2":
         kind = "PLSuperExpCutoff"
     if kind not in FORMS:
         raise InputError(
-            file, f"{key}.SpectrumType", f"spectrum {kind!r} is not supported; use one of {', '.join(FORMS)}"
+            file,
+            f"{key}.SpectrumType",
+            f"spectrum {kind!r} is not supported; use one of {', '.join(k for k in FORMS if k != TEMPLATE_SCALE)}",
         )
     form = FORMS[kind]
     by_lower = {k.lower(): v for k, v in model.items()}

@@ -64,6 +64,8 @@ ROI_PLOTS = (
 def _roi_section(layout: Layout, target: str) -> str:
     """A target's baseline fit: summary, source TS values, found sources, diagnostic plots."""
     path = layout.roi_yaml(target)
+    if not path.exists():  # fermipy fitted the data: its baseline as exported to the builtin engine
+        path = layout.roi_yaml(target, layout.exported_prefix("fit_baseline"))
     if not path.exists():
         return f"<h3>{escape(target)}</h3><p class='failed'>baseline fit missing</p>"
     doc = load_yaml(path, "baseline ROI description") or {}
@@ -172,7 +174,8 @@ def build_report(layout: Layout) -> Path:
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>pyfermijobs report: {escape(config['ttype'])}</title><style>{CSS}</style></head><body>",
         f"<h1>pyfermijobs report: {escape(config['ttype'])}</h1>",
-        f"<p class='small'>pyfermijobs {escape(__version__)}, backend {escape(config.get('backend', ''))}, "
+        f"<p class='small'>pyfermijobs {escape(__version__)}, backend {escape(config.get('backend', ''))} "
+        f"(control studies: {escape(config.get('sim_backend') or config.get('backend', ''))}), "
         f"written {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}</p>",
     ]
     if synthetic:

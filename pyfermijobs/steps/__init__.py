@@ -30,7 +30,18 @@ class Step:
 
 
 #: What defines an analysis: a master configuration and the flags that override it.
-_CONFIGURE = ("master", "ttype", "rosters", "spatial_models", "alias_dict", "config", "sims", "rand_config", "backend")
+_CONFIGURE = (
+    "master",
+    "ttype",
+    "rosters",
+    "spatial_models",
+    "alias_dict",
+    "config",
+    "sims",
+    "rand_config",
+    "backend",
+    "sim_backend",
+)
 _PREPARE = ("master", "outdir", "overwrite", *_CONFIGURE[1:])
 
 #: Where a step runs: the prepared analysis and one target or a whole target list.
@@ -156,8 +167,8 @@ STEPS: dict[str, Step] = {
             "validate",
             "Validate",
             "pyfermijobs.steps.validate",
-            (*_CONFIGURE, "outdir", "overwrite"),
-            "Check a configuration as prepare-targets would, and what the backend can run; write nothing.",
+            (*_CONFIGURE, "outdir", "overwrite", "container_engine", "fermitools_container"),
+            "Check a configuration as prepare-targets would, and where the engines will run; write nothing.",
             "(none in fermipy)",
         ),
         Step(

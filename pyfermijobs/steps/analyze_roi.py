@@ -12,7 +12,7 @@ from pyfermijobs.config.analysis import load_template
 from pyfermijobs.datasets.roi import ROIDataset
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
-from pyfermijobs.steps.common import for_each, layout_of, require_builtin, run_config, target_profiles
+from pyfermijobs.steps.common import fermitools_for, for_each, layout_of, run_config, target_profiles
 
 
 def _direction(config: dict[str, Any], file: Path) -> tuple[float, float]:
@@ -124,10 +124,30 @@ def analyze_roi(
     return roi
 
 
+def analyze_roi_fermipy(
+    tools: Any,
+    layout: Layout,
+    target: str,
+    config_path: Path,
+    prefix: str,
+    do_find_src: bool,
+    make_plots: bool,
+    pdf: bool,
+) -> None:
+    """AnalyzeROI with fermipy; the diagnostics come from the baseline exported to the engine."""
+    from pyfermijobs.backends.fermipy.analysis import analyze_roi as fermipy_analyze_roi
+
+    fermipy_analyze_roi(tools, layout, target, config_path, prefix, do_find_src, make_plots)
+    if make_plots:
+        exported = layout.exported_prefix(prefix)
+        roi, _ = ROIDataset.read(layout.roi_file(target, exported), layout.roi_yaml(target, exported))
+        roi_diagnostics(layout, target, roi, prefix, pdf)
+
+
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
     config = run_config(layout)
-    require_builtin(config)
+    tools = fermitools_for(config, None)
     targets = target_profiles(args, layout)
     if args.get("config") and len(targets) != 1:
         raise InputError("command line", "--config", "a single --config goes with a single --target")
@@ -135,17 +155,13 @@ def run(args: dict[str, Any]) -> None:
     for _target, path in paths.items():  # check every input before any work
         _direction(load_template(path), path)
     prefix = args.get("roi_baseline") or "fit_baseline"
-    for_each(
-        targets,
-        len(targets),
-        "analyze-roi",
-        lambda t: analyze_roi(
-            layout,
-            t,
-            paths[t],
-            prefix,
-            bool(args.get("do_find_src")),
-            bool(args.get("make_plots")),
-            bool(args.get("pdf")),
-        ),
-    )
+    flags = bool(args.get("do_find_src")), bool(args.get("make_plots")), bool(args.get("pdf"))
+    if tools is not None:
+        for_each(
+            targets,
+            len(targets),
+            "analyze-roi (fermipy)",
+            lambda t: analyze_roi_fermipy(tools, layout, t, paths[t], prefix, *flags),
+        )
+        return
+    for_each(targets, len(targets), "analyze-roi", lambda t: analyze_roi(layout, t, paths[t], prefix, *flags))

@@ -7,7 +7,15 @@ from typing import Any
 
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.steps.common import for_each, layout_of, require_builtin, require_sim, run_config, target_profiles
+from pyfermijobs.steps.common import (
+    builtin_prefix,
+    fermitools_for,
+    for_each,
+    layout_of,
+    require_sim,
+    run_config,
+    target_profiles,
+)
 from pyfermijobs.yamlio import load_yaml
 
 
@@ -75,10 +83,11 @@ def sed_for(
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
     config = run_config(layout)
-    require_builtin(config)
     sim = require_sim(args, config) if args.get("sim") else None
+    tools = fermitools_for(config, sim)
     targets = target_profiles(args, layout, sim)
-    prefix = args.get("roi_baseline") or "fit_baseline"
+    fermipy_prefix = args.get("roi_baseline") or "fit_baseline"
+    prefix = builtin_prefix(config, fermipy_prefix)
     skydirs: dict[str, dict] = {}
     if args.get("skydirs") or sim == RANDOM_SIM:
         if sim != RANDOM_SIM:
@@ -89,7 +98,10 @@ def run(args: dict[str, Any]) -> None:
     for target in targets:  # every input checked before any work
         for profile in targets[target]:
             profile_position(layout.profile_file(target, profile, sim))
-        for path in (layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim)):
+        baseline = [layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim)]
+        if tools is not None:
+            baseline += layout.fermipy_roi_files(target, fermipy_prefix, sim)[1:]
+        for path in baseline:
             if not path.exists():
                 raise InputError(
                     path,
@@ -111,6 +123,29 @@ def run(args: dict[str, Any]) -> None:
 
     work = [(t, p) for t, profiles in targets.items() for p in profiles]
     selected = {t: keys_for(t) for t in targets}
+    if tools is not None:
+        from pyfermijobs.backends.fermipy.analysis import analyze_sed as fermipy_sed
+
+        def one_target(target: str) -> None:
+            fermipy_sed(
+                tools,
+                layout,
+                target,
+                targets[target],
+                fermipy_prefix,
+                sim,
+                selected[target],
+                skydirs.get(target),
+                bool(args.get("non_null_src")),
+            )
+            if args.get("make_plots") and sim is None:
+                from pyfermijobs.steps.plots import castro
+
+                for profile in targets[target]:
+                    castro(layout, target, profile, bool(args.get("pdf")))
+
+        for_each(targets, len(targets), "analyze-sed (fermipy)", one_target)
+        return
     for_each(
         work,
         len(work),

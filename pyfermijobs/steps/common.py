@@ -68,13 +68,26 @@ def require_sim(args: dict[str, Any], config: dict[str, Any], allow_random: bool
     return sim
 
 
-def require_builtin(config: dict[str, Any]) -> None:
-    if config.get("backend", "builtin") != "builtin":
-        raise InputError(
-            config.get("inputs", {}).get("master") or "run configuration",
-            "backend",
-            f"backend {config['backend']!r} is not available in this version; use 'builtin'",
-        )
+def fermitools_for(config: dict[str, Any], sim: str | None) -> Any:
+    """Fermitools when the step's engine is fermipy (None for the builtin engine).
+
+    Checked before any work: without Fermitools the step stops with how to get it.
+    """
+    from pyfermijobs.backends import FERMIPY, step_backend
+
+    if step_backend(config, sim) != FERMIPY:
+        return None
+    from pyfermijobs.backends.fermitools import require_fermitools
+
+    key = "backend" if sim is None else "sim_backend"
+    return require_fermitools(config.get("inputs", {}).get("master") or "run configuration", key)
+
+
+def builtin_prefix(config: dict[str, Any], prefix: str) -> str:
+    """Name of the baseline ROI in the builtin engine's files: the fit itself, or its export from fermipy."""
+    from pyfermijobs.backends import BUILTIN, data_backend
+
+    return prefix if data_backend(config) == BUILTIN else Layout.exported_prefix(prefix)
 
 
 def for_each(items: Iterable[Any], total: int, label: str, work: Callable[[Any], None]) -> None:

@@ -1,36 +1,53 @@
-"""CopyBaseROI: the baseline ROI copied into a simulation (or random-direction) area."""
+"""CopyBaseROI: the baseline ROI copied into a simulation (or random-direction) area.
+
+What is copied depends on the engine of the control studies: the builtin engine's ROI files
+(the fit itself, or its export when fermipy fitted the data), and for ``sim_backend:
+fermipy`` also fermipy's files (``write_roi`` outputs, counts cube, exposure, source maps),
+as fermipy.jobs' CopyBaseROI does.
+"""
 
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from typing import Any
 
+from pyfermijobs.backends import FERMIPY, control_backend
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
-from pyfermijobs.steps.common import for_each, layout_of, require_sim, run_config, target_profiles
+from pyfermijobs.steps.common import builtin_prefix, for_each, layout_of, require_sim, run_config, target_profiles
 from pyfermijobs.yamlio import atomic_path
 
+#: fermipy's analysis files a GTAnalysis in the new area reloads (those that exist are copied).
+FERMIPY_FILES = ("ccube", "bexpmap", "bexpmap_roi", "srcmap", "ltcube")
 
-def copy_base_roi(layout: Layout, target: str, sim: str, prefix: str, extracopy: list[str]) -> None:
-    sources = [layout.roi_file(target, prefix), layout.roi_yaml(target, prefix)]
-    sources += [layout.target_dir(target) / name for name in extracopy]
-    for src in sources:
+
+def files_to_copy(layout: Layout, config: dict[str, Any], target: str, prefix: str, extracopy: list[str]) -> list[Path]:
+    """The baseline files of one target; every one of them must exist."""
+    engine = builtin_prefix(config, prefix)
+    files = [layout.roi_file(target, engine), layout.roi_yaml(target, engine)]
+    if control_backend(config) == FERMIPY:
+        files += layout.fermipy_roi_files(target, prefix)
+        files += [p for p in (layout.fermipy_file(target, k) for k in FERMIPY_FILES) if p.exists()]
+    return files + [layout.target_dir(target) / name for name in extracopy]
+
+
+def copy_base_roi(layout: Layout, target: str, sim: str, files: list[Path]) -> None:
+    for src in files:
         with atomic_path(layout.target_dir(target, sim) / src.name) as tmp:
             shutil.copyfile(src, tmp)
 
 
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
-    sim = require_sim(args, run_config(layout))
+    config = run_config(layout)
+    sim = require_sim(args, config)
     targets = target_profiles(args, layout, sim)
     prefix = args.get("roi_baseline") or "fit_baseline"
     extracopy = list(args.get("extracopy") or [])
-    for target in targets:
-        for path in [
-            layout.roi_file(target, prefix),
-            layout.roi_yaml(target, prefix),
-            *(layout.target_dir(target) / n for n in extracopy),
-        ]:
+    files = {t: files_to_copy(layout, config, t, prefix, extracopy) for t in targets}
+    for paths in files.values():
+        for path in paths:
             if not path.exists():
                 raise InputError(path, None, "not found: run analyze-roi first (or fix --extracopy)")
-    for_each(targets, len(targets), "copy-base-roi", lambda t: copy_base_roi(layout, t, sim, prefix, extracopy))
+    for_each(targets, len(targets), "copy-base-roi", lambda t: copy_base_roi(layout, t, sim, files[t]))

@@ -35,6 +35,7 @@ def plan(config: dict[str, Any]) -> dict[str, Any]:
     return {
         "ttype": config["ttype"],
         "backend": config.get("backend", "builtin"),
+        "sim_backend": config.get("sim_backend") or config.get("backend", "builtin"),
         "targets": [{"target": t, "profiles": info["profiles"]} for t, info in config["targets"].items()],
         "sims": {name: study(entry) for name, entry in (config.get("sims") or {}).items()},
         "random": study(config["random"]) if config.get("random") else None,

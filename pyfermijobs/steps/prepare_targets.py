@@ -152,6 +152,7 @@ def plan_targets(master: MasterConfig) -> Plan:
         "pyfermijobs_version": __version__,
         "ttype": master.ttype,
         "backend": master.backend,
+        "sim_backend": master.sim_backend,
         "spatial_models": master.spatial_models,
         "targets": {t.name: {"ra": t.ra, "dec": t.dec, "profiles": target_list[t.name]} for t in targets.values()},
         "sims": {name: study_entry(name, sim) for name, sim in master.sims.items()},
@@ -212,7 +213,7 @@ def master_from_args(args: dict[str, Any]) -> MasterConfig:
 
     overrides = {
         key: args.get(key)
-        for key in ("ttype", "rosters", "spatial_models", "alias_dict", "sims", "rand_config", "backend")
+        for key in ("ttype", "rosters", "spatial_models", "alias_dict", "sims", "rand_config", "backend", "sim_backend")
     }
     overrides["config_template"] = args.get("config")
     return load_master(args.get("master"), overrides)

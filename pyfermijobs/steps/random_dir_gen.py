@@ -18,7 +18,7 @@ import numpy as np
 
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.steps.common import for_each, layout_of, run_config, target_profiles
+from pyfermijobs.steps.common import builtin_prefix, for_each, layout_of, run_config, target_profiles
 from pyfermijobs.yamlio import write_yaml
 
 SIGNIFICANT_TS = 25.0
@@ -70,14 +70,15 @@ def run(args: dict[str, Any]) -> None:
     from pyfermijobs.config.scenarios import load_rand_config
 
     layout = layout_of(args)
-    if not run_config(layout).get("random"):
+    config = run_config(layout)
+    if not config.get("random"):
         raise InputError(layout.run_config(), "random", "the random-direction study was not prepared")
     targets = target_profiles(args, layout, RANDOM_SIM)
     cfg = load_rand_config(layout.rand_config_copy() if not args.get("rand_config") else args["rand_config"])
     for key in ("seed", "nsims"):
         if args.get(key) is not None:
             cfg[key] = args[key]
-    prefix = args.get("roi_baseline") or "fit_baseline"
+    prefix = builtin_prefix(config, args.get("roi_baseline") or "fit_baseline")
     for target in targets:
         if not layout.roi_file(target, prefix, RANDOM_SIM).exists():
             raise InputError(

@@ -20,7 +20,15 @@ import numpy as np
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
 from pyfermijobs.steps.analyze_sed import profile_position, sed_header
-from pyfermijobs.steps.common import for_each, layout_of, require_builtin, require_sim, run_config, target_profiles
+from pyfermijobs.steps.common import (
+    builtin_prefix,
+    fermitools_for,
+    for_each,
+    layout_of,
+    require_sim,
+    run_config,
+    target_profiles,
+)
 from pyfermijobs.yamlio import load_yaml, write_yaml
 
 
@@ -47,26 +55,51 @@ def injected_component(layout: Layout, roi: Any, target: str, sim: str, sim_prof
     return comp
 
 
-def truth(roi: Any, injected: Any, settings: dict[str, Any], seed: int, sim: str) -> dict[str, Any]:
-    """What a realization contains, per energy bin, in the SED's units."""
+def truth_doc(sim: str, seed: int, injected: dict[str, Any] | None) -> dict[str, Any]:
+    """What a realization contains (``truth_{profile}_{seed}.yaml``), whichever engine made it."""
+    return {"sim": sim, "seed": seed, "injected": injected}
+
+
+def injected_doc(
+    name: str, ra: float, dec: float, spectrum: Any, emin: Any, emax: Any, bin_index: float, npred: Any
+) -> dict[str, Any]:
+    """An injected source per energy bin, in the SED's units: flux and normalisation of the SED's reference."""
     from pyfermijobs.estimators.sed import reference_spectrum
 
+    ref = reference_spectrum(bin_index)
+    flux = np.array([spectrum.flux(a, b) for a, b in zip(emin, emax, strict=True)])
+    ref_flux = np.array([ref.flux(a, b) for a, b in zip(emin, emax, strict=True)])
+    return {
+        "name": name,
+        "ra": ra,
+        "dec": dec,
+        "spectrum": spectrum.to_dict(),
+        "flux": flux.tolist(),
+        "norm": (flux / ref_flux).tolist(),
+        "npred": np.asarray(npred, float).tolist(),
+    }
+
+
+def truth(roi: Any, injected: Any, settings: dict[str, Any], seed: int, sim: str) -> dict[str, Any]:
+    """What a realization of the builtin engine contains."""
+    if injected is None:
+        return truth_doc(sim, seed, None)
+    npred = injected.template.sum(axis=(1, 2))
     geom = roi.geom
-    doc: dict[str, Any] = {"sim": sim, "seed": seed, "injected": None}
-    if injected is not None:
-        ref = reference_spectrum(settings["bin_index"])
-        flux = np.array([injected.spectrum.flux(a, b) for a, b in zip(geom.emin, geom.emax, strict=True)])
-        ref_flux = np.array([ref.flux(a, b) for a, b in zip(geom.emin, geom.emax, strict=True)])
-        doc["injected"] = {
-            "name": injected.name,
-            "ra": injected.ra,
-            "dec": injected.dec,
-            "spectrum": injected.spectrum.to_dict(),
-            "flux": flux.tolist(),
-            "norm": (flux / ref_flux).tolist(),
-            "npred": injected.template.sum(axis=(1, 2)).tolist(),
-        }
-    return doc
+    return truth_doc(
+        sim,
+        seed,
+        injected_doc(
+            injected.name,
+            injected.ra,
+            injected.dec,
+            injected.spectrum,
+            geom.emin,
+            geom.emax,
+            settings["bin_index"],
+            npred,
+        ),
+    )
 
 
 def simulate(
@@ -113,24 +146,34 @@ def simulate(
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
     config = run_config(layout)
-    require_builtin(config)
     sim = require_sim(args, config, allow_random=False)
+    tools = fermitools_for(config, sim)
     study = config["sims"][sim]
     targets = target_profiles(args, layout, sim)
     seed = args["seed"] if args.get("seed") is not None else study["seed"]
     nsims = args["nsims"] if args.get("nsims") is not None else study["nsims"]
     if seed < 0 or nsims < 1:
         raise InputError("command line", "--seed/--nsims", f"need seed >= 0 and nsims >= 1, got {seed}, {nsims}")
-    prefix = args.get("roi_baseline") or "fit_baseline"
+    fermipy_prefix = args.get("roi_baseline") or "fit_baseline"
+    prefix = builtin_prefix(config, fermipy_prefix)
     sim_profile = args.get("sim_profile") or (study["sim_profiles"] or [None])[0]
     work = []
     for target, profiles in targets.items():
-        for path in (layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim)):
+        baseline = [layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim)]
+        if tools is not None:
+            baseline += [
+                *layout.fermipy_roi_files(target, fermipy_prefix, sim)[1:],
+                layout.fermipy_file(target, "srcmap", sim),
+            ]
+        for path in baseline:
             if not path.exists():
                 raise InputError(path, None, "baseline ROI not found: run analyze-roi and copy-base-roi first")
         if sim_profile not in load_yaml(layout.target_list(sim), "target list")[target]:
             raise InputError("command line", "--sim_profile", f"{sim_profile!r} is no profile of target {target}")
         work += [(target, profile) for profile in profiles]
+    if tools is not None:
+        simulate_fermipy(tools, layout, args, targets, sim, range(seed, seed + nsims), fermipy_prefix)
+        return
     # the scenario itself is checked (spectrum supported, position in the ROI) before any realization
     from pyfermijobs.datasets.roi import ROIDataset
 
@@ -153,3 +196,34 @@ def run(args: dict[str, Any]) -> None:
             bool(args.get("do_find_src")),
         ),
     )
+
+
+def simulate_fermipy(
+    tools: Any, layout: Layout, args: dict[str, Any], targets: dict[str, list[str]], sim: str, seeds: range, prefix: str
+) -> None:
+    """SimulateROI with fermipy: one GTAnalysis per target runs every seed for its profiles."""
+    from pyfermijobs.backends.fermipy.analysis import simulate as fermipy_simulate
+    from pyfermijobs.config.analysis import load_template
+    from pyfermijobs.config.scenarios import load_scenario
+    from pyfermijobs.estimators.sed import sed_settings
+
+    injected = load_scenario(layout.scenario_copy(sim))["injected_source"]
+
+    def one_target(target: str) -> None:
+        path = layout.target_config(target, sim)
+        bin_index = sed_settings(load_template(path), str(path))["bin_index"]
+        fermipy_simulate(
+            tools,
+            layout,
+            target,
+            targets[target],
+            sim,
+            seeds,
+            prefix,
+            injected,
+            bool(args.get("non_null_src")),
+            bool(args.get("do_find_src")),
+            bin_index,
+        )
+
+    for_each(targets, len(targets), f"simulate-roi {sim} (fermipy, {len(seeds)} seeds each)", one_target)

@@ -1,14 +1,23 @@
-"""Validate: every check PrepareTargets makes, and what the chosen backend can run, no writes.
+"""Validate: every check PrepareTargets makes, and what the chosen engines can run; no writes.
 
-The pipeline calls it before any task starts, so a bad configuration fails fast with the
-same message the CLI gives.
+The pipeline calls it on the launching machine before any task starts, so a bad
+configuration, or a fermipy backend without Fermitools where its tasks would run, fails fast
+with the same message the CLI gives.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
+from pyfermijobs.backends import BUILTIN, FERMIPY, control_backend, uses_fermipy
 from pyfermijobs.errors import InputError
+
+#: A container reference that names a registry host ("host.domain/...", "host:port/...").
+_REGISTRY = re.compile(r"^[^/]+[.:][^/]*/")
 
 
 def validate(master: Any) -> Any:
@@ -17,30 +26,62 @@ def validate(master: Any) -> Any:
     from pyfermijobs.steps.prepare_targets import plan_targets
 
     plan = plan_targets(master)
-    if master.backend != "builtin":
-        raise InputError(
-            master.source or "command line",
-            "backend",
-            f"backend {master.backend!r} is not available in this version; use 'builtin'",
-        )
-    from pyfermijobs.models.spectra import spectrum_from_fermipy
+    if control_backend(plan.run_config) == BUILTIN:  # the engine must know the injected spectra
+        from pyfermijobs.models.spectra import spectrum_from_fermipy
 
-    for sim in master.sims.values():
-        injected = load_scenario(sim.scenario_file)["injected_source"]
-        if injected is not None:
-            spectrum_from_fermipy(injected["source_model"], str(sim.scenario_file), "injected_source.source_model")
+        for sim in master.sims.values():
+            injected = load_scenario(sim.scenario_file)["injected_source"]
+            if injected is not None:
+                spectrum_from_fermipy(injected["source_model"], str(sim.scenario_file), "injected_source.source_model")
     return plan
+
+
+def check_fermitools(master: Any, container_engine: str | None, image: str | None) -> str | None:
+    """Where the fermipy steps will find Fermitools; InputError when they would not.
+
+    Without a container engine the tasks run this machine's ``pfj``, so this Python must have
+    Fermitools. With one they run in ``image``, which must be given, and for Docker be present
+    locally unless it names a registry to pull from.
+    """
+    key = "backend" if master.backend == FERMIPY else "sim_backend"
+    file = master.source or "command line"
+    if not container_engine:
+        from pyfermijobs.backends.fermitools import require_fermitools
+
+        return require_fermitools(file, key).origin
+    from pyfermijobs.backends.fermitools import HOW_TO_GET
+
+    if not image:
+        raise InputError(file, key, f"the fermipy steps need an image with Fermitools: {HOW_TO_GET}")
+    if container_engine == "docker" and not _REGISTRY.match(image) and shutil.which("docker"):
+        found = subprocess.run(["docker", "image", "inspect", image], capture_output=True, check=False)
+        if found.returncode != 0:
+            raise InputError(
+                file,
+                key,
+                f"the Fermitools image {image!r} is not on this Docker engine (build it from "
+                f"containers/fermitools/Dockerfile, or give --fermitools_container REGISTRY/IMAGE); {HOW_TO_GET}",
+            )
+    if container_engine in ("singularity", "apptainer") and image.endswith(".sif") and not Path(image).exists():
+        raise InputError(file, key, f"the Fermitools image {image} does not exist; {HOW_TO_GET}")
+    return f"image {image}"
 
 
 def run(args: dict[str, Any]) -> None:
     """With ``--outdir``, also refuse a folder holding another configuration's results."""
-    from pathlib import Path
-
     from pyfermijobs.steps.prepare_targets import check_outdir, master_from_args
 
-    plan = validate(master_from_args(args))
+    master = master_from_args(args)
+    plan = validate(master)
     if args.get("outdir"):
         check_outdir(plan, Path(args["outdir"]), bool(args.get("overwrite")))
+    where = ""
+    if uses_fermipy(plan.run_config):
+        origin = check_fermitools(master, args.get("container_engine"), args.get("fermitools_container"))
+        where = f"; fermipy steps use Fermitools from {origin}"
     config = plan.run_config
     studies = [*config["sims"], *(["random"] if config["random"] else [])]
-    print(f"valid: {len(config['targets'])} targets, control studies: {', '.join(studies) or 'none'}")
+    print(
+        f"valid: {len(config['targets'])} targets, control studies: {', '.join(studies) or 'none'}, "
+        f"engines: data {config['backend']}, controls {config['sim_backend']}{where}"
+    )

@@ -1,0 +1,431 @@
+"""AnalyzeROI, AnalyzeSED and SimulateROI with fermipy's ``GTAnalysis`` (backend ``fermipy``).
+
+The sequences are fermipy.jobs' (``target_analysis.py``, ``target_sim.py``,
+``analysis_utils.py`` of fermipy 1.4.3); the files land in the same layout, under the same
+names, as the builtin engine's, so collection, plots and report read either. Every call here
+is to the public GTAnalysis interface; the tests run these functions against a named test
+double of that interface (``tests/doubles/fermitools_double.py``), since Fermitools cannot
+be installed on the machines this project is built on.
+
+Three things differ from fermipy.jobs, on purpose:
+
+- files fermipy rewrites in place (its source maps) are private copies for the duration of a
+  step, because a pipeline task's inputs are links to another task's outputs;
+- SEDs are written to a temporary name and renamed, with the target, profile, scenario and
+  seed added to their header;
+- AnalyzeROI also writes what the export to the builtin engine reads (the gtpsf table and the
+  model cubes of the free sources) and the exported ROI itself, for hybrid control studies
+  and for the builtin ROI diagnostics.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pyfermijobs.backends.fermitools import Fermitools
+from pyfermijobs.layout import Layout, seed_str
+from pyfermijobs.yamlio import atomic_path, load_yaml, write_yaml
+
+#: fermipy.jobs' constants: correlation for freeing sources in SEDs, source-finding threshold,
+#: radius of the sources whose normalisations are refitted.
+CORREL_THRESH = 0.25
+FIND_SQRT_TS = 5.0
+FREE_RADIUS_DEG = 1.0
+#: Point sources localised in the baseline fit (``--do_find_src``): TS above this, inside the ROI.
+LOCALIZE_MIN_TS = 25.0
+WORKDIR_REGEX = r"\.xml$|\.npy$"
+
+
+def open_analysis(tools: Fermitools, config_path: Path, outdir: Path) -> Any:
+    """A GTAnalysis on a per-target configuration, writing into the target's folder of the layout."""
+    return tools.GTAnalysis(
+        str(config_path), logging={"verbosity": 3}, fileio={"workdir_regex": WORKDIR_REGEX, "outdir": str(outdir)}
+    )
+
+
+@contextlib.contextmanager
+def private_copies(paths: list[Path]) -> Iterator[None]:
+    """Replace linked inputs by copies while fermipy may write them; put the links back after.
+
+    fermipy saves source maps into ``srcmap_00.fits`` when sources are added; in a pipeline
+    task that file is a link to the AnalyzeROI task's output, shared by concurrent tasks.
+    """
+    links = {p: Path(os.readlink(p)) for p in paths if p.is_symlink()}
+    for path, target in links.items():
+        with atomic_path(path) as tmp:
+            shutil.copyfile(target if target.is_absolute() else path.parent / target, tmp)
+    try:
+        yield
+    finally:
+        for path, target in links.items():
+            path.unlink(missing_ok=True)
+            path.symlink_to(target)
+
+
+def _source_spectrum(src: Any) -> dict[str, Any]:
+    pars = src["spectral_pars"] or {}
+    spectrum: dict[str, Any] = {"SpectrumType": str(src["SpectrumType"])}
+    for name, par in pars.items():
+        spectrum[name] = float(par["value"]) * float(par.get("scale", 1.0))
+    return spectrum
+
+
+def free_norm_sources(fit_result: dict[str, Any]) -> list[str]:
+    """Sources whose normalisation was free in a fit (fermipy's fit result arrays)."""
+    names = np.array(fit_result["src_names"])[np.asarray(fit_result["is_norm"], bool)]
+    return list(dict.fromkeys(str(n) for n in names))
+
+
+# --- AnalyzeROI ---------------------------------------------------------------------------
+
+
+def baseline_fit(gta: Any, do_find_src: bool) -> dict[str, Any]:
+    """fermipy.jobs' baseline: bright sources optimised, optionally relocalised and new ones found,
+    then the normalisations within 1 deg of the centre fitted with their covariance."""
+    gta.setup(overwrite=False)
+    gta.free_sources(False)
+    gta.free_sources(True, minmax_npred=[1e3, np.inf])
+    gta.optimize()
+    gta.free_sources(False)
+    if do_find_src:
+        for src in sorted(gta.roi.sources, key=lambda s: float(s["ts"] or 0.0), reverse=True):
+            inside = src["SpatialModel"] == "PointSource" and src["offset_roi_edge"] <= -0.1
+            if inside and float(src["ts"] or 0.0) >= LOCALIZE_MIN_TS:
+                gta.localize(src.name, nstep=5, dtheta_max=0.5, update=True, prefix="base")
+        gta.find_sources(
+            sqrt_ts_threshold=FIND_SQRT_TS, search_skydir=gta.roi.skydir, search_minmax_radius=[1.0, np.nan]
+        )
+        gta.optimize()
+    gta.free_sources(skydir=gta.roi.skydir, distance=FREE_RADIUS_DEG, pars="norm")
+    return gta.fit(covar=True)
+
+
+def write_psf_table(tools: Fermitools, gta: Any, path: Path) -> None:
+    """The PSF at the ROI centre, by Fermitools' gtpsf, for the export."""
+    config = gta.config
+    emin, emax = float(config["selection"]["emin"]), float(config["selection"]["emax"])
+    with atomic_path(path) as tmp:
+        tools.run_gtapp(
+            "gtpsf",
+            gta.logger,
+            {
+                "expcube": gta.components[0].files["ltcube"],
+                "outfile": str(tmp),
+                "irfs": (config.get("gtlike") or {}).get("irfs") or "CALDB",
+                "evtype": config["selection"].get("evtype") or 3,
+                "ra": float(config["selection"]["ra"]),
+                "dec": float(config["selection"]["dec"]),
+                "emin": emin,
+                "emax": emax,
+                "nenergies": max(16, int(8 * np.log10(emax / emin)) + 1),
+                # 0.01 deg steps: the PSF core above 10 GeV is ~0.1 deg (68%)
+                "thetamax": 20.0,
+                "ntheta": 2001,
+            },
+        )
+
+
+def write_model_cubes(gta: Any, layout: Layout, target: str, prefix: str, free: list[str]) -> None:
+    """fermipy's model counts cubes of the whole model and of each free source, with parameters."""
+    from pyfermijobs.io.fermipy_files import CountsCube, ModelCubes, ModelSource, read_counts_cube
+    from pyfermijobs.io.fermipy_files import write_model_cubes as write
+
+    ccube = read_counts_cube(layout.fermipy_file(target, "ccube"))
+    total = CountsCube(np.asarray(gta.model_counts_map().data, float), ccube.header, ccube.emin, ccube.emax)
+    sources = []
+    for name in free:
+        src = gta.roi.get_source_by_name(name)
+        sources.append(
+            ModelSource(
+                name,
+                str(src["SpatialModel"]),
+                float(src["ra"]),
+                float(src["dec"]),
+                _source_spectrum(src),
+                float(src["ts"] if src["ts"] is not None else np.nan),
+                float(src["npred"] or 0.0),
+                np.asarray(gta.model_counts_map(name).data, float),
+            )
+        )
+    write(layout.model_cubes(target, prefix), ModelCubes(total, sources))
+
+
+def analyze_roi(
+    tools: Fermitools,
+    layout: Layout,
+    target: str,
+    config_path: Path,
+    prefix: str,
+    do_find_src: bool,
+    make_plots: bool,
+) -> None:
+    """AnalyzeROI: baseline fit, ``write_roi``, and the baseline exported to the builtin engine."""
+    from pyfermijobs.backends.fermipy.export import export_roi
+
+    gta = open_analysis(tools, config_path, layout.target_dir(target))
+    result = baseline_fit(gta, do_find_src)
+    gta.write_roi(prefix, make_plots=make_plots)
+    free = free_norm_sources(result)
+    write_psf_table(tools, gta, layout.psf_table(target, prefix))
+    write_model_cubes(gta, layout, target, prefix, free)
+    fit = {
+        "loglike": float(result["loglike"]),
+        "converged": bool(result.get("fit_success", True)),
+        "backend": "fermipy",
+    }
+    export_roi(layout, target, prefix, fit)
+
+
+# --- AnalyzeSED ---------------------------------------------------------------------------
+
+
+def add_source_get_correlated(
+    gta: Any, name: str, src_dict: dict[str, Any], non_null_src: bool
+) -> tuple[dict[str, float], str]:
+    """Add the test source, fit, and return the sources correlated with it (fermipy.jobs' rule).
+
+    A source of that name already in the model is zeroed and the test source gets ``_test``;
+    the test source is zeroed again for the SED unless ``non_null_src``.
+    """
+    test_name = name
+    if gta.roi.has_source(name):
+        gta.zero_source(name)
+        gta.update_source(name)
+        test_name = f"{name}_test"
+    gta.add_source(test_name, src_dict)
+    gta.free_norm(test_name)
+    gta.free_shape(test_name, free=False)
+    result = gta.fit(covar=True)
+    mask = np.asarray(result["is_norm"], bool)
+    names = np.array(result["src_names"])[mask]
+    row = int(np.argmax(names == test_name))
+    correlation = np.asarray(result["correlation"])[row][mask]
+    correlated = {
+        str(n): float(c)
+        for n, c in zip(names, correlation, strict=True)
+        if n not in (name, test_name) and abs(c) > CORREL_THRESH
+    }
+    if not non_null_src:
+        gta.zero_source(test_name)
+    gta.fit(covar=True)
+    return correlated, test_name
+
+
+def source_dict(profile: dict[str, Any], ra: float | None = None, dec: float | None = None) -> dict[str, Any]:
+    """The profile's ``source_model`` for ``add_source`` (optionally moved to a direction)."""
+    model = {k: v for k, v in dict(profile["source_model"]).items() if k.lower() not in ("ra", "dec")}
+    lowered = {k.lower(): v for k, v in profile["source_model"].items()}
+    model["ra"] = float(lowered["ra"] if ra is None else ra)
+    model["dec"] = float(lowered["dec"] if dec is None else dec)
+    return model
+
+
+def write_sed(gta: Any, test_name: str, out: Path, header: dict[str, Any]) -> None:
+    """``gta.sed`` to a temporary name, our identifying keys added, renamed into place."""
+    from astropy.io import fits
+
+    stem = out.parent / f".{out.stem}-fermipy-tmp"
+    gta.sed(test_name, prefix=out.stem, outfile=f"{stem.name}.fits", make_plots=False)  # fermipy adds .fits/.npy
+    written = stem.parent / f"{stem.name}.fits"
+    src = gta.roi.get_source_by_name(test_name)
+    with fits.open(written, memmap=False) as hdul:
+        sed = hdul[1]
+        sed.header["TS"] = round(float(src["ts"] if src["ts"] is not None else np.nan), 6)
+        sed.header["NPRED"] = round(float(src["npred"] or 0.0), 6)
+        sed.header["SYNTHET"] = bool(header.pop("SYNTHET", False))
+        sed.header["BACKEND"] = "fermipy"
+        for key, value in header.items():
+            if value is not None:
+                sed.header[key.upper()[:8]] = value
+        with atomic_path(out) as tmp:
+            hdul.writeto(tmp)
+    written.unlink()
+    (stem.parent / f"{stem.name}.npy").unlink(missing_ok=True)
+
+
+def test_source_sed(
+    gta: Any,
+    name: str,
+    src: dict[str, Any],
+    out: Path,
+    correl: Path,
+    header: dict[str, Any],
+    non_null_src: bool,
+    restore: str,
+    reoptimize: bool,
+    held: str | None = None,
+) -> None:
+    """fermipy.jobs' SED of one test source: add it, free the sources that correlate with it
+    (never ``held``, an injected source), write the SED, then restore the model ``restore``."""
+    correlated, test_name = add_source_get_correlated(gta, name, src, non_null_src)
+    write_yaml(correl, correlated)
+    gta.free_sources(False)
+    for other in correlated:
+        gta.free_source(other, pars="norm")
+    if held:
+        gta.free_source(held, False)
+    if reoptimize:
+        gta.update_source(test_name, reoptimize=True)
+    write_sed(gta, test_name, out, header)
+    gta.delete_source(test_name)
+    gta.load_xml(restore)
+
+
+def analyze_sed(
+    tools: Fermitools,
+    layout: Layout,
+    target: str,
+    profiles: list[str],
+    prefix: str,
+    sim: str | None,
+    keys: list[int] | None,
+    skydirs: dict[int, dict[str, float]] | None,
+    non_null_src: bool,
+) -> None:
+    """AnalyzeSED: per profile (and per random direction) the castro SED against the baseline."""
+    with private_copies([layout.fermipy_file(target, "srcmap", sim)]):
+        gta = open_analysis(tools, layout.target_config(target, sim), layout.target_dir(target, sim))
+        gta.load_roi(prefix)
+        synthetic = bool(
+            load_yaml(layout.roi_yaml(target, layout.exported_prefix(prefix), sim), "ROI").get("synthetic")
+        )
+        for profile in profiles:
+            doc = load_yaml(layout.profile_file(target, profile, sim), "profile file")
+            for key in keys if keys is not None else [None]:
+                direction = (None, None) if key is None else (skydirs[key]["ra"], skydirs[key]["dec"])
+                src = source_dict(doc, *direction)
+                pkey = profile if key is None else f"{profile}_{seed_str(key)}"
+                out = (
+                    layout.sed_file(target, profile) if key is None else layout.sim_sed_file(sim, target, profile, key)
+                )
+                ids = {"SRCNAME": str(doc["name"]), "TARGET": target, "PROFILE": profile, "SIM": sim, "SEED": key}
+                header = {**ids, "RA": src["ra"], "DEC": src["dec"], "SYNTHET": synthetic}
+                correl = layout.correl_file(target, pkey, sim)
+                test_source_sed(gta, str(doc["name"]), src, out, correl, header, non_null_src, prefix, non_null_src)
+
+
+# --- SimulateROI --------------------------------------------------------------------------
+
+
+def clone_config(layout: Layout, target: str, sim: str, first: int) -> Path:
+    """fermipy.jobs' per-job configuration: its own copy of the source maps, which simulate_roi rewrites."""
+    config_path = layout.target_config(target, sim)
+    config = load_yaml(config_path, "analysis configuration")
+    srcmap = layout.fermipy_file(target, "srcmap", sim)
+    private = srcmap.with_name(f"srcmap_{seed_str(first)}_00.fits")
+    with atomic_path(private) as tmp:
+        shutil.copyfile(srcmap.resolve(), tmp)
+    gtlike = dict(config.get("gtlike") or {})
+    gtlike.update(srcmap=str(private.resolve()), use_external_srcmap=True)
+    config["gtlike"] = gtlike
+    clone = config_path.with_name(f"config_{seed_str(first)}.yaml")
+    write_yaml(clone, config)
+    return clone
+
+
+def simulate(
+    tools: Fermitools,
+    layout: Layout,
+    target: str,
+    profiles: list[str],
+    sim: str,
+    seeds: range,
+    prefix: str,
+    injected: dict[str, Any] | None,
+    non_null_src: bool,
+    do_find_src: bool,
+    bin_index: float,
+) -> None:
+    """SimulateROI: per seed a Poisson realization of the baseline (+ injected source), refit, SEDs."""
+    from pyfermijobs.steps.simulate_roi import truth_doc
+
+    first = seeds.start
+    exported = layout.roi_yaml(target, layout.exported_prefix(prefix), sim)
+    synthetic = bool((load_yaml(exported, "exported baseline ROI") or {}).get("synthetic"))
+    clone = clone_config(layout, target, sim, first)
+    try:
+        gta = open_analysis(tools, clone, layout.target_dir(target, sim))
+        gta.load_roi(prefix)
+        injected_name, truth = None, None
+        if injected is not None:
+            model = dict(injected["source_model"])
+            lowered = {k.lower() for k in model}
+            if "ra" not in lowered and "dec" not in lowered:
+                model["ra"], model["dec"] = float(gta.config["selection"]["ra"]), float(gta.config["selection"]["dec"])
+            injected_name = str(injected["name"])
+            gta.add_source(injected_name, model)
+            npred = np.asarray(gta.model_counts_spectrum(injected_name, summed=True), float)
+            truth = (injected_name, model, npred)
+        baseline = f"sim_baseline_{seed_str(first)}"
+        refit = f"sim_refit_{seed_str(first)}"
+        gta.write_roi(baseline)
+        tests = {p: load_yaml(layout.profile_file(target, p, sim), "profile file") for p in profiles}
+        for seed in seeds:
+            gta.load_roi(f"{baseline}.npy")
+            gta.set_random_seed(seed)
+            gta.simulate_roi()
+            skip = []
+            if injected_name:
+                gta.zero_source(injected_name)
+                skip.append(injected_name)
+            gta.optimize(skip=skip)
+            if do_find_src:
+                gta.find_sources(
+                    sqrt_ts_threshold=FIND_SQRT_TS, search_skydir=gta.roi.skydir, search_minmax_radius=[1.0, np.nan]
+                )
+                gta.optimize(skip=skip)
+            gta.free_sources(skydir=gta.roi.skydir, distance=FREE_RADIUS_DEG, pars="norm")
+            if injected_name:
+                gta.free_source(injected_name, False)
+            gta.fit(covar=True)
+            gta.write_roi(refit)
+            for profile, doc in tests.items():
+                ids = {"SRCNAME": str(doc["name"]), "TARGET": target, "PROFILE": profile, "SIM": sim, "SEED": seed}
+                header = {**ids, "INJECTED": injected_name is not None, "SYNTHET": synthetic}
+                out = layout.sim_sed_file(sim, target, profile, seed)
+                correl = layout.correl_file(target, f"{profile}_{seed_str(seed)}", sim)
+                write_yaml(
+                    layout.sim_truth_file(sim, target, profile, seed),
+                    truth_doc(sim, seed, _injected_truth(truth, gta, bin_index)),
+                )
+                test_source_sed(
+                    gta,
+                    str(doc["name"]),
+                    source_dict(doc),
+                    out,
+                    correl,
+                    header,
+                    non_null_src,
+                    refit,
+                    False,
+                    injected_name,
+                )
+    finally:
+        private = layout.fermipy_file(target, "srcmap", sim).with_name(f"srcmap_{seed_str(first)}_00.fits")
+        private.unlink(missing_ok=True)
+        clone.unlink(missing_ok=True)
+
+
+def _injected_truth(truth: tuple | None, gta: Any, bin_index: float) -> dict[str, Any] | None:
+    """What was injected, per energy bin: the engine computes the fluxes when it knows the spectrum."""
+    if truth is None:
+        return None
+    from pyfermijobs.errors import InputError
+    from pyfermijobs.models.spectra import spectrum_from_fermipy
+    from pyfermijobs.steps.simulate_roi import injected_doc
+
+    name, model, npred = truth
+    edges = np.asarray(gta.energies, float)
+    try:
+        spectrum = spectrum_from_fermipy(model, "injected source", "source_model")
+    except InputError:  # e.g. DMFitFunction: fermipy simulates it, the engine cannot integrate it
+        doc = {"name": name, "ra": model["ra"], "dec": model["dec"], "npred": npred.tolist()}
+        return {**doc, "spectrum": {"SpectrumType": model.get("SpectrumType")}, "flux": None, "norm": None}
+    return injected_doc(name, model["ra"], model["dec"], spectrum, edges[:-1], edges[1:], bin_index, npred)
