@@ -178,6 +178,11 @@ CASES = [
         ["master.yaml", "backend", "did you mean 'fermipy'"],
     ),
     (
+        "fermipy-controls-after-builtin-fit",
+        set_key("master.yaml", "sim_backend", "fermipy"),
+        ["master.yaml", "sim_backend", "need 'backend: fermipy'"],
+    ),
+    (
         "random-too-many-directions",
         set_key("config/random_test.yaml", "nsims", 30),
         ["random_test.yaml", "nsims", "exceeds the 24 grid points"],

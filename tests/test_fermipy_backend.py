@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, SMALL_TEMPLATE, make_small_analysis, read_yaml
+from conftest import REPO, SMALL_TEMPLATE, make_small_analysis, read_yaml, write_yaml
 
 DOUBLE = REPO / "tests/doubles/fermitools_double.py"
 
@@ -56,8 +56,21 @@ def double(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return log
 
 
+def with_lat_data(template: Path) -> Path:
+    """Point an analysis template at (empty stand-in) LAT photon and spacecraft files."""
+    config = read_yaml(template)
+    data = template.parent / "lat-data"
+    data.mkdir(exist_ok=True)
+    for name in ("ft1.fits", "ft2.fits"):
+        (data / name).touch()
+    config["data"] = {"evfile": str(data / "ft1.fits"), "scfile": str(data / "ft2.fits")}
+    write_yaml(template, config)
+    return template
+
+
 def prepared(pfj, root: Path, *flags: str) -> Path:
     master = make_small_analysis(root)
+    with_lat_data(root / "config/config_small.yaml")
     out = root / "out"
     code, _, err = pfj("prepare-targets", "--master", str(master), "--outdir", str(out), *flags)
     assert code == 0, err
@@ -75,8 +88,8 @@ def test_without_fermitools_everything_stops_before_work(pfj, tmp_path: Path, mo
     assert f"{master}: backend: the fermipy backend needs Fermitools" in err
     for hint in ("containers/fermitools", "-profile docker", "'backend: builtin'", "pyLikelihood"):
         assert hint in err
-    code, _, err = pfj("validate", "--master", str(master), "--sim_backend", "fermipy")
-    assert code == 2 and f"{master}: sim_backend: the fermipy backend needs Fermitools" in err
+    code, _, err = pfj("validate", "--master", str(master), "--backend", "fermipy", "--sim_backend", "builtin")
+    assert code == 2 and f"{master}: backend: the fermipy backend needs Fermitools" in err  # hybrid: data on fermipy
     # with a container engine, the image must be named (and exist, for a local .sif)
     code, _, err = pfj("validate", "--master", str(master), "--backend", "fermipy", "--container_engine", "docker")
     assert code == 2 and "need an image with Fermitools" in err
@@ -113,6 +126,30 @@ def test_gtanalysis_is_imported_in_one_place_only() -> None:
     assert out.split() == ["False", "False"]
 
 
+def test_fermipy_template_needs_lat_data(pfj, tmp_path: Path, double: Path) -> None:
+    master = make_small_analysis(tmp_path)
+    template = tmp_path / "config/config_small.yaml"
+    code, _, err = pfj("validate", "--master", str(master), "--backend", "fermipy")
+    assert code == 2 and f"{template}: data.evfile: required by the fermipy backend" in err
+    with_lat_data(template)
+    (template.parent / "lat-data/ft2.fits").unlink()
+    code, _, err = pfj("validate", "--master", str(master), "--backend", "fermipy")
+    assert code == 2 and f"{template}: data.scfile: file not found" in err
+    # in a container the paths are the container's: given is enough
+    code, out, err = pfj(
+        "validate", "--master", str(master), "--backend", "fermipy", "--container_engine", "singularity",
+        "--fermitools_container", "fermitools.img",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "fermipy steps use Fermitools from image fermitools.img" in out
+    # the step checks its per-target configuration before any work
+    out_dir = tmp_path / "out"
+    assert pfj("prepare-targets", "--master", str(master), "--outdir", str(out_dir), "--backend", "fermipy")[0] == 0
+    code, _, err = pfj("analyze-roi", "--ttype", "small", "--outdir", str(out_dir), "--target", "draco")
+    assert code == 2 and "small/draco/config.yaml: data.scfile: file not found" in err
+    assert calls(double) == []
+
+
 # --- against the test double --------------------------------------------------------------
 
 
@@ -144,6 +181,35 @@ def test_analyze_roi_follows_fermipy_jobs_and_exports(pfj, tmp_path: Path, doubl
     assert {c.name for c in exported.components} == {s.name for s in cubes.sources}
     assert doc["synthetic"] is True and doc["meta"]["exported_from"] == "fermipy"
     assert doc["fit"]["backend"] == "fermipy"
+
+
+def test_export_roi_step_re_exports_an_existing_fermipy_baseline(pfj, tmp_path: Path, double: Path) -> None:
+    from pyfermijobs.datasets.roi import ROIDataset
+
+    out = prepared(pfj, tmp_path, "--backend", "fermipy", "--sim_backend", "builtin")
+    where = ("--ttype", "small", "--outdir", str(out), "--target", "draco")
+    assert pfj("analyze-roi", *where)[0] == 0
+    target = out / "small/draco"
+    first, _ = ROIDataset.read(target / "fit_baseline_builtin.fits", target / "fit_baseline_builtin.yaml")
+    for name in (
+        "fit_baseline_builtin.fits",
+        "fit_baseline_builtin.yaml",
+        "fit_baseline_psf.fits",
+        "fit_baseline_mcube.fits",
+    ):
+        (target / name).unlink()
+    start = len(calls(double))
+    code, _, err = pfj("export-roi", *where)
+    assert code == 0, err
+    assert before(
+        names(double)[start:], "__init__", "load_roi", "get_free_source_params", "run_gtapp", "model_counts_map"
+    )
+    again, _ = ROIDataset.read(target / "fit_baseline_builtin.fits", target / "fit_baseline_builtin.yaml")
+    assert [c.name for c in again.components] == [c.name for c in first.components]
+    np.testing.assert_allclose(again.model(), first.model(), rtol=1e-6)
+    (target / "fit_baseline.npy").unlink()
+    code, _, err = pfj("export-roi", *where)
+    assert code == 2 and "fit_baseline.npy: fermipy baseline file not found" in err
 
 
 def test_analyze_sed_writes_fermipy_seds_in_place(pfj, tmp_path: Path, double: Path) -> None:
@@ -390,6 +456,7 @@ def fermipy_master(tmp_path: Path, **keys: str) -> Path:
     shutil.copytree(REPO / "assets/test", config)
     master = config / "master.yaml"
     master.write_text(master.read_text() + "".join(f"{k}: {v}\n" for k, v in keys.items()))
+    with_lat_data(config / "config/config_dSphs.yaml")
     return master
 
 

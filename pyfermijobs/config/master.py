@@ -286,6 +286,12 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
     rosters = [
         str(resolve_input(r, base, where("rosters"), "rosters")) if looks_like_path(r) else r for r in top["rosters"]
     ]
+    if top["sim_backend"] == "fermipy" and top["backend"] != "fermipy":
+        raise InputError(
+            where("sim_backend"),
+            "sim_backend",
+            "fermipy control studies start from fermipy's baseline fit: they need 'backend: fermipy'",
+        )
 
     return MasterConfig(
         source=Path(path) if path is not None else None,

@@ -94,6 +94,14 @@ STEPS: dict[str, Step] = {
             "fermipy-copy-base-roi",
         ),
         Step(
+            "export-roi",
+            "ExportROI",
+            "pyfermijobs.steps.export_roi",
+            (*_WHERE, "roi_baseline"),
+            "Export a fermipy baseline ROI to the builtin engine's files (hybrid control studies).",
+            "(none in fermipy)",
+        ),
+        Step(
             "simulate-roi",
             "SimulateROI",
             "pyfermijobs.steps.simulate_roi",

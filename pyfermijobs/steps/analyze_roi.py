@@ -154,6 +154,10 @@ def run(args: dict[str, Any]) -> None:
     paths = {t: Path(args["config"]) if args.get("config") else layout.target_config(t) for t in targets}
     for _target, path in paths.items():  # check every input before any work
         _direction(load_template(path), path)
+        if tools is not None:
+            from pyfermijobs.backends.fermipy.inputs import check_template
+
+            check_template(load_template(path), path, check_files=True)
     prefix = args.get("roi_baseline") or "fit_baseline"
     flags = bool(args.get("do_find_src")), bool(args.get("make_plots")), bool(args.get("pdf"))
     if tools is not None:

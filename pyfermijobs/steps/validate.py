@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from pyfermijobs.backends import BUILTIN, FERMIPY, control_backend, uses_fermipy
+from pyfermijobs.backends import BUILTIN, control_backend, uses_fermipy
 from pyfermijobs.errors import InputError
 
 #: A container reference that names a registry host ("host.domain/...", "host:port/...").
@@ -43,7 +43,7 @@ def check_fermitools(master: Any, container_engine: str | None, image: str | Non
     Fermitools. With one they run in ``image``, which must be given, and for Docker be present
     locally unless it names a registry to pull from.
     """
-    key = "backend" if master.backend == FERMIPY else "sim_backend"
+    key = "backend"  # sim_backend fermipy goes with backend fermipy (load_master checks)
     file = master.source or "command line"
     if not container_engine:
         from pyfermijobs.backends.fermitools import require_fermitools
@@ -77,7 +77,12 @@ def run(args: dict[str, Any]) -> None:
         check_outdir(plan, Path(args["outdir"]), bool(args.get("overwrite")))
     where = ""
     if uses_fermipy(plan.run_config):
-        origin = check_fermitools(master, args.get("container_engine"), args.get("fermitools_container"))
+        from pyfermijobs.backends.fermipy.inputs import check_template
+        from pyfermijobs.config.analysis import load_template
+
+        engine = args.get("container_engine")
+        origin = check_fermitools(master, engine, args.get("fermitools_container"))
+        check_template(load_template(master.config_template), master.config_template, check_files=not engine)
         where = f"; fermipy steps use Fermitools from {origin}"
     config = plan.run_config
     studies = [*config["sims"], *(["random"] if config["random"] else [])]

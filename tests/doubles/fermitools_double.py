@@ -239,6 +239,10 @@ class GTAnalysisDouble:
             "correlation": fit.result.correlation(),
         }
 
+    def get_free_source_params(self, name: str) -> list[str]:
+        comp = self._roi.component(name)
+        return [comp.spectrum.form.norm if p == "norm" else comp.spectrum.form.index for p in comp.free]
+
     def localize(self, name: str, **kwargs: Any) -> dict:
         return {"name": name, "fit_success": True}
 

@@ -51,13 +51,14 @@ def open_analysis(tools: Fermitools, config_path: Path, outdir: Path) -> Any:
 
 
 @contextlib.contextmanager
-def private_copies(paths: list[Path]) -> Iterator[None]:
-    """Replace linked inputs by copies while fermipy may write them; put the links back after.
+def private_copies(folder: Path) -> Iterator[None]:
+    """Replace the linked inputs of a folder by copies while fermipy works there; put the links back after.
 
-    fermipy saves source maps into ``srcmap_00.fits`` when sources are added; in a pipeline
-    task that file is a link to the AnalyzeROI task's output, shared by concurrent tasks.
+    fermipy rewrites files it reads: source maps (``srcmap_00.fits``) when sources are added,
+    the counts in them on ``simulate_roi``, model files. In a pipeline task those files are
+    links to an earlier task's outputs, shared by concurrent tasks, and must stay untouched.
     """
-    links = {p: Path(os.readlink(p)) for p in paths if p.is_symlink()}
+    links = {p: Path(os.readlink(p)) for p in sorted(folder.iterdir()) if p.is_symlink() and p.is_file()}
     for path, target in links.items():
         with atomic_path(path) as tmp:
             shutil.copyfile(target if target.is_absolute() else path.parent / target, tmp)
@@ -157,6 +158,17 @@ def write_model_cubes(gta: Any, layout: Layout, target: str, prefix: str, free: 
     write(layout.model_cubes(target, prefix), ModelCubes(total, sources))
 
 
+def export_baseline(
+    tools: Fermitools, gta: Any, layout: Layout, target: str, prefix: str, free: list[str], fit: dict[str, Any]
+) -> None:
+    """The baseline as the builtin engine's ROI: gtpsf table and model cubes of the free sources, then the export."""
+    from pyfermijobs.backends.fermipy.export import export_roi
+
+    write_psf_table(tools, gta, layout.psf_table(target, prefix))
+    write_model_cubes(gta, layout, target, prefix, free)
+    export_roi(layout, target, prefix, {**fit, "backend": "fermipy"})
+
+
 def analyze_roi(
     tools: Fermitools,
     layout: Layout,
@@ -167,20 +179,19 @@ def analyze_roi(
     make_plots: bool,
 ) -> None:
     """AnalyzeROI: baseline fit, ``write_roi``, and the baseline exported to the builtin engine."""
-    from pyfermijobs.backends.fermipy.export import export_roi
-
     gta = open_analysis(tools, config_path, layout.target_dir(target))
     result = baseline_fit(gta, do_find_src)
     gta.write_roi(prefix, make_plots=make_plots)
-    free = free_norm_sources(result)
-    write_psf_table(tools, gta, layout.psf_table(target, prefix))
-    write_model_cubes(gta, layout, target, prefix, free)
-    fit = {
-        "loglike": float(result["loglike"]),
-        "converged": bool(result.get("fit_success", True)),
-        "backend": "fermipy",
-    }
-    export_roi(layout, target, prefix, fit)
+    fit = {"loglike": float(result["loglike"]), "converged": bool(result.get("fit_success", True))}
+    export_baseline(tools, gta, layout, target, prefix, free_norm_sources(result), fit)
+
+
+def export_existing(tools: Fermitools, layout: Layout, target: str, prefix: str) -> None:
+    """Export a baseline fermipy (or fermipy.jobs) already wrote; sources with free parameters stay free."""
+    gta = open_analysis(tools, layout.target_config(target), layout.target_dir(target))
+    gta.load_roi(prefix)
+    free = [src.name for src in gta.roi.sources if gta.get_free_source_params(src.name)]
+    export_baseline(tools, gta, layout, target, prefix, free, {"reloaded": f"{prefix}.npy"})
 
 
 # --- AnalyzeSED ---------------------------------------------------------------------------
@@ -290,7 +301,7 @@ def analyze_sed(
     non_null_src: bool,
 ) -> None:
     """AnalyzeSED: per profile (and per random direction) the castro SED against the baseline."""
-    with private_copies([layout.fermipy_file(target, "srcmap", sim)]):
+    with private_copies(layout.target_dir(target, sim)):
         gta = open_analysis(tools, layout.target_config(target, sim), layout.target_dir(target, sim))
         gta.load_roi(prefix)
         synthetic = bool(
@@ -330,6 +341,18 @@ def clone_config(layout: Layout, target: str, sim: str, first: int) -> Path:
     return clone
 
 
+def inject(gta: Any, injected: dict[str, Any] | None) -> tuple[str, dict[str, Any], np.ndarray] | None:
+    """Add the scenario's source (at the ROI centre unless it says where): name, model, counts per bin."""
+    if injected is None:
+        return None
+    model = dict(injected["source_model"])
+    if not {"ra", "dec"} & {k.lower() for k in model}:
+        model["ra"], model["dec"] = float(gta.config["selection"]["ra"]), float(gta.config["selection"]["dec"])
+    name = str(injected["name"])
+    gta.add_source(name, model)
+    return name, model, np.asarray(gta.model_counts_spectrum(name, summed=True), float)
+
+
 def simulate(
     tools: Fermitools,
     layout: Layout,
@@ -346,71 +369,64 @@ def simulate(
     """SimulateROI: per seed a Poisson realization of the baseline (+ injected source), refit, SEDs."""
     from pyfermijobs.steps.simulate_roi import truth_doc
 
-    first = seeds.start
-    exported = layout.roi_yaml(target, layout.exported_prefix(prefix), sim)
-    synthetic = bool((load_yaml(exported, "exported baseline ROI") or {}).get("synthetic"))
-    clone = clone_config(layout, target, sim, first)
-    try:
-        gta = open_analysis(tools, clone, layout.target_dir(target, sim))
-        gta.load_roi(prefix)
-        injected_name, truth = None, None
-        if injected is not None:
-            model = dict(injected["source_model"])
-            lowered = {k.lower() for k in model}
-            if "ra" not in lowered and "dec" not in lowered:
-                model["ra"], model["dec"] = float(gta.config["selection"]["ra"]), float(gta.config["selection"]["dec"])
-            injected_name = str(injected["name"])
-            gta.add_source(injected_name, model)
-            npred = np.asarray(gta.model_counts_spectrum(injected_name, summed=True), float)
-            truth = (injected_name, model, npred)
-        baseline = f"sim_baseline_{seed_str(first)}"
-        refit = f"sim_refit_{seed_str(first)}"
-        gta.write_roi(baseline)
-        tests = {p: load_yaml(layout.profile_file(target, p, sim), "profile file") for p in profiles}
-        for seed in seeds:
-            gta.load_roi(f"{baseline}.npy")
-            gta.set_random_seed(seed)
-            gta.simulate_roi()
-            skip = []
-            if injected_name:
-                gta.zero_source(injected_name)
-                skip.append(injected_name)
-            gta.optimize(skip=skip)
-            if do_find_src:
-                gta.find_sources(
-                    sqrt_ts_threshold=FIND_SQRT_TS, search_skydir=gta.roi.skydir, search_minmax_radius=[1.0, np.nan]
-                )
+    with private_copies(layout.target_dir(target, sim)):  # simulate_roi rewrites counts in place
+        first = seeds.start
+        exported = layout.roi_yaml(target, layout.exported_prefix(prefix), sim)
+        synthetic = bool((load_yaml(exported, "exported baseline ROI") or {}).get("synthetic"))
+        clone = clone_config(layout, target, sim, first)
+        try:
+            gta = open_analysis(tools, clone, layout.target_dir(target, sim))
+            gta.load_roi(prefix)
+            truth = inject(gta, injected)
+            injected_name = truth[0] if truth else None
+            baseline = f"sim_baseline_{seed_str(first)}"
+            refit = f"sim_refit_{seed_str(first)}"
+            gta.write_roi(baseline)
+            tests = {p: load_yaml(layout.profile_file(target, p, sim), "profile file") for p in profiles}
+            for seed in seeds:
+                gta.load_roi(f"{baseline}.npy")
+                gta.set_random_seed(seed)
+                gta.simulate_roi()
+                skip = []
+                if injected_name:
+                    gta.zero_source(injected_name)
+                    skip.append(injected_name)
                 gta.optimize(skip=skip)
-            gta.free_sources(skydir=gta.roi.skydir, distance=FREE_RADIUS_DEG, pars="norm")
-            if injected_name:
-                gta.free_source(injected_name, False)
-            gta.fit(covar=True)
-            gta.write_roi(refit)
-            for profile, doc in tests.items():
-                ids = {"SRCNAME": str(doc["name"]), "TARGET": target, "PROFILE": profile, "SIM": sim, "SEED": seed}
-                header = {**ids, "INJECTED": injected_name is not None, "SYNTHET": synthetic}
-                out = layout.sim_sed_file(sim, target, profile, seed)
-                correl = layout.correl_file(target, f"{profile}_{seed_str(seed)}", sim)
-                write_yaml(
-                    layout.sim_truth_file(sim, target, profile, seed),
-                    truth_doc(sim, seed, _injected_truth(truth, gta, bin_index)),
-                )
-                test_source_sed(
-                    gta,
-                    str(doc["name"]),
-                    source_dict(doc),
-                    out,
-                    correl,
-                    header,
-                    non_null_src,
-                    refit,
-                    False,
-                    injected_name,
-                )
-    finally:
-        private = layout.fermipy_file(target, "srcmap", sim).with_name(f"srcmap_{seed_str(first)}_00.fits")
-        private.unlink(missing_ok=True)
-        clone.unlink(missing_ok=True)
+                if do_find_src:
+                    gta.find_sources(
+                        sqrt_ts_threshold=FIND_SQRT_TS, search_skydir=gta.roi.skydir, search_minmax_radius=[1.0, np.nan]
+                    )
+                    gta.optimize(skip=skip)
+                gta.free_sources(skydir=gta.roi.skydir, distance=FREE_RADIUS_DEG, pars="norm")
+                if injected_name:
+                    gta.free_source(injected_name, False)
+                gta.fit(covar=True)
+                gta.write_roi(refit)
+                for profile, doc in tests.items():
+                    ids = {"SRCNAME": str(doc["name"]), "TARGET": target, "PROFILE": profile, "SIM": sim, "SEED": seed}
+                    header = {**ids, "INJECTED": injected_name is not None, "SYNTHET": synthetic}
+                    out = layout.sim_sed_file(sim, target, profile, seed)
+                    correl = layout.correl_file(target, f"{profile}_{seed_str(seed)}", sim)
+                    write_yaml(
+                        layout.sim_truth_file(sim, target, profile, seed),
+                        truth_doc(sim, seed, _injected_truth(truth, gta, bin_index)),
+                    )
+                    test_source_sed(
+                        gta,
+                        str(doc["name"]),
+                        source_dict(doc),
+                        out,
+                        correl,
+                        header,
+                        non_null_src,
+                        refit,
+                        False,
+                        injected_name,
+                    )
+        finally:
+            private = layout.fermipy_file(target, "srcmap", sim).with_name(f"srcmap_{seed_str(first)}_00.fits")
+            private.unlink(missing_ok=True)
+            clone.unlink(missing_ok=True)
 
 
 def _injected_truth(truth: tuple | None, gta: Any, bin_index: float) -> dict[str, Any] | None:
@@ -423,9 +439,11 @@ def _injected_truth(truth: tuple | None, gta: Any, bin_index: float) -> dict[str
 
     name, model, npred = truth
     edges = np.asarray(gta.energies, float)
+    position = {k.lower(): float(v) for k, v in model.items() if k.lower() in ("ra", "dec")}
+    ra, dec = position["ra"], position["dec"]
     try:
         spectrum = spectrum_from_fermipy(model, "injected source", "source_model")
     except InputError:  # e.g. DMFitFunction: fermipy simulates it, the engine cannot integrate it
-        doc = {"name": name, "ra": model["ra"], "dec": model["dec"], "npred": npred.tolist()}
+        doc = {"name": name, "ra": ra, "dec": dec, "npred": npred.tolist()}
         return {**doc, "spectrum": {"SpectrumType": model.get("SpectrumType")}, "flux": None, "norm": None}
-    return injected_doc(name, model["ra"], model["dec"], spectrum, edges[:-1], edges[1:], bin_index, npred)
+    return injected_doc(name, ra, dec, spectrum, edges[:-1], edges[1:], bin_index, npred)

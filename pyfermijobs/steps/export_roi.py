@@ -1,0 +1,31 @@
+"""ExportROI: a fermipy baseline ROI as the builtin engine's ROI files (``{prefix}_builtin``).
+
+AnalyzeROI with ``backend: fermipy`` exports its baseline itself; this step does it for a
+baseline fermipy or fermipy.jobs wrote before (``{prefix}.npy`` with its counts cube,
+exposure and source maps in the target's folder), so that its control studies can run with
+``sim_backend: builtin``. It needs Fermitools (to reload the ROI and run gtpsf).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyfermijobs.errors import InputError
+from pyfermijobs.steps.common import for_each, layout_of, run_config, target_profiles
+
+
+def run(args: dict[str, Any]) -> None:
+    from pyfermijobs.backends.fermitools import require_fermitools
+
+    layout = layout_of(args)
+    config = run_config(layout)
+    tools = require_fermitools(config.get("inputs", {}).get("master") or "run configuration", "backend")
+    targets = target_profiles(args, layout)
+    prefix = args.get("roi_baseline") or "fit_baseline"
+    for target in targets:  # every input checked before any work
+        for path in [*layout.fermipy_roi_files(target, prefix)[1:], layout.fermipy_file(target, "ccube")]:
+            if not path.exists():
+                raise InputError(path, None, "fermipy baseline file not found: run fermipy's AnalyzeROI first")
+    from pyfermijobs.backends.fermipy.analysis import export_existing
+
+    for_each(targets, len(targets), "export-roi", lambda t: export_existing(tools, layout, t, prefix))
