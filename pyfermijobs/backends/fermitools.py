@@ -61,15 +61,6 @@ def load_fermitools() -> Fermitools:
     return Fermitools(GTAnalysis, run_gtapp, "fermipy")
 
 
-def fermitools_problem() -> str | None:
-    """Why Fermitools cannot be used from this Python, or None when it can."""
-    try:
-        load_fermitools()
-    except ImportError as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return None
-
-
 def require_fermitools(file: Any, key: str) -> Fermitools:
     """Fermitools, or an InputError naming the configuration key that asked for it."""
     try:

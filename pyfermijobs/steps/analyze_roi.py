@@ -124,26 +124,6 @@ def analyze_roi(
     return roi
 
 
-def analyze_roi_fermipy(
-    tools: Any,
-    layout: Layout,
-    target: str,
-    config_path: Path,
-    prefix: str,
-    do_find_src: bool,
-    make_plots: bool,
-    pdf: bool,
-) -> None:
-    """AnalyzeROI with fermipy; the diagnostics come from the baseline exported to the engine."""
-    from pyfermijobs.backends.fermipy.analysis import analyze_roi as fermipy_analyze_roi
-
-    fermipy_analyze_roi(tools, layout, target, config_path, prefix, do_find_src, make_plots)
-    if make_plots:
-        exported = layout.exported_prefix(prefix)
-        roi, _ = ROIDataset.read(layout.roi_file(target, exported), layout.roi_yaml(target, exported))
-        roi_diagnostics(layout, target, roi, prefix, pdf)
-
-
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
     config = run_config(layout)
@@ -153,19 +133,28 @@ def run(args: dict[str, Any]) -> None:
         raise InputError("command line", "--config", "a single --config goes with a single --target")
     paths = {t: Path(args["config"]) if args.get("config") else layout.target_config(t) for t in targets}
     for _target, path in paths.items():  # check every input before any work
-        _direction(load_template(path), path)
+        template = load_template(path)
+        _direction(template, path)
         if tools is not None:
             from pyfermijobs.backends.fermipy.inputs import check_template
 
-            check_template(load_template(path), path, check_files=True)
+            check_template(template, path, check_files=True)
     prefix = args.get("roi_baseline") or "fit_baseline"
-    flags = bool(args.get("do_find_src")), bool(args.get("make_plots")), bool(args.get("pdf"))
-    if tools is not None:
+    do_find_src, make_plots, pdf = bool(args.get("do_find_src")), bool(args.get("make_plots")), bool(args.get("pdf"))
+    if tools is None:
         for_each(
             targets,
             len(targets),
-            "analyze-roi (fermipy)",
-            lambda t: analyze_roi_fermipy(tools, layout, t, paths[t], prefix, *flags),
+            "analyze-roi",
+            lambda t: analyze_roi(layout, t, paths[t], prefix, do_find_src, make_plots, pdf),
         )
         return
-    for_each(targets, len(targets), "analyze-roi", lambda t: analyze_roi(layout, t, paths[t], prefix, *flags))
+    from pyfermijobs.backends.fermipy.analysis import analyze_roi as fermipy_analyze_roi
+
+    def with_fermipy(target: str) -> None:
+        # the diagnostics come from the baseline as exported to the engine
+        roi = fermipy_analyze_roi(tools, layout, target, paths[target], prefix, do_find_src, make_plots)
+        if make_plots:
+            roi_diagnostics(layout, target, roi, prefix, pdf)
+
+    for_each(targets, len(targets), "analyze-roi (fermipy)", with_fermipy)

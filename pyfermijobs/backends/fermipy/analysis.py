@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from pyfermijobs.backends.fermitools import Fermitools
+from pyfermijobs.datasets.roi import ROIDataset
 from pyfermijobs.layout import Layout, seed_str
 from pyfermijobs.yamlio import atomic_path, load_yaml, write_yaml
 
@@ -76,6 +77,12 @@ def _source_spectrum(src: Any) -> dict[str, Any]:
     for name, par in pars.items():
         spectrum[name] = float(par["value"]) * float(par.get("scale", 1.0))
     return spectrum
+
+
+def exported_is_synthetic(layout: Layout, target: str, prefix: str, sim: str | None) -> bool:
+    """Whether the counts are synthetic, as the baseline's export records (fermipy's files do not say)."""
+    exported = layout.roi_yaml(target, layout.exported_prefix(prefix), sim)
+    return bool((load_yaml(exported, "exported baseline ROI") or {}).get("synthetic"))
 
 
 def free_norm_sources(fit_result: dict[str, Any]) -> list[str]:
@@ -160,13 +167,13 @@ def write_model_cubes(gta: Any, layout: Layout, target: str, prefix: str, free: 
 
 def export_baseline(
     tools: Fermitools, gta: Any, layout: Layout, target: str, prefix: str, free: list[str], fit: dict[str, Any]
-) -> None:
+) -> ROIDataset:
     """The baseline as the builtin engine's ROI: gtpsf table and model cubes of the free sources, then the export."""
     from pyfermijobs.backends.fermipy.export import export_roi
 
     write_psf_table(tools, gta, layout.psf_table(target, prefix))
     write_model_cubes(gta, layout, target, prefix, free)
-    export_roi(layout, target, prefix, {**fit, "backend": "fermipy"})
+    return export_roi(layout, target, prefix, {**fit, "backend": "fermipy"})
 
 
 def analyze_roi(
@@ -177,13 +184,13 @@ def analyze_roi(
     prefix: str,
     do_find_src: bool,
     make_plots: bool,
-) -> None:
-    """AnalyzeROI: baseline fit, ``write_roi``, and the baseline exported to the builtin engine."""
+) -> ROIDataset:
+    """AnalyzeROI: baseline fit, ``write_roi``, and the baseline exported to the builtin engine (returned)."""
     gta = open_analysis(tools, config_path, layout.target_dir(target))
     result = baseline_fit(gta, do_find_src)
     gta.write_roi(prefix, make_plots=make_plots)
     fit = {"loglike": float(result["loglike"]), "converged": bool(result.get("fit_success", True))}
-    export_baseline(tools, gta, layout, target, prefix, free_norm_sources(result), fit)
+    return export_baseline(tools, gta, layout, target, prefix, free_norm_sources(result), fit)
 
 
 def export_existing(tools: Fermitools, layout: Layout, target: str, prefix: str) -> None:
@@ -304,9 +311,7 @@ def analyze_sed(
     with private_copies(layout.target_dir(target, sim)):
         gta = open_analysis(tools, layout.target_config(target, sim), layout.target_dir(target, sim))
         gta.load_roi(prefix)
-        synthetic = bool(
-            load_yaml(layout.roi_yaml(target, layout.exported_prefix(prefix), sim), "ROI").get("synthetic")
-        )
+        synthetic = exported_is_synthetic(layout, target, prefix, sim)
         for profile in profiles:
             doc = load_yaml(layout.profile_file(target, profile, sim), "profile file")
             for key in keys if keys is not None else [None]:
@@ -371,8 +376,7 @@ def simulate(
 
     with private_copies(layout.target_dir(target, sim)):  # simulate_roi rewrites counts in place
         first = seeds.start
-        exported = layout.roi_yaml(target, layout.exported_prefix(prefix), sim)
-        synthetic = bool((load_yaml(exported, "exported baseline ROI") or {}).get("synthetic"))
+        synthetic = exported_is_synthetic(layout, target, prefix, sim)
         clone = clone_config(layout, target, sim, first)
         try:
             gta = open_analysis(tools, clone, layout.target_dir(target, sim))

@@ -74,6 +74,15 @@ def geometry(cube: CountsCube, path: Path) -> ROIGeom:
     return geom
 
 
+def loglog_interp(log_e: np.ndarray, log_values: np.ndarray, energies: np.ndarray) -> np.ndarray:
+    """Values tabulated at energies ``exp(log_e)`` (first axis of ``log_values``, as logs), taken
+    at ``energies`` by linear interpolation in log-log, held constant beyond the table."""
+    le = np.clip(np.log(energies), log_e[0], log_e[-1])
+    i = np.clip(np.searchsorted(log_e, le) - 1, 0, len(log_e) - 2)
+    t = ((le - log_e[i]) / (log_e[i + 1] - log_e[i])).reshape(le.shape + (1,) * (log_values.ndim - 1))
+    return np.exp((1 - t) * log_values[i] + t * log_values[i + 1])
+
+
 def exposure_at_nodes(path: Path, geom: ROIGeom, node_e: np.ndarray) -> np.ndarray:
     """Exposure (nebins, nodes, npix, npix): log-log in energy, nearest exposure pixel in space."""
     from astropy.wcs import WCS
@@ -89,14 +98,7 @@ def exposure_at_nodes(path: Path, geom: ROIGeom, node_e: np.ndarray) -> np.ndarr
     ix = np.clip(np.round(x).astype(int), 0, nx - 1)
     iy = np.clip(np.round(y).astype(int), 0, ny - 1)
     planes = np.log(cube.data[:, iy, ix])  # (nplanes, npix*npix)
-    log_e = np.log(cube.energies)
-    out = np.empty((*node_e.shape, lon.size))
-    for k in range(node_e.shape[0]):
-        for j in range(node_e.shape[1]):
-            le = np.clip(np.log(node_e[k, j]), log_e[0], log_e[-1])
-            i = int(np.clip(np.searchsorted(log_e, le) - 1, 0, len(log_e) - 2))
-            t = (le - log_e[i]) / (log_e[i + 1] - log_e[i])
-            out[k, j] = np.exp((1 - t) * planes[i] + t * planes[i + 1])
+    out = loglog_interp(np.log(cube.energies), planes, node_e)  # (nebins, nodes, npix*npix)
     return out.reshape(*node_e.shape, geom.npix, geom.npix)
 
 
@@ -106,15 +108,10 @@ def bin_psf(path: Path, node_e: np.ndarray, node_w: np.ndarray) -> PSFTable:
     if np.any(table.psf < 0) or np.any(np.diff(table.energies) <= 0):
         raise InputError(path, "PSF", "PSF densities must be >= 0 at increasing energies")
     log_e = np.log(table.energies)
-    log_psf = np.log(np.maximum(table.psf, 1e-300))
-    exposure = np.maximum(table.exposure, 1e-300)
-    density = np.zeros((node_e.shape[0], len(table.theta)))
-    for k in range(node_e.shape[0]):
-        le = np.clip(np.log(node_e[k]), log_e[0], log_e[-1])
-        expo = np.exp(np.interp(le, log_e, np.log(exposure)))
-        weights = node_w[k] * node_e[k] ** -1.0 * expo
-        profiles = np.array([np.exp([np.interp(v, log_e, col) for col in log_psf.T]) for v in le])
-        density[k] = np.sum((weights / weights.sum())[:, None] * profiles, axis=0)
+    profiles = loglog_interp(log_e, np.log(np.maximum(table.psf, 1e-300)), node_e)  # (nebins, nodes, ntheta)
+    expo = loglog_interp(log_e, np.log(np.maximum(table.exposure, 1e-300)), node_e)
+    weights = node_w * node_e**-1.0 * expo
+    density = np.sum((weights / weights.sum(axis=1, keepdims=True))[:, :, None] * profiles, axis=1)
     return PSFTable(table.theta.copy(), density)
 
 
