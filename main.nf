@@ -38,8 +38,15 @@ def validate() {
         error err.toString().trim()
     }
     if (check.exitValue() != 0) {
-        log.info "pyfermijobs: master configuration not checked on this machine (pyfermijobs not installed here); " +
-                 "PREPARE_TARGETS will check it"
+        def why = err.toString().trim().readLines().findAll { it.trim() }.with { it ? it.last() : "exit status ${check.exitValue()}" }
+        if (!workflow.containerEngine) {
+            // the tasks would run this same pfj: nothing could run, so stop before any task
+            error "pyfermijobs: cannot run pfj on this machine (${why}). Install it (make install) and put its " +
+                  "environment on PATH (export PATH=\$PWD/.venv/bin:\$PATH), or run the tasks in the image " +
+                  "(-profile docker, singularity or apptainer)"
+        }
+        log.info "pyfermijobs: master configuration not checked on this machine (${why}); " +
+                 "PREPARE_TARGETS checks it in the ${workflow.containerEngine} image"
     }
     return master
 }
@@ -55,5 +62,7 @@ workflow {
 
 workflow.onComplete {
     def status = workflow.success ? 'completed' : 'failed'
-    log.info "pyfermijobs ${status}: report ${params.outdir}/report.html, run information ${params.outdir}/pipeline_info/"
+    def report = file("${params.outdir}/report.html")
+    def where = report.exists() ? "report ${report}" : 'no report written'
+    log.info "pyfermijobs ${status}: ${where}, run information ${params.outdir}/pipeline_info/"
 }

@@ -13,16 +13,18 @@ from typing import Any
 
 from pyfermijobs import __version__
 from pyfermijobs.errors import EXIT_INPUT_ERROR, InputError
-from pyfermijobs.options import OPTIONS, absolute_paths
-from pyfermijobs.steps import STEPS
+from pyfermijobs.steps import STEPS, Step
 
 
-def _add_option(parser: argparse.ArgumentParser, name: str) -> None:
-    opt = OPTIONS[name]
+def _add_option(parser: argparse.ArgumentParser, step: Step, name: str) -> None:
+    opt = step.option(name)
     flag = f"--{name}"
-    default_text = f" (default: {opt.default})" if opt.default not in (None, [], False) else ""
+    shown = opt.shown_default
+    default_text = f" (default: {shown})" if shown else ""
     if opt.kind == "bool":
-        parser.add_argument(flag, action="store_true", default=None, help=opt.help)
+        # a flag whose default comes from elsewhere can also be turned off (--no-FLAG)
+        action = argparse.BooleanOptionalAction if opt.default_text else "store_true"
+        parser.add_argument(flag, action=action, default=None, help=opt.help + default_text)
     elif opt.kind == "list":
         parser.add_argument(
             flag, action="extend", nargs="+", default=None, metavar=name.upper(), help=opt.help + default_text
@@ -47,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     for step in STEPS.values():
         step_parser = sub.add_parser(step.name, help=step.description, description=step.description)
         for name in step.options:
-            _add_option(step_parser, name)
+            _add_option(step_parser, step, name)
     return parser
 
 
@@ -62,10 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INPUT_ERROR
     step = STEPS[ns.step]
-    args = {k: v for k, v in vars(ns).items() if k != "step" and v is not None}
+    given = {k: v for k, v in vars(ns).items() if k != "step"}
     warnings.formatwarning = _warning_line  # type: ignore[assignment]
     try:
-        step.runner()(absolute_paths(args))
+        step.runner()(step.arguments(given))
     except InputError as exc:
         print(f"pfj {step.name}: error: {exc.message}", file=sys.stderr)
         return EXIT_INPUT_ERROR

@@ -82,8 +82,9 @@ class Layout:
     def target_dir(self, target: str, sim: str | None = None) -> Path:
         return self.area(sim) / target
 
-    def target_config(self, target: str, sim: str | None = None) -> Path:
-        return self.target_dir(target, sim) / "config.yaml"
+    def target_config(self, target: str, sim: str | None = None, name: str = "config.yaml") -> Path:
+        """The target's analysis configuration; ``name`` is fermipy.jobs' ``--config`` (a file in the folder)."""
+        return self.target_dir(target, sim) / name
 
     def profile_file(self, target: str, profile: str, sim: str | None = None) -> Path:
         return self.target_dir(target, sim) / f"profile_{profile}.yaml"
@@ -155,8 +156,9 @@ class Layout:
     def rand_config_copy(self) -> Path:
         return self.area(RANDOM_SIM) / f"random_{self.ttype}.yaml"
 
-    def skydirs_file(self, target: str) -> Path:
-        return self.target_dir(target, RANDOM_SIM) / "skydirs.yaml"
+    def skydirs_file(self, target: str, name: str = "skydirs.yaml") -> Path:
+        """Directions of the random-direction study; ``name`` is a file in the target's folder, or a path."""
+        return self.target_dir(target, RANDOM_SIM) / name
 
     def sim_sed_file(self, sim: str, target: str, profile: str, seed: int) -> Path:
         return self.target_dir(target, sim) / f"sed_{profile}_{seed_str(seed)}.fits"

@@ -1,78 +1,122 @@
 """The command-line options of every step, with fermipy.jobs' names and defaults.
 
-One table serves the ``pfj`` CLI (argparse), the Python API's ``update_args`` (which
-keys a step takes, and their defaults) and the README's reference. Importing it must stay
-cheap: every Nextflow task is a fresh process.
+One table serves the ``pfj`` CLI (argparse), the Python API's ``update_args`` and the
+README's reference. A default is either a value, applied in one place for the CLI and the
+Python links (:meth:`pyfermijobs.steps.Step.arguments`), or ``None`` with a ``default_text``
+saying where the value comes from when the flag is not given (the master file, the prepared
+study): ``--help`` prints what really applies. Importing this must stay cheap: every
+Nextflow task is a fresh process.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 
 @dataclass(frozen=True)
 class Option:
-    """One flag. ``kind`` is ``str int bool list``; lists are repeatable flags."""
+    """One flag. ``kind`` is ``str int bool list``; lists are repeatable flags.
+
+    ``path``: the value is a file or folder, made absolute against the working folder.
+    ``default_text``: what applies when the flag is absent and ``default`` is None.
+    """
 
     kind: str
     default: Any
     help: str
+    path: bool = False
+    default_text: str | None = None
 
+    @property
+    def shown_default(self) -> str | None:
+        """The default as ``--help`` states it (None: nothing to state)."""
+        if self.default_text is not None:
+            return self.default_text
+        if self.default in (None, [], False):
+            return None
+        return str(self.default)
+
+
+_STUDY = "the prepared study's value (master file)"
 
 OPTIONS: dict[str, Option] = {
-    # --- fermipy.jobs' flags (seed document), same names and defaults ---
+    # --- fermipy.jobs' flags (the fermipy.jobs guide), same names ---
     "ttype": Option("str", None, "target type: names the top-level folders"),
-    "rosters": Option("list", [], "roster files or roster names (repeatable)"),
-    "spatial_models": Option("list", ["point"], "spatial models of the test source (repeatable)"),
-    "sims": Option("list", [], "simulation scenarios to prepare; 'random' for random directions (repeatable)"),
-    "alias_dict": Option("str", None, "file mapping long profile names to short ones"),
-    "targetlist": Option("str", None, "run over every target of this target_list.yaml"),
-    "config": Option("str", None, "fermipy analysis configuration (template for prepare-targets)"),
+    "rosters": Option("list", None, "roster files or roster names (repeatable)", default_text="the master's"),
+    "spatial_models": Option(
+        "list", None, "spatial models of the test source (repeatable)", default_text="the master's, else point"
+    ),
+    "sims": Option(
+        "list",
+        None,
+        "simulation scenarios to prepare; 'random' for random directions (repeatable)",
+        default_text="the master's",
+    ),
+    "alias_dict": Option("str", None, "file mapping long profile names to short ones", path=True),
+    "targetlist": Option("str", None, "run over every target of this target_list.yaml", path=True),
+    "config": Option("str", "config.yaml", "name of the fermipy analysis configuration file in each target's folder"),
     "sim": Option("str", None, "simulation scenario name ('random' for random directions)"),
-    "rand_config": Option("str", None, "random-direction file (default config/random_{ttype}.yaml)"),
-    "skydirs": Option("str", None, "skydirs.yaml with the directions to build SEDs at"),
+    "rand_config": Option(
+        "str", None, "random-direction file", path=True, default_text="the prepared one (config/random_{ttype}.yaml)"
+    ),
+    "skydirs": Option(
+        "str",
+        None,
+        "directions to build SEDs at: a file in each target's random-direction folder (skydirs.yaml), "
+        "or a path; implies --sim random",
+    ),
     "roi_baseline": Option("str", "fit_baseline", "prefix of the baseline ROI files"),
     "make_plots": Option("bool", False, "also make the step's standard plots"),
     "non_null_src": Option("bool", False, "zero the test source before computing the SED"),
     "do_find_src": Option("bool", False, "search the residuals for new sources (sqrt(TS) > 5)"),
-    "sim_profile": Option("str", "default", "profile used to simulate the target"),
-    "nsims": Option("int", 20, "number of simulations"),
-    "seed": Option("int", 0, "first random-number seed (also the file key)"),
-    "nsims_job": Option("int", 0, "simulations per job; 0 means all in one job"),
-    "extracopy": Option("list", [], "extra files to copy from the baseline folder (repeatable)"),
+    "sim_profile": Option(
+        "str",
+        None,
+        "profile that is simulated: a version (nfw, an alias) or a profile name (nfw_point)",
+        default_text="the study's profile (sim_defaults.profile), else the target's only profile",
+    ),
+    "nsims": Option("int", None, "number of simulations (or directions)", default_text=_STUDY),
+    "seed": Option("int", None, "first random-number seed (also the file key)", default_text=_STUDY),
+    "nsims_job": Option(
+        "int", 0, "simulations per job (fermipy.jobs' flag; a local run does all its seeds, the pipeline chunks them)"
+    ),
+    "extracopy": Option("list", [], "extra files or glob patterns to copy from the baseline folder (repeatable)"),
     "write_full": Option("bool", False, "write every realization's SED (the collected file)"),
     "write_summary": Option("bool", False, "write per-bin statistics across realizations"),
     # --- pyfermijobs' own ---
-    "master": Option("str", None, "master configuration YAML; flags given beside it win"),
-    "outdir": Option("str", ".", "folder the analysis layout lives in"),
+    "master": Option("str", None, "master configuration YAML; flags given beside it win", path=True),
+    "outdir": Option("str", ".", "folder the analysis layout lives in", path=True),
     "overwrite": Option("bool", False, "allow writing over the results of a different configuration"),
     "target": Option("str", None, "run for this one target (what a pipeline task does)"),
-    "profile": Option("str", None, "only this profile of the target (default: all its profiles)"),
-    "backend": Option("str", None, "engine of the data analysis: builtin or fermipy"),
-    "sim_backend": Option("str", None, "engine of the control studies: builtin or fermipy (default: backend)"),
+    "profile": Option("str", None, "only this profile of the target", default_text="all its profiles"),
+    "backend": Option(
+        "str", None, "engine of the data analysis: builtin or fermipy", default_text="the master's, else builtin"
+    ),
+    "sim_backend": Option(
+        "str", None, "engine of the control studies: builtin or fermipy", default_text="the master's, else backend"
+    ),
     "pdf": Option("bool", False, "also write plots as PDF"),
     "container_engine": Option("str", None, "container engine the pipeline's tasks run in (docker, singularity)"),
     "fermitools_container": Option("str", None, "image the fermipy steps run in, with a container engine"),
     "allow_missing": Option("bool", False, "collect the realizations present; record the missing seeds"),
 }
 
+#: ``--config`` where a configuration is being defined (prepare-targets, validate, chain): the template.
+CONFIG_TEMPLATE = replace(
+    OPTIONS["config"],
+    default=None,
+    help="fermipy analysis configuration template",
+    path=True,
+    default_text="the master's config_template, else config/config_{ttype}.yaml",
+)
 
-#: Options whose values are file or folder paths (made absolute against the working folder).
-PATH_OPTIONS = ("master", "outdir", "alias_dict", "config", "rand_config", "skydirs", "targetlist")
-
-
-def absolute_paths(args: dict[str, Any]) -> dict[str, Any]:
-    """Make path options absolute, so that later code never depends on the working folder."""
-    from pathlib import Path
-
-    out = dict(args)
-    for key in PATH_OPTIONS:
-        if out.get(key) is not None:
-            out[key] = str(Path(out[key]).expanduser().resolve())
-    if out.get("rosters"):
-        out["rosters"] = [
-            str(Path(r).expanduser().resolve()) if r.endswith((".yaml", ".yml")) or "/" in r else r
-            for r in out["rosters"]
-        ]
-    return out
+#: Boolean flags of SimulateROI whose default is the study's setting (``--no-FLAG`` turns one off).
+STUDY_FLAGS = {
+    "non_null_src": replace(
+        OPTIONS["non_null_src"],
+        default=None,
+        default_text="the study's non_null_src (true for a scenario with an injected source)",
+    ),
+    "do_find_src": replace(OPTIONS["do_find_src"], default=None, default_text="the study's do_find_src (false)"),
+}

@@ -148,3 +148,19 @@ def make_small_analysis(root: Path, injected_prefactor: float = 3e-13, extra_sim
         },
     )
     return root / "master.yaml"
+
+
+def analyse_small(root: Path) -> Path:
+    """The small analysis prepared, its baselines fitted, data SEDs built and control areas copied."""
+    from pyfermijobs.cli import main
+
+    master = make_small_analysis(root / "cfg")
+    out = root / "out"
+    where = ["--ttype", "small", "--outdir", str(out)]
+    assert main(["prepare-targets", "--master", str(master), "--outdir", str(out)]) == 0
+    targetlist = str(out / "small/target_list.yaml")
+    assert main(["analyze-roi", *where, "--targetlist", targetlist]) == 0
+    assert main(["analyze-sed", *where, "--targetlist", targetlist]) == 0
+    for sim in ("null", "pl", "random"):
+        assert main(["copy-base-roi", *where, "--sim", sim, "--targetlist", targetlist]) == 0
+    return out

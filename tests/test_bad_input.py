@@ -123,14 +123,14 @@ CASES = [
         ["dwarf_roster.yaml", "dw", "'drako2'", "no targets file"],
     ),
     (
-        "sim-profile-unknown",
-        set_key("master.yaml", "sim_defaults.profile", "einasto"),
-        ["master.yaml", "sim_defaults.profile", "'einasto' is no profile of target", "nfw"],
+        "random-profile-unknown",
+        set_key("master.yaml", "random.profile", "einasto"),
+        ["master.yaml", "random.profile", "'einasto' is no profile of target", "nfw_point"],
     ),
     (
-        "sim-profile-unaliased-ok-but-per-sim-bad",
-        set_key("master.yaml", "sims.pl2.profile", "burkert"),
-        ["master.yaml", "sims.pl2.profile", "no profile of target 'beta'"],
+        "sim-profile-list-of-two",
+        set_key("master.yaml", "sim_defaults.profile", ["nfw", "burkert"]),
+        ["master.yaml", "sim_defaults.profile", "one profile is simulated", "not a list of 2"],
     ),
     (
         "missing-scenario-file",
@@ -233,3 +233,41 @@ def test_foreign_layout_refused(explicit_setup: Path, tmp_path: Path, pfj) -> No
     write_yaml(out / "test/target_list.yaml", {"x": ["y"]})
     code, _, stderr = pfj("prepare-targets", "--master", str(explicit_setup / "master.yaml"), "--outdir", str(out))
     assert code == 2 and "not written by pyfermijobs" in stderr
+
+
+# The simulated profile is SimulateROI's input: prepare-targets prepares the areas whatever it
+# is (as fermipy.jobs does); `pfj validate` (run by the pipeline before any task) and
+# simulate-roi refuse a profile a target lacks.
+SIM_PROFILE_CASES = [
+    (
+        "sim-profile-unknown",
+        set_key("master.yaml", "sim_defaults.profile", "einasto"),
+        ["master.yaml", "sims.pl2.profile", "'einasto' is no profile of target alpha", "nfw_point"],
+    ),
+    (
+        "sim-profile-per-sim-bad",
+        set_key("master.yaml", "sims.pl2.profile", "burkert"),
+        ["master.yaml", "sims.pl2.profile", "'burkert' is no profile of target beta"],
+    ),
+    (
+        "sim-profile-ambiguous",
+        set_key("master.yaml", "sim_defaults.profile", None),
+        ["master.yaml", "sims.pl2.profile", "target alpha has several profiles", "say which one is simulated"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"), [c[1:] for c in SIM_PROFILE_CASES], ids=[c[0] for c in SIM_PROFILE_CASES]
+)
+def test_simulated_profile_checked_by_validate_not_by_prepare(
+    explicit_setup: Path, tmp_path: Path, pfj, change, expected
+) -> None:
+    change(explicit_setup)
+    master = str(explicit_setup / "master.yaml")
+    code, _, stderr = pfj("validate", "--master", master)
+    assert code == 2 and stderr.count("\n") == 1, stderr
+    for part in expected:
+        assert part in stderr, f"{part!r} not in {stderr!r}"
+    code, _, stderr = pfj("prepare-targets", "--master", master, "--outdir", str(tmp_path / "out"))
+    assert code == 0, stderr

@@ -31,26 +31,43 @@ def test_help_lists_registered_steps() -> None:
         assert name in out.stdout
 
 
-def test_seed_flags_and_defaults() -> None:
-    """The seed's flags exist with the seed's defaults."""
-    seed_defaults = {
+def test_fermipy_jobs_flags_and_defaults() -> None:
+    """fermipy.jobs' flags exist; fixed defaults are fermipy.jobs', the rest say where they come from."""
+    fixed = {
         "roi_baseline": "fit_baseline",
         "make_plots": False,
         "non_null_src": False,
         "do_find_src": False,
-        "nsims": 20,
-        "seed": 0,
         "nsims_job": 0,
         "write_full": False,
         "write_summary": False,
         "extracopy": [],
-        "spatial_models": ["point"],
-        "sim_profile": "default",
+        "config": "config.yaml",
     }
-    for name, default in seed_defaults.items():
+    for name, default in fixed.items():
         assert OPTIONS[name].default == default, name
+    # values from the prepared study or the master file: no made-up number in --help
+    for name in ("nsims", "seed", "sim_profile", "spatial_models", "rand_config"):
+        assert OPTIONS[name].default is None and OPTIONS[name].default_text, name
     for name in ("ttype", "rosters", "sims", "alias_dict", "targetlist", "config", "sim", "rand_config", "skydirs"):
         assert name in OPTIONS
+
+
+def test_help_shows_the_defaults_that_apply() -> None:
+    """`pfj simulate-roi --help` says nsims/seed/sim_profile come from the study, not 20/0/'default'."""
+    out = subprocess.run(
+        [sys.executable, "-m", "pyfermijobs", "simulate-roi", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(out.split())
+    assert "(default: 20)" not in flat and "(default: default)" not in flat
+    assert "--nsims NSIMS number of simulations (or directions) (default: the prepared study's value" in flat
+    assert "(default: the study's profile (sim_defaults.profile), else the target's only profile)" in flat
+    assert "--non_null_src, --no-non_null_src" in flat  # the study's setting can be turned off
+    assert "(default: config.yaml)" in flat
+    prep = subprocess.run(
+        [sys.executable, "-m", "pyfermijobs", "prepare-targets", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "config/config_{ttype}.yaml" in " ".join(prep.split())
 
 
 def test_no_step_exits_2(pfj) -> None:

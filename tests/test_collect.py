@@ -106,13 +106,20 @@ def test_collect_cli_lists_every_missing_seed_before_writing(tmp_path: Path, pfj
 
 
 def test_bands_keep_every_null_scenario_apart(tmp_path: Path) -> None:
+    from pyfermijobs.config.run import RunConfig
     from pyfermijobs.layout import Layout
     from pyfermijobs.steps.plots import control_summaries
 
     rng = np.random.default_rng(3)
     layout = Layout(tmp_path, "t")
-    study = {"seed": 0, "nsims": 2, "last": 1, "injected": False}
-    config = {"sims": {"nullA": study, "nullB": study, "inj": {**study, "injected": True}}, "random": study}
+    study = {"seed": 0, "nsims": 2, "nsims_job": 0, "injected": False, "profiles": {"x": ["p"]}}
+    doc = {
+        "ttype": "t",
+        "targets": {"x": {"ra": 0.0, "dec": 0.0, "profiles": ["p"]}},
+        "sims": {"nullA": study, "nullB": study, "inj": {**study, "injected": True}},
+        "random": study,
+    }
+    config = RunConfig.from_doc(doc, layout.run_config())
     for name in ("nullA", "nullB", "random"):
         folder = layout.target_dir("x", name)
         folder.mkdir(parents=True)
@@ -121,5 +128,6 @@ def test_bands_keep_every_null_scenario_apart(tmp_path: Path) -> None:
         col = collect(lambda s, f=folder: f / f"sed_p_{s:06d}.fits", lambda s, f=folder: f / "none.yaml", 0, 1, False)
         write_summary(layout.summary_file(name, "x", "p", 0, 1), col, 0, 1)
     assert sorted(control_summaries(layout, config, "x", "p")) == ["nullA", "nullB", "random"]
-    del config["sims"]["nullB"]
+    del doc["sims"]["nullB"]
+    config = RunConfig.from_doc(doc, layout.run_config())
     assert sorted(control_summaries(layout, config, "x", "p")) == ["null", "random"]

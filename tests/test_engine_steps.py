@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import make_small_analysis, read_yaml, write_yaml
+from conftest import analyse_small, make_small_analysis, read_yaml, write_yaml
 
 from pyfermijobs.io.sed_fits import read_sed
 from pyfermijobs.layout import Layout
@@ -18,19 +18,7 @@ DRACO = (260.05167, 57.91528)
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A prepared small analysis with baselines and the data SEDs of both targets."""
-    from pyfermijobs.cli import main
-
-    root = tmp_path_factory.mktemp("engine")
-    master = make_small_analysis(root / "cfg")
-    out = root / "out"
-    where = ["--ttype", "small", "--outdir", str(out)]
-    assert main(["prepare-targets", "--master", str(master), "--outdir", str(out)]) == 0
-    targetlist = str(out / "small/target_list.yaml")
-    assert main(["analyze-roi", *where, "--targetlist", targetlist]) == 0
-    assert main(["analyze-sed", *where, "--targetlist", targetlist]) == 0
-    for sim in ("null", "pl", "random"):
-        assert main(["copy-base-roi", *where, "--sim", sim, "--targetlist", targetlist]) == 0
-    return out
+    return analyse_small(tmp_path_factory.mktemp("engine"))
 
 
 def test_baseline_roi_written_and_marked_synthetic(analysed: Path) -> None:

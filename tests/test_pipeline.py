@@ -237,3 +237,55 @@ def test_bad_master_fails_before_any_task(tmp_path: Path) -> None:
     assert proc.returncode != 0
     assert "master.yaml: sim_defaults.nsim: unknown key (did you mean 'nsims'?)" in proc.stdout + proc.stderr
     assert not (tmp_path / "bad/work").exists() or not list((tmp_path / "bad/work").glob("*/*"))
+
+
+def test_run_that_cannot_run_pfj_fails_before_any_task(tmp_path: Path) -> None:
+    """Without pyfermijobs importable and no container profile nothing could run: the run must
+    stop with a non-zero status and say how to provide it, never report success (regression)."""
+    venv = Path(sys.executable).parent.resolve()
+    env = nextflow_env(tmp_path / ".nxf-home")
+    env["PATH"] = ":".join(p for p in os.environ["PATH"].split(":") if p and Path(p).resolve() != venv)
+    probe = subprocess.run(
+        ["python3", "-c", "import pyfermijobs"], env=env, cwd=tmp_path, capture_output=True, check=False
+    )
+    assert probe.returncode != 0, "precondition: the python3 left on PATH must not have pyfermijobs"
+    launch = tmp_path / "nopfj"
+    launch.mkdir()
+    proc = subprocess.run(
+        [NEXTFLOW, "run", str(REPO), "-profile", "test", "--outdir", str(launch / "results")],
+        cwd=launch,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0, log
+    assert "cannot run pfj on this machine" in log and "No module named 'pyfermijobs'" in log
+    assert "make install" in log and "-profile docker" in log
+    assert "completed" not in log and not (launch / "results/report.html").exists()
+    assert not (launch / "work").exists() or not list((launch / "work").glob("*/*"))
+
+
+def test_study_options_and_random_profile_reach_the_tasks(tmp_path: Path) -> None:
+    """sim_defaults.non_null_src / do_find_src and random.profile take effect in the pipeline."""
+    config = tmp_path / "config"
+    shutil.copytree(REPO / "assets/test", config)
+    (config / "dsph_roster.yaml").write_text("pair: ['draco:nfw', 'ursa_minor:nfw']\nother: ['draco:burkert']\n")
+    master = config / "master.yaml"
+    text = master.read_text().replace("rosters: ['pair']", "rosters: ['pair', 'other']")
+    text = text.replace("  nsims_job: 2\nsims:", "  nsims_job: 2\n  do_find_src: true\nsims:")
+    text = text.replace("random:\n  nsims_job: 2", "random:\n  nsims_job: 2\n  profile: nfw")
+    text = text.replace("'pl2': {}", "'pl2': {non_null_src: false}")
+    master.write_text(text)
+    launch = tmp_path / "options"
+    proc = nextflow(launch, "--master", str(master), "-stub-run")
+    assert "study pl2: seeds 0-3 in 2 tasks, non_null_src false, do_find_src true" in proc.stdout
+    assert "study null: seeds 0-3 in 2 tasks, non_null_src false, do_find_src true" in proc.stdout
+    rows = trace_rows(launch / "results")
+    random_seds = [r["tag"] for r in rows if r["process"].endswith("ANALYZE_SED_RANDOM")]
+    assert random_seds and all(":nfw_point:" in tag for tag in random_seds), random_seds
+    data_seds = {r["tag"] for r in rows if r["process"].endswith("DATA:ANALYZE_SED")}
+    assert "draco:burkert_point" in data_seds  # the data still analyse every profile
+    run = (launch / "results/dSphs/pipeline_config.yaml").read_text()
+    assert "do_find_src: true" in run and "non_null_src: false" in run

@@ -63,9 +63,12 @@ def test_official_example_prepares_fermipy_layout(official_example: Path, tmp_pa
         "last": 19,
         "nsims_job": 20,  # pyfermijobs default (fermipy.jobs: 0)
         "profile": "ack2016",
-        "sim_profiles": ["ack2016_point"],
         "injected": False,
+        "non_null_src": False,
+        "do_find_src": False,
+        "profiles": {"segue_1": ["ack2016_point"], "draco": ["ack2016_point"]},
     }
+    assert run["sims"]["100GeV_bb_1e25"]["non_null_src"] is True  # an injected source: SEDs see it
     assert run["sims"]["100GeV_bb_1e25"]["injected"] is True
 
 

@@ -1,4 +1,4 @@
-// Data analysis: the seed's first loop.
+// Data analysis: the fermipy.jobs guide's first loop.
 //   for target in targets: AnalyzeROI(target); for profile in target.profiles: AnalyzeSED, PlotCastro
 include { ANALYZE_ROI } from '../modules/local/analyze_roi/main'
 include { ANALYZE_SED } from '../modules/local/analyze_sed/main'

@@ -29,7 +29,17 @@ workflow PYFERMIJOBS {
 
     random_study = plan.flatMap { p ->
         p.random ? [[sim: 'random', injected: false, first: p.random.first, nsims: p.random.nsims,
-                     chunks: p.random.chunks, backend: p.sim_backend]] : []
+                     chunks: p.random.chunks, backend: p.sim_backend,
+                     study_profiles: p.random.targets.collectEntries { t, v -> [t, v.profiles] }]] : []
+    }
+    // what each control study runs with, as the prepared configuration says
+    plan.subscribe { p ->
+        (p.sims + (p.random ? [random: p.random] : [:])).each { name, s ->
+            def profiles = s.targets.collect { t, v -> "${t}: ${v.sim_profile ?: v.profiles.join('+')}" }.join(', ')
+            log.info "pyfermijobs: study ${name}: seeds ${s.first}-${s.last} in ${s.chunks.size()} tasks, " +
+                     "non_null_src ${s.options.non_null_src}, do_find_src ${s.options.do_find_src}, engine ${s.engine}, " +
+                     "${name == 'random' ? 'profiles' : (s.injected ? 'simulated profile' : 'profiles')} ${profiles}"
+        }
     }
     RANDOM_DIRECTIONS(random_study, DATA.out.roi, prepared)
 

@@ -1,4 +1,4 @@
-// Random-direction controls: the seed's third loop.
+// Random-direction controls: the fermipy.jobs guide's third loop.
 //   CopyBaseROI(target); RandomDirGen(target); AnalyzeSED per direction chunk; CollectSED
 include { COPY_BASE_ROI as COPY_BASE_ROI_RANDOM } from '../modules/local/copy_base_roi/main'
 include { RANDOM_DIR_GEN                        } from '../modules/local/random_dir_gen/main'
@@ -7,7 +7,7 @@ include { COLLECT_SED as COLLECT_SED_RANDOM     } from '../modules/local/collect
 
 workflow RANDOM_DIRECTIONS {
     take:
-    study     // value channel: meta(sim: 'random', first, nsims, chunks)
+    study     // value channel: meta(sim: 'random', first, nsims, chunks, study_profiles: {target: [profile]})
     roi       // channel: [ meta(ttype, target, profiles), baseline tree ]
     prepared  // value channel: the prepared layout tree
 
@@ -20,7 +20,8 @@ workflow RANDOM_DIRECTIONS {
     directions = COPY_BASE_ROI_RANDOM.out.tree
         .join(RANDOM_DIR_GEN.out.tree)
         .flatMap { meta, base, dirs ->
-            meta.profiles.collectMany { p ->
+            // the profiles the random study analyses (random.profile), per target
+            (meta.study_profiles[meta.target] ?: []).collectMany { p ->
                 meta.chunks.collect { c -> [meta + [profile: p, seed: c[0], count: c[1]], base, dirs] }
             }
         }

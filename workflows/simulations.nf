@@ -1,4 +1,4 @@
-// Simulation controls: the seed's second loop, for every scenario.
+// Simulation controls: the fermipy.jobs guide's second loop, for every scenario.
 //   CopyBaseROI(sim, target); SimulateROI(sim, target, profile) per seed chunk; CollectSED
 include { COPY_BASE_ROI    } from '../modules/local/copy_base_roi/main'
 include { SIMULATE_ROI     } from '../modules/local/simulate_roi/main'

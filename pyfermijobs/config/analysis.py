@@ -40,3 +40,12 @@ def target_config(template: dict[str, Any], ra: float, dec: float) -> dict[str, 
     selection["dec"] = dec
     config["selection"] = selection
     return config
+
+
+def target_direction(config: dict[str, Any], file: Path) -> tuple[float, float]:
+    """The target's direction in its analysis configuration (``selection.ra/dec``)."""
+    selection = config.get("selection") or {}
+    try:
+        return float(selection["ra"]), float(selection["dec"])
+    except (KeyError, TypeError, ValueError):
+        raise InputError(file, "selection.ra", "the per-target configuration must give selection.ra/dec") from None

@@ -1,6 +1,6 @@
 """The master configuration: what to analyse, which control studies, which backend.
 
-Keys and defaults follow fermipy.jobs' master file (see the seed document and the
+Keys and defaults follow fermipy.jobs' master file (see the fermipy.jobs guide and the
 official ``master_dSphs.yaml``). Keys of the later dark-matter stage are accepted with a
 warning so that the official example loads unchanged. Relative paths resolve against the
 folder of the master file; fermipy.jobs writes them relative to the analysis root
@@ -55,10 +55,20 @@ def _sim_names(value: dict) -> str | None:
 SIM_FIELDS: dict[str, Field] = {
     "seed": Field("int", 0, "random-number seed (and file key) of the first realization", at_least(0)),
     "nsims": Field("int", 20, "number of realizations", at_least(1)),
-    "profile": Field("str", "default", "target version (after aliasing) whose profile is simulated"),
+    "profile": Field(
+        "str|null",
+        None,
+        "target version (an alias, or a profile name) that is simulated; default: the target's only profile",
+    ),
     # 20 realizations are ~10 s of work on a 10 x 10 deg ROI: enough to hide a task's overhead
     "nsims_job": Field("int", 20, "realizations per task; 0 means all in one task", at_least(0)),
     "simfile": Field("str|null", None, "scenario file; default config/sim_{name}.yaml"),
+    "non_null_src": Field(
+        "bool|null",
+        None,
+        "zero the source at the target before each realization's SED; default: true when a source is injected",
+    ),
+    "do_find_src": Field("bool", False, "search each realization's residuals for new sources (sqrt(TS) > 5)"),
 }
 
 #: Keys of the ``random`` section.
@@ -74,8 +84,23 @@ RANDOM_FIELDS: dict[str, Field] = {
 #: Plot types this project makes, per plotting section.
 PLOT_TYPES = {
     "data_plotting": ("plot-castro", "plot-roi"),
-    "sim_plotting": ("plot-castro", "plot-bands", "plot-calibration"),
-    "rand_plotting": ("plot-castro", "plot-bands"),
+    "sim_plotting": ("plot-bands", "plot-calibration"),
+    "rand_plotting": ("plot-bands",),
+}
+
+#: Plots made when a plotting section lists none.
+DEFAULT_PLOTS = {
+    "data_plotting": ("plot-castro", "plot-roi"),
+    "sim_plotting": ("plot-calibration", "plot-bands"),
+    "rand_plotting": ("plot-bands",),
+}
+
+#: Plot types refused where they are not made, with what to use instead.
+NOT_MADE = {
+    "plot-castro": "castro plots are made for the data (data_plotting); the control studies' "
+    "realizations are summarised by plot-bands and plot-calibration",
+    "plot-roi": "ROI diagnostics are made for the data's baseline fit (data_plotting)",
+    "plot-calibration": "calibration plots are made for the simulations (sim_plotting)",
 }
 
 #: Keys (top level or plot types) of dmpipe's dark-matter stage, which comes after castro.
@@ -131,6 +156,8 @@ class SimSettings:
     profile: str | None
     scenario_file: Path | None
     rand_config: Path | None = None
+    non_null_src: bool | None = None
+    do_find_src: bool = False
 
     @property
     def last(self) -> int:
@@ -176,9 +203,24 @@ def resolve_input(value: str, base: Path, file: str | Path, key: str, must_exist
     raise InputError(file, key, f"file {value!r} not found (looked for {tried})")
 
 
+def _one_profile(section: Any, file: str | Path, prefix: str) -> Any:
+    """``profile: ['point']`` (the fermipy.jobs guide's sample) means ``profile: point``."""
+    if isinstance(section, dict) and isinstance(section.get("profile"), list):
+        value = section["profile"]
+        if len(value) != 1:
+            raise InputError(
+                file, f"{prefix}profile", f"one profile is simulated: give one name, not a list of {len(value)}"
+            )
+        section = {**section, "profile": value[0]}
+    return section
+
+
 def _plotting(raw: dict | None, section: str, file: str | Path) -> dict[str, dict]:
     ignored = {name: DM_STAGE for name in DM_PLOT_TYPES}
     fields = {name: Field("dict|null", None) for name in PLOT_TYPES[section]}
+    for name in raw or {}:
+        if name in NOT_MADE and name not in fields:
+            raise InputError(file, f"{section}.{name}", f"not made here: {NOT_MADE[name]}")
     checked = check_section(raw, fields, file, f"{section}.", ignored=ignored)
     return {name: (opts or {}) for name, opts in checked.items() if name in (raw or {})}
 
@@ -186,10 +228,10 @@ def _plotting(raw: dict | None, section: str, file: str | Path) -> dict[str, dic
 def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None) -> MasterConfig:
     """Read and check a master configuration; ``overrides`` (CLI flags) win over the file.
 
-    With ``path=None`` the configuration comes from ``overrides`` alone (the seed's
+    With ``path=None`` the configuration comes from ``overrides`` alone (the fermipy.jobs guide's
     flag-only ``fermipy-prepare-targets`` usage). Paths in ``overrides`` must be absolute
     (the CLI resolves them against the working directory). ``overrides['sims']`` may be a
-    list of scenario names, as the seed's repeatable ``--sims`` flag gives, where
+    list of scenario names, as the guide's repeatable ``--sims`` flag gives, where
     ``random`` selects the random-direction study; ``overrides['rand_config']`` sets the
     random-direction file.
     """
@@ -225,7 +267,12 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
     top = check_section(merged, MASTER_FIELDS, file, ignored=ignored)
 
     ttype = top["ttype"]
-    sim_defaults = check_section(top["sim_defaults"], SIM_FIELDS, where("sim_defaults"), "sim_defaults.")
+    sim_defaults = check_section(
+        _one_profile(top["sim_defaults"], where("sim_defaults"), "sim_defaults."),
+        SIM_FIELDS,
+        where("sim_defaults"),
+        "sim_defaults.",
+    )
 
     sims: dict[str, SimSettings] = {}
     for name, opts in (top["sims"] or {}).items():
@@ -233,7 +280,7 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
         merged_opts = dict(sim_defaults)
         merged_opts.update(
             check_section(
-                opts,
+                _one_profile(opts, where("sims"), prefix),
                 {
                     k: Field(f.kind, f.default if k == "simfile" else None, f.doc, f.check)
                     for k, f in SIM_FIELDS.items()
@@ -254,11 +301,15 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
             nsims_job=merged_opts["nsims_job"],
             profile=merged_opts["profile"],
             scenario_file=resolve_input(simfile, base, where("sims"), f"{prefix}simfile"),
+            non_null_src=merged_opts["non_null_src"],
+            do_find_src=merged_opts["do_find_src"],
         )
 
     random = None
     if top["random"] is not None:
-        ropts = check_section(top["random"], RANDOM_FIELDS, where("random"), "random.")
+        ropts = check_section(
+            _one_profile(top["random"], where("random"), "random."), RANDOM_FIELDS, where("random"), "random."
+        )
         rand_value = ropts["rand_config"] or ropts["rand_dirs"] or layout.default_rand_config(ttype)
         rand_config = resolve_input(rand_value, base, where("random"), "random.rand_config")
         scenario = resolve_input(layout.default_simfile(RANDOM_SIM), base, where("random"), "random", must_exist=False)

@@ -193,11 +193,8 @@ class ROIDataset:
                 templates = {h.header["COMPNAME"]: h.data.astype(float) for h in hdul if h.name.startswith("TEMPLATE")}
         except (OSError, KeyError, TypeError, ValueError) as exc:
             raise InputError(fits_path, None, f"not a readable baseline ROI FITS file ({exc})") from None
+        geom = _geometry(doc, yaml_path)
         try:
-            g = doc["geometry"]
-            geom = ROIGeom(
-                g["lon"], g["lat"], g["coordsys"], g["proj"], g["binsz"], g["npix"], tuple(g["energy_edges"])
-            )
             components = [_component_from_doc(s, templates.get(s["name"])) for s in doc["sources"]]
         except (KeyError, TypeError) as exc:
             raise InputError(
@@ -206,6 +203,21 @@ class ROIDataset:
         if counts.shape != geom.shape:
             raise InputError(fits_path, "COUNTS", f"shape {counts.shape} does not match the geometry {geom.shape}")
         return cls(geom, counts, exposure, psf, components, fixed, dict(doc.get("meta") or {})), doc
+
+
+def _geometry(doc: Any, yaml_path: Path) -> ROIGeom:
+    try:
+        g = doc["geometry"]
+        return ROIGeom(g["lon"], g["lat"], g["coordsys"], g["proj"], g["binsz"], g["npix"], tuple(g["energy_edges"]))
+    except (KeyError, TypeError) as exc:
+        raise InputError(yaml_path, str(exc), "missing or malformed geometry in the baseline ROI description") from None
+
+
+def read_geometry(yaml_path: Path) -> ROIGeom:
+    """The ROI's pixels and energy bins, from its YAML part alone (no maps read)."""
+    from pyfermijobs.yamlio import load_yaml
+
+    return _geometry(load_yaml(yaml_path, "baseline ROI description"), yaml_path)
 
 
 def _plain(value: Any) -> Any:

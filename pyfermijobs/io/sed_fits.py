@@ -117,3 +117,13 @@ def read_sed(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     except (OSError, KeyError, TypeError, ValueError) as exc:
         raise InputError(path, None, f"not a readable SED FITS file ({exc})") from None
     return data, header
+
+
+def sed_rows(path: Path) -> int:
+    """Number of energy bins of an SED file, from its header alone."""
+    from astropy.io import fits
+
+    try:
+        return int(fits.getheader(path, "SED")["NAXIS2"])
+    except (OSError, KeyError, TypeError, ValueError) as exc:
+        raise InputError(path, None, f"not a readable SED FITS file ({exc})") from None

@@ -126,10 +126,12 @@ def log_nodes(emin: np.ndarray, emax: np.ndarray, n: int) -> tuple[np.ndarray, n
 def spectrum_from_fermipy(model: dict, file: str, key: str) -> Spectrum:
     """A :class:`Spectrum` from a fermipy source dictionary (``SpectrumType`` + parameters).
 
-    Parameters are ``{value: v}`` mappings or plain numbers; names are matched without
-    regard to case (the seed document writes ``index``/``scale``).
+    Parameters are ``{value: v}`` mappings or plain numbers; spectrum and parameter names are
+    matched without regard to case (the fermipy.jobs guide writes ``Powerlaw``, ``index``, ``scale``).
     """
-    kind = model.get("SpectrumType", "PowerLaw")
+    given = str(model.get("SpectrumType", "PowerLaw"))
+    # fermipy's names, matched without regard to case (the fermipy.jobs guide writes "Powerlaw")
+    kind = next((k for k in (*FORMS, *UNSUPPORTED, "PLSuperExpCutoff2") if k.lower() == given.lower()), given)
     if kind in UNSUPPORTED:
         raise InputError(file, f"{key}.SpectrumType", UNSUPPORTED[kind])
     if kind == TEMPLATE_SCALE:

@@ -103,17 +103,25 @@ def _roi_section(layout: Layout, target: str) -> str:
     )
 
 
+def _study_options(name: str, study: Any) -> str:
+    """The options a control study's tasks ran with, in the master file's words."""
+    if name == RANDOM_SIM:
+        return f"profile: {study.profile or 'every profile'}"
+    profile = study.profile or "the target's only profile"
+    return f"non_null_src: {study.non_null_src}, do_find_src: {study.do_find_src}, profile: {profile}"
+
+
 def build_report(layout: Layout) -> Path:
     """Write ``report.html`` at the top of the output folder; returns its path."""
-    config = load_yaml(layout.run_config(), "run configuration")
+    from pyfermijobs.config.run import RunConfig
+
+    config = RunConfig.read(layout)
     failures: list[str] = []
     synthetic = False
-    studies = dict(config.get("sims") or {})
-    if config.get("random"):
-        studies[RANDOM_SIM] = config["random"]
+    studies = config.studies
 
     target_rows, target_blocks, roi_blocks = [], [], []
-    for target, info in config["targets"].items():
+    for target, info in config.targets.items():
         roi_blocks.append(_roi_section(layout, target))
         for profile in info["profiles"]:
             header = _sed_header(layout.sed_file(target, profile))
@@ -133,9 +141,9 @@ def build_report(layout: Layout) -> Path:
 
     control_rows, control_blocks = [], []
     for name, study in studies.items():
-        first, last = study["seed"], study["last"]
-        for target, info in config["targets"].items():
-            for profile in info["profiles"]:
+        first, last = study.seed, study.last
+        for target, profiles in study.profiles.items():
+            for profile in profiles:
                 summary = layout.summary_file(name, target, profile, first, last)
                 if summary.exists():
                     from pyfermijobs.estimators.collect import read_table
@@ -149,10 +157,10 @@ def build_report(layout: Layout) -> Path:
                 else:
                     used = '<span class="failed">not collected</span>'
                     failures.append(f"{name} {target} {profile}: summary missing ({summary})")
-                kind = "random directions" if name == RANDOM_SIM else ("injected" if study["injected"] else "null")
+                kind = "random directions" if name == RANDOM_SIM else ("injected" if study.injected else "null")
                 control_rows.append([escape(name), escape(kind), escape(target), escape(profile), used])
                 if name != RANDOM_SIM:
-                    plot = (layout.recovery_plot if study["injected"] else layout.ts_plot)(
+                    plot = (layout.recovery_plot if study.injected else layout.ts_plot)(
                         name, target, profile, first, last
                     )
                     control_blocks.append(
@@ -163,19 +171,20 @@ def build_report(layout: Layout) -> Path:
     sims_rows = [
         [
             escape(n),
-            "random directions" if n == RANDOM_SIM else ("injected" if s["injected"] else "null"),
-            str(s["nsims"]),
-            f"{s['seed']}&ndash;{s['last']}",
-            str(s["nsims_job"]),
+            "random directions" if n == RANDOM_SIM else ("injected" if s.injected else "null"),
+            str(s.nsims),
+            f"{s.seed}&ndash;{s.last}",
+            str(s.nsims_job),
+            escape(_study_options(n, s)),
         ]
         for n, s in studies.items()
     ]
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>pyfermijobs report: {escape(config['ttype'])}</title><style>{CSS}</style></head><body>",
-        f"<h1>pyfermijobs report: {escape(config['ttype'])}</h1>",
-        f"<p class='small'>pyfermijobs {escape(__version__)}, backend {escape(config.get('backend', ''))} "
-        f"(control studies: {escape(config.get('sim_backend') or config.get('backend', ''))}), "
+        f"<title>pyfermijobs report: {escape(config.ttype)}</title><style>{CSS}</style></head><body>",
+        f"<h1>pyfermijobs report: {escape(config.ttype)}</h1>",
+        f"<p class='small'>pyfermijobs {escape(__version__)}, backend {escape(config.backend)} "
+        f"(control studies: {escape(config.sim_backend)}), "
         f"written {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}</p>",
     ]
     if synthetic:
@@ -188,14 +197,16 @@ def build_report(layout: Layout) -> Path:
         _table(
             ["setting", "value"],
             [
-                ["target type", escape(config["ttype"])],
-                ["targets", str(len(config["targets"]))],
-                ["spatial models", escape(", ".join(config.get("spatial_models", [])))],
-                ["master configuration", escape(str(config.get("inputs", {}).get("master")))],
-                ["analysis template", escape(str(config.get("inputs", {}).get("config_template")))],
+                ["target type", escape(config.ttype)],
+                ["targets", str(len(config.targets))],
+                ["spatial models", escape(", ".join(config.spatial_models))],
+                ["master configuration", escape(str(config.master))],
+                ["analysis template", escape(str(config.doc.get("inputs", {}).get("config_template")))],
             ],
         ),
-        _table(["control study", "kind", "realizations", "seeds", "per task"], sims_rows) if sims_rows else "",
+        _table(["control study", "kind", "realizations", "seeds", "per task", "options"], sims_rows)
+        if sims_rows
+        else "",
         "<h2>Targets</h2>",
         _table(["target", "profile", "RA (deg)", "Dec (deg)", "TS"], target_rows),
         *target_blocks,

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from pyfermijobs.options import CONFIG_TEMPLATE, OPTIONS, STUDY_FLAGS, Option
 
 
 @dataclass(frozen=True)
@@ -24,9 +27,36 @@ class Step:
     description: str
     fermipy_executable: str
     function: str = "run"
+    #: options whose meaning or default differs on this step
+    overrides: dict[str, Option] = field(default_factory=dict)
 
     def runner(self) -> Callable[[dict[str, Any]], None]:
         return getattr(importlib.import_module(self.module), self.function)
+
+    def option(self, name: str) -> Option:
+        return self.overrides.get(name) or OPTIONS[name]
+
+    def arguments(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The options a step runs with: the given ones (None: not given), then the defaults;
+        paths made absolute, so later code never depends on the working folder.
+
+        The one place defaults are applied, for the CLI and the Python links alike.
+        """
+        args: dict[str, Any] = {}
+        for name in self.options:
+            value = given.get(name)
+            opt = self.option(name)
+            if value is None:
+                value = list(opt.default) if isinstance(opt.default, list) else opt.default
+            if value is not None and opt.path:
+                value = str(Path(value).expanduser().resolve())
+            args[name] = value
+        if args.get("rosters"):
+            args["rosters"] = [
+                str(Path(r).expanduser().resolve()) if r.endswith((".yaml", ".yml")) or "/" in r else r
+                for r in args["rosters"]
+            ]
+        return args
 
 
 #: What defines an analysis: a master configuration and the flags that override it.
@@ -43,6 +73,7 @@ _CONFIGURE = (
     "sim_backend",
 )
 _PREPARE = ("master", "outdir", "overwrite", *_CONFIGURE[1:])
+_TEMPLATE = {"config": CONFIG_TEMPLATE}
 
 #: Where a step runs: the prepared analysis and one target or a whole target list.
 _WHERE = ("ttype", "outdir", "target", "targetlist")
@@ -57,6 +88,7 @@ STEPS: dict[str, Step] = {
             _PREPARE,
             "Prepare the analysis folders: rosters -> targets x profiles, per-target configuration.",
             "fermipy-prepare-targets",
+            overrides=_TEMPLATE,
         ),
         Step(
             "analyze-roi",
@@ -72,6 +104,7 @@ STEPS: dict[str, Step] = {
             "pyfermijobs.steps.analyze_sed",
             (
                 *_WHERE,
+                "config",
                 "profile",
                 "sim",
                 "skydirs",
@@ -107,6 +140,7 @@ STEPS: dict[str, Step] = {
             "pyfermijobs.steps.simulate_roi",
             (
                 *_WHERE,
+                "config",
                 "profile",
                 "sim",
                 "sim_profile",
@@ -119,12 +153,13 @@ STEPS: dict[str, Step] = {
             ),
             "Poisson realizations of the baseline (plus an injected source), refit and SED per seed.",
             "fermipy-simulate-roi",
+            overrides=STUDY_FLAGS,
         ),
         Step(
             "random-dir-gen",
             "RandomDirGen",
             "pyfermijobs.steps.random_dir_gen",
-            (*_WHERE, "rand_config", "seed", "nsims", "roi_baseline"),
+            (*_WHERE, "config", "sim", "rand_config", "seed", "nsims", "roi_baseline"),
             "Random-direction control sample: directions per target (skydirs.yaml).",
             "fermipy-random-dir-gen",
         ),
@@ -132,7 +167,17 @@ STEPS: dict[str, Step] = {
             "collect-sed",
             "CollectSED",
             "pyfermijobs.steps.collect_sed",
-            (*_WHERE, "profile", "sim", "seed", "nsims", "write_full", "write_summary", "allow_missing"),
+            (
+                *_WHERE,
+                "config",
+                "profile",
+                "sim",
+                "seed",
+                "nsims",
+                "write_full",
+                "write_summary",
+                "allow_missing",
+            ),
             "Statistics of the SEDs across realizations (collected and summary files).",
             "fermipy-collect-sed",
         ),
@@ -168,8 +213,9 @@ STEPS: dict[str, Step] = {
             "Chain",
             "pyfermijobs.steps.chain",
             _PREPARE,
-            "Every step in order, locally, over the whole target list (the seed's loops).",
+            "Every step in order, locally, over the whole target list (the fermipy.jobs guide's loops).",
             "(fermipy's pipeline chains)",
+            overrides=_TEMPLATE,
         ),
         Step(
             "validate",
@@ -178,6 +224,7 @@ STEPS: dict[str, Step] = {
             (*_CONFIGURE, "outdir", "overwrite", "container_engine", "fermitools_container"),
             "Check a configuration as prepare-targets would, and where the engines will run; write nothing.",
             "(none in fermipy)",
+            overrides=_TEMPLATE,
         ),
         Step(
             "plan",

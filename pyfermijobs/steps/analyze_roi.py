@@ -8,19 +8,17 @@ from typing import Any
 
 import numpy as np
 
-from pyfermijobs.config.analysis import load_template
+from pyfermijobs.config.analysis import load_template, target_direction
 from pyfermijobs.datasets.roi import ROIDataset
-from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
-from pyfermijobs.steps.common import fermitools_for, for_each, layout_of, run_config, target_profiles
-
-
-def _direction(config: dict[str, Any], file: Path) -> tuple[float, float]:
-    selection = config.get("selection") or {}
-    try:
-        return float(selection["ra"]), float(selection["dec"])
-    except (KeyError, TypeError, ValueError):
-        raise InputError(file, "selection.ra", "the per-target configuration must give selection.ra/dec") from None
+from pyfermijobs.steps.common import (
+    fermitools_for,
+    for_each,
+    layout_of,
+    run_config,
+    target_config_path,
+    target_profiles,
+)
 
 
 def roi_diagnostics(layout: Layout, target: str, roi: ROIDataset, prefix: str, pdf: bool = False) -> None:
@@ -89,7 +87,7 @@ def analyze_roi(
 
     config = load_template(config_path)
     settings = builtin_settings(config, str(config_path))
-    ra, dec = _direction(config, config_path)
+    ra, dec = target_direction(config, config_path)
     start = time.monotonic()
     roi = build_synthetic_roi(config, target, ra, dec, str(config_path))
     choose_free(roi, settings)
@@ -129,12 +127,10 @@ def run(args: dict[str, Any]) -> None:
     config = run_config(layout)
     tools = fermitools_for(config, None)
     targets = target_profiles(args, layout)
-    if args.get("config") and len(targets) != 1:
-        raise InputError("command line", "--config", "a single --config goes with a single --target")
-    paths = {t: Path(args["config"]) if args.get("config") else layout.target_config(t) for t in targets}
+    paths = {t: target_config_path(layout, t, None, args) for t in targets}
     for _target, path in paths.items():  # check every input before any work
         template = load_template(path)
-        _direction(template, path)
+        target_direction(template, path)
         if tools is not None:
             from pyfermijobs.backends.fermipy.inputs import check_template
 

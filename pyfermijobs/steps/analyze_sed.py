@@ -7,15 +7,7 @@ from typing import Any
 
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.steps.common import (
-    builtin_prefix,
-    fermitools_for,
-    for_each,
-    layout_of,
-    require_sim,
-    run_config,
-    target_profiles,
-)
+from pyfermijobs.steps.common import check_config, fermitools_for, for_each, layout_of, run_config, target_profiles
 from pyfermijobs.yamlio import load_yaml
 
 
@@ -52,15 +44,19 @@ def sed_for(
     non_null_src: bool,
     make_plots: bool = False,
     pdf: bool = False,
+    config_name: str = "config.yaml",
 ) -> None:
-    """Build and write the SED(s) of one target x profile from its baseline ROI."""
+    """Build and write the SED(s) of one target x profile from its baseline ROI.
+
+    ``sim=None``: the data's SED; ``sim='random'``: one SED per direction key.
+    """
     from pyfermijobs.config.analysis import load_template
     from pyfermijobs.datasets.roi import ROIDataset
     from pyfermijobs.estimators.sed import compute_sed, sed_settings
     from pyfermijobs.fitting.roi_fit import builtin_settings
     from pyfermijobs.io.sed_fits import write_sed
 
-    config_path = layout.target_config(target, sim)
+    config_path = layout.target_config(target, sim, config_name)
     config = load_template(config_path)
     settings = sed_settings(config, str(config_path))
     correl = builtin_settings(config, str(config_path))["correl_thresh"]
@@ -80,21 +76,58 @@ def sed_for(
             castro(layout, target, profile, pdf)
 
 
+def analysis_area(args: dict[str, Any], config: Any) -> str | None:
+    """Where AnalyzeSED works: the data (None) or the random directions ('random').
+
+    ``--skydirs`` implies the random directions (as in the fermipy.jobs guide). Simulation scenarios
+    make their SEDs in SimulateROI; AnalyzeSED never writes into, or over, another area's results.
+    """
+    sim = args.get("sim")
+    if args.get("skydirs") and sim is None:
+        sim = RANDOM_SIM
+    if sim is not None and sim != RANDOM_SIM:
+        raise InputError(
+            "command line",
+            "--sim",
+            f"analyze-sed makes the data's SEDs, and with --sim random (or --skydirs) the random directions'; "
+            f"the SEDs of scenario {sim!r} are made by simulate-roi (fermipy.jobs' AnalyzeSED refuses --sim too)",
+        )
+    if sim is not None:
+        config.study(sim)  # the random-direction study must have been prepared
+    return sim
+
+
+def directions(
+    layout: Layout, targets: dict[str, list[str]], args: dict[str, Any], prefix: str
+) -> dict[str, dict[int, dict[str, float]]]:
+    """Each target's directions, from its own file: ``--skydirs`` names it in the target's folder
+    (default ``skydirs.yaml``; a path is read as it is). Every direction must lie in the target's ROI."""
+    from pyfermijobs.datasets.geom import to_frame
+    from pyfermijobs.datasets.roi import read_geometry
+
+    out = {}
+    for target in targets:
+        path = layout.skydirs_file(target, args.get("skydirs") or "skydirs.yaml")
+        dirs = _read_skydirs(path)
+        geom = read_geometry(layout.roi_yaml(target, prefix, RANDOM_SIM))
+        for key, d in dirs.items():
+            if not geom.contains(*to_frame(d["ra"], d["dec"], geom.coordsys)):
+                raise InputError(
+                    path, str(key), f"direction ({d['ra']}, {d['dec']}) is outside the ROI of target {target}"
+                )
+        out[target] = dirs
+    return out
+
+
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
     config = run_config(layout)
-    sim = require_sim(args, config) if args.get("sim") else None
+    sim = analysis_area(args, config)
     tools = fermitools_for(config, sim)
     targets = target_profiles(args, layout, sim)
     fermipy_prefix = args.get("roi_baseline") or "fit_baseline"
-    prefix = builtin_prefix(config, fermipy_prefix)
-    skydirs: dict[str, dict] = {}
-    if args.get("skydirs") or sim == RANDOM_SIM:
-        if sim != RANDOM_SIM:
-            raise InputError("command line", "--skydirs", "directions go with --sim random")
-        for target in targets:
-            path = layout.skydirs_file(target) if not args.get("skydirs") else Path(args["skydirs"])
-            skydirs[target] = _read_skydirs(path)
+    prefix = config.baseline_prefix(fermipy_prefix)
+    config_name = args.get("config") or "config.yaml"
     for target in targets:  # every input checked before any work
         for profile in targets[target]:
             profile_position(layout.profile_file(target, profile, sim))
@@ -108,17 +141,23 @@ def run(args: dict[str, Any]) -> None:
                     None,
                     "baseline ROI not found: run analyze-roi" + (" and copy-base-roi" if sim else "") + " first",
                 )
+        check_config(layout, target, sim, config_name)
+    skydirs = directions(layout, targets, args, prefix) if sim == RANDOM_SIM else {}
 
     def keys_for(target: str) -> list[int] | None:
         if sim != RANDOM_SIM:
             return None
         available = sorted(skydirs[target])
-        first = args.get("seed", available[0])
-        count = args.get("nsims", len(available))
+        first = args["seed"] if args.get("seed") is not None else available[0]
+        count = args["nsims"] if args.get("nsims") is not None else len([k for k in available if k >= first])
         wanted = list(range(first, first + count))
         missing = [k for k in wanted if k not in skydirs[target]]
         if missing:
-            raise InputError(layout.skydirs_file(target), str(missing[0]), "direction key not in the skydirs file")
+            raise InputError(
+                layout.skydirs_file(target, args.get("skydirs") or "skydirs.yaml"),
+                str(missing[0]),
+                "direction key not in the skydirs file",
+            )
         return wanted
 
     work = [(t, p) for t, profiles in targets.items() for p in profiles]
@@ -137,6 +176,7 @@ def run(args: dict[str, Any]) -> None:
                 selected[target],
                 skydirs.get(target),
                 bool(args.get("non_null_src")),
+                layout.target_config(target, sim, config_name),
             )
             if args.get("make_plots") and sim is None:
                 from pyfermijobs.steps.plots import castro
@@ -161,6 +201,7 @@ def run(args: dict[str, Any]) -> None:
             bool(args.get("non_null_src")),
             bool(args.get("make_plots")),
             bool(args.get("pdf")),
+            config_name,
         ),
     )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pyfermijobs.errors import InputError
-from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.steps.common import for_each, layout_of, require_sim, run_config, target_profiles
+from pyfermijobs.layout import Layout
+from pyfermijobs.steps.common import for_each, layout_of, run_config, target_profiles
 
 
 def collect_one(
@@ -35,16 +35,39 @@ def collect_one(
         write_summary(layout.summary_file(sim, target, profile, first, last), col, first, last)
 
 
+def energy_bins(layout: Layout, target: str, sim: str, config_name: str) -> int:
+    """Number of energy bins the target's analysis configuration makes (fermipy's CollectSED reads
+    it from ``--config`` the same way); every realization's SED must have that many rows."""
+    from pyfermijobs.config.analysis import load_template, target_direction
+    from pyfermijobs.datasets.geom import ROIGeom
+
+    path = layout.target_config(target, sim, config_name)
+    config = load_template(path)
+    return ROIGeom.from_config(config, *target_direction(config, path), str(path)).nebins
+
+
+def check_bins(layout: Layout, sim: str, work: list[tuple[str, str]], seeds: range, config_name: str) -> None:
+    from pyfermijobs.io.sed_fits import sed_rows
+
+    nbins = {t: energy_bins(layout, t, sim, config_name) for t in {t for t, _ in work}}
+    for t, p in work:
+        for s in seeds:
+            path = layout.sim_sed_file(sim, t, p, s)
+            if path.exists() and (rows := sed_rows(path)) != nbins[t]:
+                raise InputError(
+                    path,
+                    "SED",
+                    f"{rows} energy bins, but {layout.target_config(t, sim, config_name).name} makes {nbins[t]}",
+                )
+
+
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
     config = run_config(layout)
-    sim = require_sim(args, config)
-    study = config["random"] if sim == RANDOM_SIM else config["sims"][sim]
-    first = args["seed"] if args.get("seed") is not None else study["seed"]
-    nsims = args["nsims"] if args.get("nsims") is not None else study["nsims"]
-    if first < 0 or nsims < 1:
-        raise InputError("command line", "--seed/--nsims", f"need seed >= 0 and nsims >= 1, got {first}, {nsims}")
-    last = first + nsims - 1
+    sim = args.get("sim")
+    study = config.study(sim)
+    seeds = study.seeds(args.get("seed"), args.get("nsims"))
+    first, last = seeds.start, seeds.stop - 1
     full, summary = bool(args.get("write_full")), bool(args.get("write_summary"))
     if not (full or summary):  # fermipy would write nothing; both files are what one wants
         full = summary = True
@@ -65,6 +88,7 @@ def run(args: dict[str, Any]) -> None:
                 + ", ".join(absent)
                 + " (rerun them, or pass --allow_missing to collect the rest)",
             )
+    check_bins(layout, sim, work, seeds, args.get("config") or "config.yaml")
     for_each(
         work,
         len(work),

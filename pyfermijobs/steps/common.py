@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from pyfermijobs.config.run import FERMIPY, RunConfig
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
 from pyfermijobs.progress import progress
@@ -23,8 +24,9 @@ def layout_of(args: dict[str, Any]) -> Layout:
     return layout
 
 
-def run_config(layout: Layout) -> dict[str, Any]:
-    return load_yaml(layout.run_config(), "run configuration")
+def run_config(layout: Layout) -> RunConfig:
+    """The prepared run's configuration, typed."""
+    return RunConfig.read(layout)
 
 
 def target_profiles(args: dict[str, Any], layout: Layout, sim: str | None = None) -> dict[str, list[str]]:
@@ -52,42 +54,31 @@ def target_profiles(args: dict[str, Any], layout: Layout, sim: str | None = None
     return targets
 
 
-def require_sim(args: dict[str, Any], config: dict[str, Any], allow_random: bool = True) -> str:
-    sim = args.get("sim")
-    if not sim:
-        raise InputError("command line", "--sim", "required: the simulation scenario (or 'random')")
-    known = list(config.get("sims") or {}) + (["random"] if config.get("random") and allow_random else [])
-    if sim not in known:
-        from pyfermijobs.errors import closest
-
-        raise InputError(
-            config.get("inputs", {}).get("master") or "run configuration",
-            "--sim",
-            f"scenario {sim!r} was not prepared (prepared: {', '.join(known) or 'none'})" + closest(sim, known),
-        )
-    return sim
-
-
-def fermitools_for(config: dict[str, Any], sim: str | None) -> Any:
+def fermitools_for(config: RunConfig, sim: str | None) -> Any:
     """Fermitools when the step's engine is fermipy (None for the builtin engine).
 
     Checked before any work: without Fermitools the step stops with how to get it.
     """
-    from pyfermijobs.backends import FERMIPY, step_backend
-
-    if step_backend(config, sim) != FERMIPY:
+    if config.engine(sim) != FERMIPY:
         return None
     from pyfermijobs.backends.fermitools import require_fermitools
 
-    key = "backend" if sim is None else "sim_backend"
-    return require_fermitools(config.get("inputs", {}).get("master") or "run configuration", key)
+    return require_fermitools(config.origin, "backend" if sim is None else "sim_backend")
 
 
-def builtin_prefix(config: dict[str, Any], prefix: str) -> str:
-    """Name of the baseline ROI in the builtin engine's files: the fit itself, or its export from fermipy."""
-    from pyfermijobs.backends import BUILTIN, data_backend
+def check_config(layout: Layout, target: str, sim: str | None, name: str) -> Path:
+    """The analysis configuration of a target: ``--config`` names the file in each target's folder."""
+    path = layout.target_config(target, sim, name)
+    if not path.is_file():
+        raise InputError(
+            path, "--config", f"analysis configuration not found ({name!r} is looked up in each target's folder)"
+        )
+    return path
 
-    return prefix if data_backend(config) == BUILTIN else Layout.exported_prefix(prefix)
+
+def target_config_path(layout: Layout, target: str, sim: str | None, args: dict[str, Any]) -> Path:
+    """The analysis configuration ``--config`` names for a target, checked to exist."""
+    return check_config(layout, target, sim, args.get("config") or "config.yaml")
 
 
 def for_each(items: Iterable[Any], total: int, label: str, work: Callable[[Any], None]) -> None:

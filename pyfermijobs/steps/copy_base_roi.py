@@ -8,28 +8,39 @@ as fermipy.jobs' CopyBaseROI does.
 
 from __future__ import annotations
 
+import glob
 import shutil
 from pathlib import Path
 from typing import Any
 
-from pyfermijobs.backends import FERMIPY, control_backend
+from pyfermijobs.config.run import FERMIPY, RunConfig
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
-from pyfermijobs.steps.common import builtin_prefix, for_each, layout_of, require_sim, run_config, target_profiles
+from pyfermijobs.steps.common import for_each, layout_of, run_config, target_profiles
 from pyfermijobs.yamlio import atomic_path
 
 #: fermipy's analysis files a GTAnalysis in the new area reloads (those that exist are copied).
 FERMIPY_FILES = ("ccube", "bexpmap", "bexpmap_roi", "srcmap", "ltcube")
 
 
-def files_to_copy(layout: Layout, config: dict[str, Any], target: str, prefix: str, extracopy: list[str]) -> list[Path]:
-    """The baseline files of one target; every one of them must exist."""
-    engine = builtin_prefix(config, prefix)
+def files_to_copy(layout: Layout, config: RunConfig, target: str, prefix: str, extracopy: list[str]) -> list[Path]:
+    """The baseline files of one target; every one of them must exist.
+
+    ``extracopy`` holds file names or glob patterns (``srcmap_*.fits``) in the target's folder,
+    as fermipy.jobs' CopyBaseROI takes them; a pattern that matches nothing is an error.
+    """
+    engine = config.baseline_prefix(prefix)
     files = [layout.roi_file(target, engine), layout.roi_yaml(target, engine)]
-    if control_backend(config) == FERMIPY:
+    if config.sim_backend == FERMIPY:
         files += layout.fermipy_roi_files(target, prefix)
         files += [p for p in (layout.fermipy_file(target, k) for k in FERMIPY_FILES) if p.exists()]
-    return files + [layout.target_dir(target) / name for name in extracopy]
+    folder = layout.target_dir(target)
+    for pattern in extracopy:
+        matches = sorted(p for p in folder.glob(pattern) if p.is_file()) if glob.has_magic(pattern) else []
+        if glob.has_magic(pattern) and not matches:
+            raise InputError(folder, "--extracopy", f"pattern {pattern!r} matches no file")
+        files += matches or [folder / pattern]
+    return list(dict.fromkeys(files))
 
 
 def copy_base_roi(layout: Layout, target: str, sim: str, files: list[Path]) -> None:
@@ -41,7 +52,8 @@ def copy_base_roi(layout: Layout, target: str, sim: str, files: list[Path]) -> N
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
     config = run_config(layout)
-    sim = require_sim(args, config)
+    sim = args.get("sim")
+    config.study(sim)
     targets = target_profiles(args, layout, sim)
     prefix = args.get("roi_baseline") or "fit_baseline"
     extracopy = list(args.get("extracopy") or [])

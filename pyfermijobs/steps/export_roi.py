@@ -19,7 +19,7 @@ def run(args: dict[str, Any]) -> None:
 
     layout = layout_of(args)
     config = run_config(layout)
-    tools = require_fermitools(config.get("inputs", {}).get("master") or "run configuration", "backend")
+    tools = require_fermitools(config.origin, "backend")
     targets = target_profiles(args, layout)
     prefix = args.get("roi_baseline") or "fit_baseline"
     for target in targets:  # every input checked before any work

@@ -1,8 +1,10 @@
 """Plan: the units of work of a prepared analysis, as JSON for the Nextflow pipeline.
 
 The pipeline's channels are built from this: targets and their profiles, and for each
-control study its seed range cut into chunks of ``nsims_job`` (0: one chunk). Chunking lives
-here, next to the configuration it comes from, not in Groovy.
+control study its seed range cut into chunks of ``nsims_job`` (0: one chunk), the profiles
+it analyses per target and the options its tasks run with (``non_null_src``, ``do_find_src``,
+the simulated profile). Chunking and options live here, next to the configuration they come
+from, not in Groovy.
 """
 
 from __future__ import annotations
@@ -10,38 +12,41 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pyfermijobs.config.run import RunConfig, Study
 from pyfermijobs.steps.common import layout_of, run_config
 
 
-def chunks(first: int, nsims: int, per_job: int) -> list[list[int]]:
-    """[[seed, nsims], ...] covering first .. first + nsims - 1."""
-    size = nsims if per_job <= 0 else per_job
-    return [[seed, min(size, first + nsims - seed)] for seed in range(first, first + nsims, size)]
-
-
-def plan(config: dict[str, Any]) -> dict[str, Any]:
-    def study(entry: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "injected": entry["injected"],
-            "first": entry["seed"],
-            "last": entry["last"],
-            "nsims": entry["nsims"],
-            "chunks": chunks(entry["seed"], entry["nsims"], entry["nsims_job"]),
-        }
-
-    plotting = config.get("plotting") or {}
-    from pyfermijobs.steps.chain import wanted_plots
-
+def study_plan(config: RunConfig, study: Study) -> dict[str, Any]:
+    """One control study's work: seeds, chunks, per-target profiles and the options of its tasks."""
     return {
-        "ttype": config["ttype"],
-        "backend": config.get("backend", "builtin"),
-        "sim_backend": config.get("sim_backend") or config.get("backend", "builtin"),
-        "targets": [{"target": t, "profiles": info["profiles"]} for t, info in config["targets"].items()],
-        "sims": {name: study(entry) for name, entry in (config.get("sims") or {}).items()},
-        "random": study(config["random"]) if config.get("random") else None,
+        "injected": study.injected,
+        "first": study.seed,
+        "last": study.last,
+        "nsims": study.nsims,
+        "chunks": study.chunks(),
+        "engine": config.engine(study.name),
+        "options": {"non_null_src": study.non_null_src, "do_find_src": study.do_find_src},
+        "targets": {
+            target: {
+                "profiles": profiles,
+                # the injected source's profile; unused by a null scenario
+                "sim_profile": config.sim_profile(study, target) if study.injected else None,
+            }
+            for target, profiles in study.profiles.items()
+        },
+    }
+
+
+def plan(config: RunConfig) -> dict[str, Any]:
+    return {
+        "ttype": config.ttype,
+        "backend": config.backend,
+        "sim_backend": config.sim_backend,
+        "targets": [{"target": t, "profiles": info["profiles"]} for t, info in config.targets.items()],
+        "sims": {name: study_plan(config, s) for name, s in config.sims.items()},
+        "random": study_plan(config, config.random) if config.random else None,
         "plots": {
-            section: list(wanted_plots({"plotting": plotting}, section))
-            for section in ("data_plotting", "sim_plotting", "rand_plotting")
+            section: list(config.plots(section)) for section in ("data_plotting", "sim_plotting", "rand_plotting")
         },
     }
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyfermijobs.config.run import RunConfig, Study
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.steps.common import for_each, layout_of, require_sim, run_config, target_profiles
+from pyfermijobs.steps.common import for_each, layout_of, run_config, target_profiles
 
 
 def castro(layout: Layout, target: str, profile: str, pdf: bool = False) -> None:
@@ -18,27 +19,26 @@ def castro(layout: Layout, target: str, profile: str, pdf: bool = False) -> None
     plot_castro(sed, layout.castro_plot(target, profile), title, bool(header.get("SYNTHET")), pdf)
 
 
-def seed_range(study: dict[str, Any], args: dict[str, Any]) -> tuple[int, int]:
+def seed_range(study: Study, args: dict[str, Any] | None) -> tuple[int, int]:
     """First and last seed: the prepared study's, unless --seed/--nsims say otherwise."""
-    first = args["seed"] if args.get("seed") is not None else study["seed"]
-    nsims = args["nsims"] if args.get("nsims") is not None else study["nsims"]
-    return first, first + nsims - 1
+    seeds = study.seeds((args or {}).get("seed"), (args or {}).get("nsims"))
+    return seeds.start, seeds.stop - 1
 
 
 def control_summaries(
-    layout: Layout, config: dict[str, Any], target: str, profile: str, args: dict[str, Any] | None = None
+    layout: Layout, config: RunConfig, target: str, profile: str, args: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Summary tables of the null scenarios and of the random directions that exist."""
     from pyfermijobs.estimators.collect import read_table
 
-    nulls = {name: s for name, s in (config.get("sims") or {}).items() if not s["injected"]}
+    nulls = {name: s for name, s in config.sims.items() if not s.injected}
     # one null scenario is labelled "null" in the plot; several keep their names
     studies = {("null" if len(nulls) == 1 else name): (name, s) for name, s in nulls.items()}
-    if config.get("random"):
-        studies["random"] = (RANDOM_SIM, config["random"])
+    if config.random is not None:
+        studies["random"] = (RANDOM_SIM, config.random)
     out = {}
     for label, (name, study) in studies.items():
-        path = layout.summary_file(name, target, profile, *seed_range(study, args or {}))
+        path = layout.summary_file(name, target, profile, *seed_range(study, args))
         if path.exists():
             out[label] = read_table(path, "SED_SUMMARY")[0]
     return out
@@ -46,7 +46,7 @@ def control_summaries(
 
 def bands(
     layout: Layout,
-    config: dict[str, Any],
+    config: RunConfig,
     target: str,
     profile: str,
     pdf: bool = False,
@@ -72,7 +72,7 @@ def bands(
 
 def calibration(
     layout: Layout,
-    config: dict[str, Any],
+    config: RunConfig,
     sim: str,
     target: str,
     profile: str,
@@ -82,15 +82,15 @@ def calibration(
     from pyfermijobs.estimators.collect import read_table
     from pyfermijobs.plotting.calibration import plot_null_ts, plot_recovery
 
-    study = config["sims"][sim]
-    first, last = seed_range(study, args or {})
+    study = config.study(sim, allow_random=False)
+    first, last = seed_range(study, args)
     path = layout.collected_file(sim, target, profile, first, last)
     if not path.exists():
         raise InputError(path, None, "collected file not found: run collect-sed --write_full first")
     data, header = read_table(path, "SED_COLLECTED")
     synthetic = bool(header.get("SYNTHET"))
     title = f"{target} - {profile}: sim {sim} ({header['NREAL']} realizations)"
-    if not study["injected"]:
+    if not study.injected:
         plot_null_ts(data["ts_global"], layout.ts_plot(sim, target, profile, first, last), title, synthetic, pdf)
     else:
         if "norm_true" not in data:
@@ -129,7 +129,8 @@ def run_bands(args: dict[str, Any]) -> None:
 def run_calibration(args: dict[str, Any]) -> None:
     layout = layout_of(args)
     config = run_config(layout)
-    sim = require_sim(args, config, allow_random=False)
+    sim = args.get("sim")
+    config.study(sim, allow_random=False)
     targets = target_profiles(args, layout, sim)
     work = [(t, p) for t, profiles in targets.items() for p in profiles]
     for_each(

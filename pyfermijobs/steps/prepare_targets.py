@@ -16,6 +16,7 @@ from pyfermijobs import __version__
 from pyfermijobs.config.analysis import load_template, target_config
 from pyfermijobs.config.master import MasterConfig, SimSettings
 from pyfermijobs.config.rosters import Target, load_aliases, load_catalog, merge_rosters
+from pyfermijobs.config.run import resolve_profile
 from pyfermijobs.config.scenarios import load_rand_config, load_scenario
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout, profile_name
@@ -52,28 +53,6 @@ def _profile_dict(target: Target, version: str, spatial: str) -> dict[str, Any]:
     }
 
 
-def _check_sim_profile(sim: SimSettings, master: MasterConfig, targets: dict[str, Target]) -> str | None:
-    """The version a scenario simulates; it must be a version of every target."""
-    if sim.profile is None:
-        return None
-    key = ("sims." + sim.name if sim.profile != master.sim_defaults["profile"] else "sim_defaults") + ".profile"
-    if sim.name == RANDOM_SIM:
-        key = "random.profile"
-    version = sim.profile
-    for spatial in master.spatial_models:  # a full profile name is accepted too
-        if version.endswith("_" + spatial):
-            version = version.removesuffix("_" + spatial)
-    for target in targets.values():
-        if version not in target.versions:
-            raise InputError(
-                master.source or "command line",
-                key,
-                f"{sim.profile!r} is no profile of target {target.name!r} (after aliasing; "
-                f"its profiles are {', '.join(target.versions)})",
-            )
-    return version
-
-
 def plan_targets(master: MasterConfig) -> Plan:
     """Read and check every input the master names; return the files to write."""
     origin = master.source or "command line"
@@ -106,20 +85,26 @@ def plan_targets(master: MasterConfig) -> Plan:
             scenario_file=None,
             rand_config=master.random.rand_config,
         )
-    sim_versions = {name: _check_sim_profile(sim, master, targets) for name, sim in studies.items()}
-
     layout = Layout(Path("."), master.ttype)
     files: dict[Path, Any] = {}
     target_list = {
         t.name: [profile_name(v, s) for v in t.versions for s in master.spatial_models] for t in targets.values()
     }
+    # Each study analyses every profile of a target, except random directions with random.profile.
+    # The simulated profile (sim_defaults.profile) is resolved where it is used (SimulateROI, pfj validate).
+    area_lists = {name: target_list for name in studies}
+    if master.random is not None and master.random.profile is not None:
+        area_lists[RANDOM_SIM] = {
+            t: [resolve_profile(master.random.profile, profiles, t, aliases, origin, "random.profile")]
+            for t, profiles in target_list.items()
+        }
     roster_list: dict[str, list[str]] = {}
     for roster, entries in membership.items():
         for spatial in master.spatial_models:
             roster_list[f"{roster}_{spatial}"] = [f"{name}:{profile_name(v, spatial)}" for name, v in entries]
 
     for area in [None, *studies]:
-        files[layout.target_list(area)] = target_list
+        files[layout.target_list(area)] = target_list if area is None else area_lists[area]
         files[layout.roster_list(area)] = roster_list
         for target in targets.values():
             files[layout.target_config(target.name, area)] = target_config(template, target.ra, target.dec)
@@ -135,17 +120,17 @@ def plan_targets(master: MasterConfig) -> Plan:
         files[layout.rand_config_copy()] = rand_config
 
     def study_entry(name: str, sim: SimSettings) -> dict[str, Any]:
-        version = sim_versions[name]
+        injected = scenarios[name]["injected_source"] is not None
         return {
             "seed": sim.seed,
             "nsims": sim.nsims,
             "last": sim.last,
             "nsims_job": sim.nsims_job,
-            "profile": version,
-            "sim_profiles": (
-                [profile_name(version, s) for s in master.spatial_models] if version is not None else None
-            ),
-            "injected": scenarios[name]["injected_source"] is not None,
+            "profile": sim.profile,
+            "injected": injected,
+            "non_null_src": injected if sim.non_null_src is None else sim.non_null_src,
+            "do_find_src": sim.do_find_src,
+            "profiles": area_lists[name],
         }
 
     run_config = {
@@ -158,6 +143,7 @@ def plan_targets(master: MasterConfig) -> Plan:
         "sims": {name: study_entry(name, sim) for name, sim in master.sims.items()},
         "random": study_entry(RANDOM_SIM, studies[RANDOM_SIM]) if RANDOM_SIM in studies else None,
         "plotting": master.plotting,
+        "aliases": aliases,
         "inputs": {
             "master": str(master.source) if master.source else None,
             "config_template": str(master.config_template),

@@ -12,33 +12,54 @@ two ranges never share a direction.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.steps.common import builtin_prefix, for_each, layout_of, run_config, target_profiles
+from pyfermijobs.steps.common import for_each, layout_of, run_config, target_config_path, target_profiles
 from pyfermijobs.yamlio import write_yaml
 
 SIGNIFICANT_TS = 25.0
 
 
-def grid_directions(layout: Layout, target: str, cfg: dict[str, Any], prefix: str) -> list[tuple[float, float]]:
-    """Usable grid directions (ra, dec) of one target, in their reproducible random order."""
+def grid_directions(
+    layout: Layout, target: str, cfg: dict[str, Any], prefix: str, config_path: Path, rand_file: Path
+) -> list[tuple[float, float]]:
+    """Usable grid directions (ra, dec) of one target, in their reproducible random order.
+
+    The grid is centred on the analysis configuration's ``selection.ra/dec`` (as fermipy builds
+    it from the configuration's geometry) and must lie inside the ROI.
+    """
+    from pyfermijobs.config.analysis import load_template, target_direction
     from pyfermijobs.datasets.geom import separation_deg, to_frame, to_icrs, unit_vectors
     from pyfermijobs.datasets.roi import ROIDataset
     from pyfermijobs.rng import generator
 
     roi, _ = ROIDataset.read(layout.roi_file(target, prefix, RANDOM_SIM), layout.roi_yaml(target, prefix, RANDOM_SIM))
     geom = roi.geom
+    ra0, dec0 = target_direction(load_template(config_path), config_path)
+    clon, clat = to_frame(ra0, dec0, geom.coordsys)
+    if not geom.contains(clon, clat):
+        raise InputError(config_path, "selection.ra/dec", f"({ra0}, {dec0}) is outside the ROI of target {target}")
+    cx, cy = geom.sky_to_pix(np.atleast_1d(clon), np.atleast_1d(clat))
     nx = int(np.floor(cfg["max_x"] / cfg["step_x"] + 1e-9))
     ny = int(np.floor(cfg["max_y"] / cfg["step_y"] + 1e-9))
     dx, dy = np.meshgrid(np.arange(-nx, nx + 1) * cfg["step_x"], np.arange(-ny, ny + 1) * cfg["step_y"])
-    centre = (geom.npix - 1) / 2.0
-    lon, lat = geom.pix_to_sky(centre - dx.ravel() / geom.binsz, centre + dy.ravel() / geom.binsz)
+    lon, lat = geom.pix_to_sky(cx[0] - dx.ravel() / geom.binsz, cy[0] + dy.ravel() / geom.binsz)
+    outside = [i for i in range(lon.size) if not geom.contains(lon[i], lat[i])]
+    if outside:
+        half = geom.npix * geom.binsz / 2
+        raise InputError(
+            rand_file,
+            "max_x/max_y",
+            f"the grid (offsets up to {cfg['max_x']} x {cfg['max_y']} deg) reaches outside the ROI of target "
+            f"{target} ({half:.2f} deg from its centre to the edge): lower max_x/max_y or widen binning.roiwidth",
+        )
     vectors = unit_vectors(lon, lat)
-    keep = separation_deg(vectors, unit_vectors(geom.lon, geom.lat)) >= cfg["min_sep_target"]
+    keep = separation_deg(vectors, unit_vectors(clon, clat)) >= cfg["min_sep_target"]
     for comp in roi.components:
         if comp.kind == "point" and float(comp.info.get("ts", 0.0)) > SIGNIFICANT_TS:
             clon, clat = to_frame(comp.ra, comp.dec, geom.coordsys)
@@ -48,22 +69,22 @@ def grid_directions(layout: Layout, target: str, cfg: dict[str, Any], prefix: st
     return [(float(ra[i]), float(dec[i])) for i in order]
 
 
-def random_dir_gen(layout: Layout, target: str, cfg: dict[str, Any], prefix: str) -> dict[int, dict[str, float]]:
-    directions = grid_directions(layout, target, cfg, prefix)
+def random_dir_gen_checked(
+    layout: Layout, target: str, cfg: dict[str, Any], prefix: str, config_path: Path, rand_file: Path
+) -> dict[int, dict[str, float]]:
+    directions = grid_directions(layout, target, cfg, prefix, config_path, rand_file)
     last = cfg["seed"] + cfg["nsims"]
     if last > len(directions):
         raise InputError(
-            layout.rand_config_copy(),
+            rand_file,
             "nsims",
             f"target {target}: only {len(directions)} grid directions are clear of the target and of "
             f"significant sources, but seed + nsims = {last}",
         )
-    skydirs = {
+    return {
         key: {"ra": round(directions[key][0], 6), "dec": round(directions[key][1], 6)}
         for key in range(cfg["seed"], last)
     }
-    write_yaml(layout.skydirs_file(target), skydirs)
-    return skydirs
 
 
 def run(args: dict[str, Any]) -> None:
@@ -71,19 +92,23 @@ def run(args: dict[str, Any]) -> None:
 
     layout = layout_of(args)
     config = run_config(layout)
-    if not config.get("random"):
-        raise InputError(layout.run_config(), "random", "the random-direction study was not prepared")
+    if args.get("sim") not in (None, RANDOM_SIM):
+        raise InputError(
+            "command line", "--sim", f"random-dir-gen works in the random-direction area: --sim {RANDOM_SIM}"
+        )
+    config.study(RANDOM_SIM)
     targets = target_profiles(args, layout, RANDOM_SIM)
-    cfg = load_rand_config(layout.rand_config_copy() if not args.get("rand_config") else args["rand_config"])
+    rand_file = Path(args["rand_config"]) if args.get("rand_config") else layout.rand_config_copy()
+    cfg = load_rand_config(rand_file)
     for key in ("seed", "nsims"):
         if args.get(key) is not None:
             cfg[key] = args[key]
-    prefix = builtin_prefix(config, args.get("roi_baseline") or "fit_baseline")
+    prefix = config.baseline_prefix(args.get("roi_baseline") or "fit_baseline")
+    paths = {t: target_config_path(layout, t, RANDOM_SIM, args) for t in targets}
     for target in targets:
-        if not layout.roi_file(target, prefix, RANDOM_SIM).exists():
-            raise InputError(
-                layout.roi_file(target, prefix, RANDOM_SIM),
-                None,
-                "baseline ROI not found: run copy-base-roi --sim random first",
-            )
-    for_each(targets, len(targets), "random-dir-gen", lambda t: random_dir_gen(layout, t, cfg, prefix))
+        for path in (layout.roi_file(target, prefix, RANDOM_SIM), paths[target]):
+            if not path.exists():
+                raise InputError(path, None, "not found: run copy-base-roi --sim random first (or fix --config)")
+    # every target's grid is checked before any file is written
+    found = {t: random_dir_gen_checked(layout, t, cfg, prefix, paths[t], rand_file) for t in targets}
+    for_each(targets, len(targets), "random-dir-gen", lambda t: write_yaml(layout.skydirs_file(t), found[t]))

@@ -20,19 +20,11 @@ import numpy as np
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
 from pyfermijobs.steps.analyze_sed import profile_position, sed_header
-from pyfermijobs.steps.common import (
-    builtin_prefix,
-    fermitools_for,
-    for_each,
-    layout_of,
-    require_sim,
-    run_config,
-    target_profiles,
-)
-from pyfermijobs.yamlio import load_yaml, write_yaml
+from pyfermijobs.steps.common import check_config, fermitools_for, for_each, layout_of, run_config, target_profiles
+from pyfermijobs.yamlio import write_yaml
 
 
-def injected_component(layout: Layout, roi: Any, target: str, sim: str, sim_profile: str) -> Any:
+def injected_component(layout: Layout, roi: Any, target: str, sim: str, sim_profile: str | None) -> Any:
     """The scenario's injected source as a model component (None for a null scenario)."""
     from pyfermijobs.config.scenarios import load_scenario
     from pyfermijobs.datasets.geom import to_frame
@@ -107,11 +99,12 @@ def simulate(
     target: str,
     profile: str,
     sim: str,
-    sim_profile: str,
+    sim_profile: str | None,
     seeds: range,
     prefix: str,
     non_null_src: bool,
     do_find_src: bool,
+    config_name: str = "config.yaml",
 ) -> None:
     from pyfermijobs.config.analysis import load_template
     from pyfermijobs.datasets.roi import ROIDataset
@@ -122,7 +115,7 @@ def simulate(
     from pyfermijobs.io.sed_fits import write_sed
     from pyfermijobs.rng import generator
 
-    config_path = layout.target_config(target, sim)
+    config_path = layout.target_config(target, sim, config_name)
     config = load_template(config_path)
     settings = sed_settings(config, str(config_path))
     builtin = builtin_settings(config, str(config_path))
@@ -136,7 +129,7 @@ def simulate(
             fit_components(roi, free_names(roi)).apply()
         product = compute_sed(roi, name, ra, dec, settings, builtin["correl_thresh"], non_null_src)
         header = sed_header(roi, product, srcname=name, target=target, profile=profile, sim=sim, seed=seed)
-        header["INJECTED"] = injected is not None
+        header.update(INJECTED=injected is not None, NONNULL=non_null_src, FINDSRC=do_find_src)
         write_sed(
             layout.sim_sed_file(sim, target, profile, seed), product.sed, product.model_flux, product.params, header
         )
@@ -146,19 +139,23 @@ def simulate(
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
     config = run_config(layout)
-    sim = require_sim(args, config, allow_random=False)
+    sim = args["sim"]
+    study = config.study(sim, allow_random=False)
     tools = fermitools_for(config, sim)
-    study = config["sims"][sim]
     targets = target_profiles(args, layout, sim)
-    seed = args["seed"] if args.get("seed") is not None else study["seed"]
-    nsims = args["nsims"] if args.get("nsims") is not None else study["nsims"]
-    if seed < 0 or nsims < 1:
-        raise InputError("command line", "--seed/--nsims", f"need seed >= 0 and nsims >= 1, got {seed}, {nsims}")
+    seeds = study.seeds(args.get("seed"), args.get("nsims"))
+    # flags not given take the study's settings (master file: sim_defaults / sims)
+    non_null_src = study.non_null_src if args.get("non_null_src") is None else bool(args["non_null_src"])
+    do_find_src = study.do_find_src if args.get("do_find_src") is None else bool(args["do_find_src"])
     fermipy_prefix = args.get("roi_baseline") or "fit_baseline"
-    prefix = builtin_prefix(config, fermipy_prefix)
-    sim_profile = args.get("sim_profile") or (study["sim_profiles"] or [None])[0]
-    work = []
-    for target, profiles in targets.items():
+    prefix = config.baseline_prefix(fermipy_prefix)
+    config_name = args.get("config") or "config.yaml"
+    # the simulated profile places the injected source: resolved per target, before any work
+    sim_profiles = {
+        t: config.sim_profile(study, t, args.get("sim_profile")) if study.injected or args.get("sim_profile") else None
+        for t in targets
+    }
+    for target in targets:
         baseline = [layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim)]
         if tools is not None:
             baseline += [
@@ -168,38 +165,46 @@ def run(args: dict[str, Any]) -> None:
         for path in baseline:
             if not path.exists():
                 raise InputError(path, None, "baseline ROI not found: run analyze-roi and copy-base-roi first")
-        if sim_profile not in load_yaml(layout.target_list(sim), "target list")[target]:
-            raise InputError("command line", "--sim_profile", f"{sim_profile!r} is no profile of target {target}")
-        work += [(target, profile) for profile in profiles]
+        check_config(layout, target, sim, config_name)
+    work = [(target, profile) for target, profiles in targets.items() for profile in profiles]
     if tools is not None:
-        simulate_fermipy(tools, layout, args, targets, sim, range(seed, seed + nsims), fermipy_prefix)
+        simulate_fermipy(tools, layout, targets, sim, seeds, fermipy_prefix, non_null_src, do_find_src, config_name)
         return
     # the scenario itself is checked (spectrum supported, position in the ROI) before any realization
     from pyfermijobs.datasets.roi import ROIDataset
 
     for target in targets:
         base, _ = ROIDataset.read(layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim))
-        injected_component(layout, base, target, sim, sim_profile)
+        injected_component(layout, base, target, sim, sim_profiles[target])
     for_each(
         work,
         len(work),
-        f"simulate-roi {sim} ({nsims} seeds each)",
+        f"simulate-roi {sim} ({len(seeds)} seeds each)",
         lambda tp: simulate(
             layout,
             tp[0],
             tp[1],
             sim,
-            sim_profile,
-            range(seed, seed + nsims),
+            sim_profiles[tp[0]],
+            seeds,
             prefix,
-            bool(args.get("non_null_src")),
-            bool(args.get("do_find_src")),
+            non_null_src,
+            do_find_src,
+            config_name,
         ),
     )
 
 
 def simulate_fermipy(
-    tools: Any, layout: Layout, args: dict[str, Any], targets: dict[str, list[str]], sim: str, seeds: range, prefix: str
+    tools: Any,
+    layout: Layout,
+    targets: dict[str, list[str]],
+    sim: str,
+    seeds: range,
+    prefix: str,
+    non_null_src: bool,
+    do_find_src: bool,
+    config_name: str,
 ) -> None:
     """SimulateROI with fermipy: one GTAnalysis per target runs every seed for its profiles."""
     from pyfermijobs.backends.fermipy.analysis import simulate as fermipy_simulate
@@ -210,7 +215,7 @@ def simulate_fermipy(
     injected = load_scenario(layout.scenario_copy(sim))["injected_source"]
 
     def one_target(target: str) -> None:
-        path = layout.target_config(target, sim)
+        path = layout.target_config(target, sim, config_name)
         bin_index = sed_settings(load_template(path), str(path))["bin_index"]
         fermipy_simulate(
             tools,
@@ -221,9 +226,10 @@ def simulate_fermipy(
             seeds,
             prefix,
             injected,
-            bool(args.get("non_null_src")),
-            bool(args.get("do_find_src")),
+            non_null_src,
+            do_find_src,
             bin_index,
+            path,
         )
 
     for_each(targets, len(targets), f"simulate-roi {sim} (fermipy, {len(seeds)} seeds each)", one_target)

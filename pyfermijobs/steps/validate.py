@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from pyfermijobs.backends import BUILTIN, control_backend, uses_fermipy
+from pyfermijobs.config.run import BUILTIN, RunConfig
 from pyfermijobs.errors import InputError
 
 #: A container reference that names a registry host ("host.domain/...", "host:port/...").
@@ -26,7 +26,12 @@ def validate(master: Any) -> Any:
     from pyfermijobs.steps.prepare_targets import plan_targets
 
     plan = plan_targets(master)
-    if control_backend(plan.run_config) == BUILTIN:  # the engine must know the injected spectra
+    config = RunConfig.from_doc(plan.run_config, master.source or Path("command line"))
+    for study in config.sims.values():  # the pipeline simulates each injected scenario's profile
+        if study.injected:
+            for target in config.targets:
+                config.sim_profile(study, target)
+    if config.sim_backend == BUILTIN:  # the engine must know the injected spectra
         from pyfermijobs.models.spectra import spectrum_from_fermipy
 
         for sim in master.sims.values():
@@ -76,7 +81,8 @@ def run(args: dict[str, Any]) -> None:
     if args.get("outdir"):
         check_outdir(plan, Path(args["outdir"]), bool(args.get("overwrite")))
     where = ""
-    if uses_fermipy(plan.run_config):
+    config = RunConfig.from_doc(plan.run_config, master.source or Path("command line"))
+    if config.uses_fermipy:
         from pyfermijobs.backends.fermipy.inputs import check_template
         from pyfermijobs.config.analysis import load_template
 
@@ -84,9 +90,7 @@ def run(args: dict[str, Any]) -> None:
         origin = check_fermitools(master, engine, args.get("fermitools_container"))
         check_template(load_template(master.config_template), master.config_template, check_files=not engine)
         where = f"; fermipy steps use Fermitools from {origin}"
-    config = plan.run_config
-    studies = [*config["sims"], *(["random"] if config["random"] else [])]
     print(
-        f"valid: {len(config['targets'])} targets, control studies: {', '.join(studies) or 'none'}, "
-        f"engines: data {config['backend']}, controls {config['sim_backend']}{where}"
+        f"valid: {len(config.targets)} targets, control studies: {', '.join(config.studies) or 'none'}, "
+        f"engines: data {config.backend}, controls {config.sim_backend}{where}"
     )

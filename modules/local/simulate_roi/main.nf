@@ -1,4 +1,5 @@
-// SimulateROI: one chunk of seeds of one scenario x target x profile.
+// SimulateROI: one chunk of seeds of one scenario x target x profile. The study's options
+// (non_null_src, do_find_src, the simulated profile) come from the prepared configuration.
 process SIMULATE_ROI {
     tag "${meta.sim}:${meta.target}:${meta.profile}:${meta.seed}"
     label 'process_medium'
@@ -16,7 +17,7 @@ process SIMULATE_ROI {
     script:
     def args = task.ext.args ?: ''
     """
-    pfj-task part* -- simulate-roi --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.seed} --nsims ${meta.count} ${meta.injected ? '--non_null_src' : ''} ${args}
+    pfj-task part* -- simulate-roi --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.seed} --nsims ${meta.count} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 

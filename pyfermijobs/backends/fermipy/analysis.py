@@ -306,10 +306,11 @@ def analyze_sed(
     keys: list[int] | None,
     skydirs: dict[int, dict[str, float]] | None,
     non_null_src: bool,
+    config_path: Path,
 ) -> None:
     """AnalyzeSED: per profile (and per random direction) the castro SED against the baseline."""
     with private_copies(layout.target_dir(target, sim)):
-        gta = open_analysis(tools, layout.target_config(target, sim), layout.target_dir(target, sim))
+        gta = open_analysis(tools, config_path, layout.target_dir(target, sim))
         gta.load_roi(prefix)
         synthetic = exported_is_synthetic(layout, target, prefix, sim)
         for profile in profiles:
@@ -330,9 +331,8 @@ def analyze_sed(
 # --- SimulateROI --------------------------------------------------------------------------
 
 
-def clone_config(layout: Layout, target: str, sim: str, first: int) -> Path:
+def clone_config(config_path: Path, layout: Layout, target: str, sim: str, first: int) -> Path:
     """fermipy.jobs' per-job configuration: its own copy of the source maps, which simulate_roi rewrites."""
-    config_path = layout.target_config(target, sim)
     config = load_yaml(config_path, "analysis configuration")
     srcmap = layout.fermipy_file(target, "srcmap", sim)
     private = srcmap.with_name(f"srcmap_{seed_str(first)}_00.fits")
@@ -370,6 +370,7 @@ def simulate(
     non_null_src: bool,
     do_find_src: bool,
     bin_index: float,
+    config_path: Path,
 ) -> None:
     """SimulateROI: per seed a Poisson realization of the baseline (+ injected source), refit, SEDs."""
     from pyfermijobs.steps.simulate_roi import truth_doc
@@ -377,7 +378,7 @@ def simulate(
     with private_copies(layout.target_dir(target, sim)):  # simulate_roi rewrites counts in place
         first = seeds.start
         synthetic = exported_is_synthetic(layout, target, prefix, sim)
-        clone = clone_config(layout, target, sim, first)
+        clone = clone_config(config_path, layout, target, sim, first)
         try:
             gta = open_analysis(tools, clone, layout.target_dir(target, sim))
             gta.load_roi(prefix)
@@ -409,6 +410,7 @@ def simulate(
                 for profile, doc in tests.items():
                     ids = {"SRCNAME": str(doc["name"]), "TARGET": target, "PROFILE": profile, "SIM": sim, "SEED": seed}
                     header = {**ids, "INJECTED": injected_name is not None, "SYNTHET": synthetic}
+                    header.update(NONNULL=non_null_src, FINDSRC=do_find_src)
                     out = layout.sim_sed_file(sim, target, profile, seed)
                     correl = layout.correl_file(target, f"{profile}_{seed_str(seed)}", sim)
                     write_yaml(
