@@ -22,10 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from pyfermijobs.config import builtin_settings, sed_settings
 from pyfermijobs.datasets.simulate import realization
 from pyfermijobs.datasets.synthetic import build_synthetic_roi
-from pyfermijobs.estimators.sed import compute_sed, prepare, sed_settings
-from pyfermijobs.fitting.roi_fit import builtin_settings, choose_free, fit_components, free_names
+from pyfermijobs.estimators.sed import compute_sed, prepare
+from pyfermijobs.fitting.roi_fit import choose_free, fit_components, free_names
 from pyfermijobs.rng import generator
 
 DRACO = (260.05167, 57.91528)

@@ -10,9 +10,10 @@ import json
 import time
 from pathlib import Path
 
+from pyfermijobs.config import builtin_settings
 from pyfermijobs.datasets.synthetic import build_synthetic_roi
 from pyfermijobs.estimators.tsmap import ts_map
-from pyfermijobs.fitting.roi_fit import builtin_settings, choose_free, fit_components, free_names
+from pyfermijobs.fitting.roi_fit import choose_free, fit_components, free_names
 
 TEMPLATE = {
     "selection": {"emin": 100, "emax": 100000},

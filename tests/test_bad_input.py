@@ -123,6 +123,26 @@ CASES = [
         ["dwarf_roster.yaml", "dw", "'drako2'", "no targets file"],
     ),
     (
+        "template-builtin-typo",
+        set_key("config/config_test.yaml", "builtin.free_radus", 2.0),
+        ["config_test.yaml", "builtin.free_radus", "unknown key (did you mean 'free_radius'?)"],
+    ),
+    (
+        "template-sed-npts-not-a-number",
+        set_key("config/config_test.yaml", "sed.npts", "twenty"),
+        ["config_test.yaml", "sed.npts", "must be an integer, got a string ('twenty')"],
+    ),
+    (
+        "template-synthetic-livetime",
+        set_key("config/config_test.yaml", "synthetic.livetime_years", -1),
+        ["config_test.yaml", "synthetic.livetime_years", "must be > 0"],
+    ),
+    (
+        "template-binning-coordsys",
+        set_key("config/config_test.yaml", "binning.coordsys", "ECL"),
+        ["config_test.yaml", "binning.coordsys", "must be CEL or GAL"],
+    ),
+    (
         "random-profile-unknown",
         set_key("master.yaml", "random.profile", "einasto"),
         ["master.yaml", "random.profile", "'einasto' is no profile of target", "nfw_point"],

@@ -19,10 +19,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from pyfermijobs.config import builtin_settings, sed_settings
 from pyfermijobs.datasets.simulate import realization
 from pyfermijobs.datasets.synthetic import build_synthetic_roi
-from pyfermijobs.estimators.sed import compute_sed, reference_spectrum, sed_settings
-from pyfermijobs.fitting.roi_fit import builtin_settings, choose_free, fit_components, free_names
+from pyfermijobs.estimators.sed import compute_sed, reference_spectrum
+from pyfermijobs.fitting.roi_fit import choose_free, fit_components, free_names
 from pyfermijobs.rng import generator
 
 DRACO = (260.05167, 57.91528)

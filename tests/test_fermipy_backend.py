@@ -370,7 +370,8 @@ def known_roi():
 
 def test_export_reproduces_the_roi_it_was_made_from(known_roi, tmp_path: Path) -> None:
     from pyfermijobs.backends.fermipy.export import roi_from_fermipy
-    from pyfermijobs.estimators.sed import compute_sed, sed_settings
+    from pyfermijobs.config import sed_settings
+    from pyfermijobs.estimators.sed import compute_sed
 
     paths = fermipy_files_of(known_roi, tmp_path)
     roi = roi_from_fermipy(paths["ccube"], paths["bexpmap"], paths["psf"], paths["mcube"], "draco")

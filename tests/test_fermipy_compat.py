@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from conftest import SMALL_TEMPLATE
 
+from pyfermijobs.config import builtin_settings, sed_settings
 from pyfermijobs.datasets.synthetic import build_synthetic_roi
-from pyfermijobs.estimators.sed import compute_sed, sed_settings
-from pyfermijobs.fitting.roi_fit import builtin_settings, choose_free, fit_components, free_names
+from pyfermijobs.estimators.sed import compute_sed
+from pyfermijobs.fitting.roi_fit import choose_free, fit_components, free_names
 from pyfermijobs.io.sed_fits import read_sed, write_sed
 
 DRACO = (260.05167, 57.91528)

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from conftest import SMALL_TEMPLATE
 
+from pyfermijobs.config import builtin_settings
 from pyfermijobs.datasets.geom import separation_deg, to_frame, unit_vectors
 from pyfermijobs.datasets.synthetic import build_synthetic_roi
 from pyfermijobs.estimators.tsmap import find_sources, source_name, ts_map
-from pyfermijobs.fitting.roi_fit import builtin_settings, choose_free, fit_components, free_names
+from pyfermijobs.fitting.roi_fit import choose_free, fit_components, free_names
 
 DRACO = (260.05167, 57.91528)
 

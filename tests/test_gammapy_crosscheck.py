@@ -15,10 +15,11 @@ import warnings
 import numpy as np
 import pytest
 
+from pyfermijobs.config import builtin_settings
 from pyfermijobs.datasets.synthetic import build_synthetic_roi
 from pyfermijobs.estimators.sed import bin_profile, prepare, reference_spectrum
 from pyfermijobs.fitting.likelihood import FreeComponent, PoissonFit
-from pyfermijobs.fitting.roi_fit import builtin_settings, choose_free, fit_components, free_names
+from pyfermijobs.fitting.roi_fit import choose_free, fit_components, free_names
 
 DRACO = (260.05167, 57.91528)
 TEMPLATE = {

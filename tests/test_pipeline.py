@@ -289,3 +289,17 @@ def test_study_options_and_random_profile_reach_the_tasks(tmp_path: Path) -> Non
     assert "draco:burkert_point" in data_seds  # the data still analyse every profile
     run = (launch / "results/dSphs/pipeline_config.yaml").read_text()
     assert "do_find_src: true" in run and "non_null_src: false" in run
+
+
+def test_bad_analysis_template_fails_before_any_task(tmp_path: Path) -> None:
+    """The template's engine sections are checked by pfj validate, not inside ANALYZE_ROI."""
+    config = tmp_path / "config"
+    shutil.copytree(REPO / "assets/test", config)
+    template = config / "config" / "config_dSphs.yaml"
+    template.write_text(template.read_text() + "builtin:\n  free_radus: 2.0\n")
+    proc = nextflow(tmp_path / "bad", "--master", str(config / "master.yaml"), check=False)
+    assert proc.returncode != 0
+    assert (
+        "config_dSphs.yaml: builtin.free_radus: unknown key (did you mean 'free_radius'?)" in proc.stdout + proc.stderr
+    )
+    assert not (tmp_path / "bad/work").exists() or not list((tmp_path / "bad/work").glob("*/*"))

@@ -360,3 +360,11 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
         backend=top["backend"],
         sim_backend=top["sim_backend"] or top["backend"],
     )
+
+
+def master_from_options(args: dict[str, Any]) -> MasterConfig:
+    """The master configuration of a step's options: ``--master`` and the flags beside it."""
+    keys = ("ttype", "rosters", "spatial_models", "alias_dict", "sims", "rand_config", "backend", "sim_backend")
+    overrides = {key: args.get(key) for key in keys}
+    overrides["config_template"] = args.get("config")
+    return load_master(args.get("master"), overrides)

@@ -185,6 +185,10 @@ class RunConfig:
         """Name of the baseline ROI in the builtin engine's files: the fit, or its export from fermipy."""
         return prefix if self.backend == BUILTIN else Layout.exported_prefix(prefix)
 
+    def baseline_for(self, engine: str, prefix: str) -> str:
+        """The baseline an engine reads: fermipy's own files, or the builtin engine's ROI (:meth:`baseline_prefix`)."""
+        return prefix if engine == FERMIPY else self.baseline_prefix(prefix)
+
     def plots(self, section: str) -> tuple[str, ...]:
         """The plot types a plotting section asks for (its defaults when it lists none)."""
         return tuple(self.plotting.get(section) or ()) or DEFAULT_PLOTS[section]

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from scipy.signal import fftconvolve
 
-from pyfermijobs.config.fields import Field, at_least, check_section, positive
+from pyfermijobs.config.template import synthetic_settings
 from pyfermijobs.datasets.geom import ROIGeom, separation_deg, to_frame, to_icrs, unit_vectors
 from pyfermijobs.datasets.psf import lat_like_psf, psf_kernel
 from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
@@ -21,18 +21,8 @@ from pyfermijobs.models.catalog import DEFAULT_CATALOG, catalog_path, read_catal
 from pyfermijobs.models.spectra import log_nodes
 from pyfermijobs.rng import generator
 
-SYNTHETIC_FIELDS = {
-    "data_seed": Field("int", 0, "seed of the synthetic counts (combined with the target name)", at_least(0)),
-    "livetime_years": Field("float", 12.0, "mission time the exposure corresponds to (years)", positive),
-    "catalog": Field("str|null", None, "catalog of the synthetic sky; default model.catalogs[0] or 4FGL-DR4"),
-}
-
 ISO_NAME = "isodiff"
 GAL_NAME = "galdiff"
-
-
-def synthetic_settings(config: dict[str, Any], file: str) -> dict[str, Any]:
-    return check_section(config.get("synthetic"), SYNTHETIC_FIELDS, file, "synthetic.")
 
 
 def catalog_name(config: dict[str, Any], settings: dict[str, Any]) -> str:

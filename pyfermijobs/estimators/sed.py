@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from pyfermijobs.config.fields import Field, check_section
 from pyfermijobs.datasets.geom import separation_deg, to_frame, unit_vectors
 from pyfermijobs.datasets.roi import Component, ROIDataset
 from pyfermijobs.estimators.profile import Limits, limits, scan_points
@@ -26,30 +25,6 @@ REF_PREFACTOR = 1e-13
 REF_SCALE = 1000.0
 #: A source closer than this to the test position is "the source" --non_null_src zeroes.
 SAME_POSITION_DEG = 0.05
-
-SED_FIELDS = {  # keys of fermipy's `sed` configuration section that the builtin engine uses
-    "bin_index": Field("float", 2.0, "index of the power law in each bin"),
-    "ul_confidence": Field("float", 0.95, "confidence level of the upper limits"),
-    "npts": Field("int", 20, "points of the likelihood scan per bin"),
-}
-_FERMIPY_SED_KEYS = (
-    "use_local_index",
-    "free_background",
-    "free_radius",
-    "free_pars",
-    "cov_scale",
-    "make_plots",
-    "write_fits",
-    "write_npy",
-    "correl_thresh",
-    "loge_bins",
-    "optimizer",
-)
-
-
-def sed_settings(config: dict[str, Any], file: str) -> dict[str, Any]:
-    raw = {k: v for k, v in (config.get("sed") or {}).items() if k not in _FERMIPY_SED_KEYS}
-    return check_section(raw, SED_FIELDS, file, "sed.")
 
 
 @dataclass

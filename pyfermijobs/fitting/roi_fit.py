@@ -14,30 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pyfermijobs.config.fields import Field, at_least, check_section
 from pyfermijobs.datasets.roi import Component, ROIDataset
 from pyfermijobs.fitting.likelihood import FitResult, FreeComponent, PoissonFit
-
-BUILTIN_FIELDS = {
-    "free_radius": Field(
-        "float", 2.0, "free the normalisation of sources this close to the target (deg)", at_least(0.0)
-    ),
-    "free_ts": Field(
-        "float", 100.0, "free the normalisation of sources in the ROI above this catalog TS", at_least(0.0)
-    ),
-    "free_index_ts": Field(
-        "float", 400.0, "also free the index of sources in the ROI above this catalog TS", at_least(0.0)
-    ),
-    "find_src_sqrt_ts": Field("float", 5.0, "--do_find_src adds residual peaks above this sqrt(TS)", at_least(0.0)),
-    "correl_thresh": Field(
-        "float", 0.25, "SED: free sources whose correlation with the test source exceeds this", at_least(0.0)
-    ),
-}
-
-
-def builtin_settings(config: dict, file: str) -> dict:
-    """The ``builtin`` section of the analysis template (fit options of the builtin engine)."""
-    return check_section(config.get("builtin"), BUILTIN_FIELDS, file, "builtin.")
 
 
 @dataclass

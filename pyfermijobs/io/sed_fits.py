@@ -103,6 +103,27 @@ def write_sed(
         hdul.writeto(tmp)
 
 
+def sed_identity(
+    srcname: str,
+    target: str,
+    profile: str,
+    sim: str | None,
+    seed: int | None,
+    ra: float,
+    dec: float,
+    synthetic: bool,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The header keys that say what an SED is, for both engines (FITS keys of at most 8 letters).
+
+    ``sim``/``seed`` are absent from the data's SEDs; ``extra`` adds engine facts (TS, NPRED, ...).
+    """
+    keys = {"SRCNAME": srcname, "TARGET": target, "PROFILE": profile, "SIM": sim, "SEED": seed}
+    keys.update(RA=float(ra), DEC=float(dec), SYNTHET=bool(synthetic))
+    keys.update({k.upper()[:8]: v for k, v in extra.items()})
+    return {k: v for k, v in keys.items() if v is not None}
+
+
 def read_sed(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """The SED table as arrays, and its header; unreadable files raise InputError."""
     from astropy.io import fits

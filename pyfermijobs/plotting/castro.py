@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pyfermijobs.layout import Layout
 from pyfermijobs.plotting.style import mark_synthetic, pyplot, save
 
 DETECTION_TS = 4.0
@@ -76,3 +77,12 @@ def plot_castro(sed: dict[str, np.ndarray], path: Path, title: str, synthetic: b
     ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
     return save(fig, path, pdf)
+
+
+def plot_target_castro(layout: Layout, target: str, profile: str, pdf: bool = False) -> list[Path]:
+    """The castro plot of a target x profile's data SED, beside it (``sed_{profile}.png``)."""
+    from pyfermijobs.io.sed_fits import read_sed
+
+    sed, header = read_sed(layout.sed_file(target, profile))
+    title = f"{target} - {profile}  (TS = {float(header.get('TS', 0.0)):.1f})"
+    return plot_castro(sed, layout.castro_plot(target, profile), title, bool(header.get("SYNTHET")), pdf)

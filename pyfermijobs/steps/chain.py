@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyfermijobs.config.master import master_from_options
 from pyfermijobs.config.run import RunConfig
 from pyfermijobs.layout import RANDOM_SIM, Layout
 from pyfermijobs.steps import STEPS
 
 
 def run(args: dict[str, Any]) -> None:
-    from pyfermijobs.steps.prepare_targets import master_from_args
-
     STEPS["prepare-targets"].runner()(args)
     outdir = args.get("outdir") or "."
-    layout = Layout(outdir, master_from_args(args).ttype)
+    layout = Layout(outdir, master_from_options(args).ttype)
     config = RunConfig.read(layout)
     where = {"ttype": config.ttype, "outdir": outdir}
 

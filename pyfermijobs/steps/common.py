@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from pyfermijobs.config.run import FERMIPY, RunConfig
+from pyfermijobs.config.run import RunConfig
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
 from pyfermijobs.progress import progress
@@ -52,18 +52,6 @@ def target_profiles(args: dict[str, Any], layout: Layout, sim: str | None = None
                 )
         targets = {name: [args["profile"]] for name in targets}
     return targets
-
-
-def fermitools_for(config: RunConfig, sim: str | None) -> Any:
-    """Fermitools when the step's engine is fermipy (None for the builtin engine).
-
-    Checked before any work: without Fermitools the step stops with how to get it.
-    """
-    if config.engine(sim) != FERMIPY:
-        return None
-    from pyfermijobs.backends.fermitools import require_fermitools
-
-    return require_fermitools(config.origin, "backend" if sim is None else "sim_backend")
 
 
 def check_config(layout: Layout, target: str, sim: str | None, name: str) -> Path:

@@ -37,7 +37,8 @@ def study_plan(config: RunConfig, study: Study) -> dict[str, Any]:
     }
 
 
-def plan(config: RunConfig) -> dict[str, Any]:
+def work_plan(config: RunConfig) -> dict[str, Any]:
+    """The units of work of a prepared run: targets, studies (seed chunks, options), plots."""
     return {
         "ttype": config.ttype,
         "backend": config.backend,
@@ -58,4 +59,4 @@ def run(args: dict[str, Any]) -> None:
         found = sorted(Path(args.get("outdir") or ".").glob("*/pipeline_config.yaml"))
         if len(found) == 1:
             args = {**args, "ttype": found[0].parent.name}
-    print(json.dumps(plan(run_config(layout_of(args))), indent=1))
+    print(json.dumps(work_plan(run_config(layout_of(args))), indent=1))

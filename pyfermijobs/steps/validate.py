@@ -13,8 +13,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from pyfermijobs.config.master import master_from_options
 from pyfermijobs.config.run import BUILTIN, RunConfig
 from pyfermijobs.errors import InputError
+from pyfermijobs.preparation import check_outdir, prepare
 
 #: A container reference that names a registry host ("host.domain/...", "host:port/...").
 _REGISTRY = re.compile(r"^[^/]+[.:][^/]*/")
@@ -23,9 +25,8 @@ _REGISTRY = re.compile(r"^[^/]+[.:][^/]*/")
 def validate(master: Any) -> Any:
     """Raise InputError on the first problem; return the plan PrepareTargets would write."""
     from pyfermijobs.config.scenarios import load_scenario
-    from pyfermijobs.steps.prepare_targets import plan_targets
 
-    plan = plan_targets(master)
+    plan = prepare(master)
     config = RunConfig.from_doc(plan.run_config, master.source or Path("command line"))
     for study in config.sims.values():  # the pipeline simulates each injected scenario's profile
         if study.injected:
@@ -74,9 +75,7 @@ def check_fermitools(master: Any, container_engine: str | None, image: str | Non
 
 def run(args: dict[str, Any]) -> None:
     """With ``--outdir``, also refuse a folder holding another configuration's results."""
-    from pyfermijobs.steps.prepare_targets import check_outdir, master_from_args
-
-    master = master_from_args(args)
+    master = master_from_options(args)
     plan = validate(master)
     if args.get("outdir"):
         check_outdir(plan, Path(args["outdir"]), bool(args.get("overwrite")))

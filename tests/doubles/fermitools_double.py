@@ -318,7 +318,8 @@ class GTAnalysisDouble:
         return self._roi.component(name).template.sum(axis=(1, 2))
 
     def sed(self, name: str, prefix: str = "", outfile: str | None = None, make_plots: bool = False, **kwargs: Any):
-        from pyfermijobs.estimators.sed import compute_sed, sed_settings
+        from pyfermijobs.config import sed_settings
+        from pyfermijobs.estimators.sed import compute_sed
         from pyfermijobs.io.sed_fits import write_sed
 
         test = self._roi.component(name)

@@ -30,7 +30,9 @@ from typing import Any
 import numpy as np
 
 from pyfermijobs.backends.fermitools import Fermitools
+from pyfermijobs.config.run import FERMIPY
 from pyfermijobs.datasets.roi import ROIDataset
+from pyfermijobs.io.sed_fits import sed_identity
 from pyfermijobs.layout import Layout, seed_str
 from pyfermijobs.yamlio import atomic_path, load_yaml, write_yaml
 
@@ -115,7 +117,7 @@ def baseline_fit(gta: Any, do_find_src: bool) -> dict[str, Any]:
     return gta.fit(covar=True)
 
 
-def write_psf_table(tools: Fermitools, gta: Any, path: Path) -> None:
+def run_gtpsf(tools: Fermitools, gta: Any, path: Path) -> None:
     """The PSF at the ROI centre, by Fermitools' gtpsf, for the export."""
     config = gta.config
     emin, emax = float(config["selection"]["emin"]), float(config["selection"]["emax"])
@@ -140,7 +142,7 @@ def write_psf_table(tools: Fermitools, gta: Any, path: Path) -> None:
         )
 
 
-def write_model_cubes(gta: Any, layout: Layout, target: str, prefix: str, free: list[str]) -> None:
+def export_model_cubes(gta: Any, layout: Layout, target: str, prefix: str, free: list[str]) -> None:
     """fermipy's model counts cubes of the whole model and of each free source, with parameters."""
     from pyfermijobs.io.fermipy_files import CountsCube, ModelCubes, ModelSource, read_counts_cube
     from pyfermijobs.io.fermipy_files import write_model_cubes as write
@@ -171,26 +173,9 @@ def export_baseline(
     """The baseline as the builtin engine's ROI: gtpsf table and model cubes of the free sources, then the export."""
     from pyfermijobs.backends.fermipy.export import export_roi
 
-    write_psf_table(tools, gta, layout.psf_table(target, prefix))
-    write_model_cubes(gta, layout, target, prefix, free)
+    run_gtpsf(tools, gta, layout.psf_table(target, prefix))
+    export_model_cubes(gta, layout, target, prefix, free)
     return export_roi(layout, target, prefix, {**fit, "backend": "fermipy"})
-
-
-def analyze_roi(
-    tools: Fermitools,
-    layout: Layout,
-    target: str,
-    config_path: Path,
-    prefix: str,
-    do_find_src: bool,
-    make_plots: bool,
-) -> ROIDataset:
-    """AnalyzeROI: baseline fit, ``write_roi``, and the baseline exported to the builtin engine (returned)."""
-    gta = open_analysis(tools, config_path, layout.target_dir(target))
-    result = baseline_fit(gta, do_find_src)
-    gta.write_roi(prefix, make_plots=make_plots)
-    fit = {"loglike": float(result["loglike"]), "converged": bool(result.get("fit_success", True))}
-    return export_baseline(tools, gta, layout, target, prefix, free_norm_sources(result), fit)
 
 
 def export_existing(tools: Fermitools, layout: Layout, target: str, prefix: str) -> None:
@@ -245,7 +230,7 @@ def source_dict(profile: dict[str, Any], ra: float | None = None, dec: float | N
     return model
 
 
-def write_sed(gta: Any, test_name: str, out: Path, header: dict[str, Any]) -> None:
+def write_gta_sed(gta: Any, test_name: str, out: Path, header: dict[str, Any]) -> None:
     """``gta.sed`` to a temporary name, our identifying keys added, renamed into place."""
     from astropy.io import fits
 
@@ -291,41 +276,9 @@ def test_source_sed(
         gta.free_source(held, False)
     if reoptimize:
         gta.update_source(test_name, reoptimize=True)
-    write_sed(gta, test_name, out, header)
+    write_gta_sed(gta, test_name, out, header)
     gta.delete_source(test_name)
     gta.load_xml(restore)
-
-
-def analyze_sed(
-    tools: Fermitools,
-    layout: Layout,
-    target: str,
-    profiles: list[str],
-    prefix: str,
-    sim: str | None,
-    keys: list[int] | None,
-    skydirs: dict[int, dict[str, float]] | None,
-    non_null_src: bool,
-    config_path: Path,
-) -> None:
-    """AnalyzeSED: per profile (and per random direction) the castro SED against the baseline."""
-    with private_copies(layout.target_dir(target, sim)):
-        gta = open_analysis(tools, config_path, layout.target_dir(target, sim))
-        gta.load_roi(prefix)
-        synthetic = exported_is_synthetic(layout, target, prefix, sim)
-        for profile in profiles:
-            doc = load_yaml(layout.profile_file(target, profile, sim), "profile file")
-            for key in keys if keys is not None else [None]:
-                direction = (None, None) if key is None else (skydirs[key]["ra"], skydirs[key]["dec"])
-                src = source_dict(doc, *direction)
-                pkey = profile if key is None else f"{profile}_{seed_str(key)}"
-                out = (
-                    layout.sed_file(target, profile) if key is None else layout.sim_sed_file(sim, target, profile, key)
-                )
-                ids = {"SRCNAME": str(doc["name"]), "TARGET": target, "PROFILE": profile, "SIM": sim, "SEED": key}
-                header = {**ids, "RA": src["ra"], "DEC": src["dec"], "SYNTHET": synthetic}
-                correl = layout.correl_file(target, pkey, sim)
-                test_source_sed(gta, str(doc["name"]), src, out, correl, header, non_null_src, prefix, non_null_src)
 
 
 # --- SimulateROI --------------------------------------------------------------------------
@@ -358,90 +311,13 @@ def inject(gta: Any, injected: dict[str, Any] | None) -> tuple[str, dict[str, An
     return name, model, np.asarray(gta.model_counts_spectrum(name, summed=True), float)
 
 
-def simulate(
-    tools: Fermitools,
-    layout: Layout,
-    target: str,
-    profiles: list[str],
-    sim: str,
-    seeds: range,
-    prefix: str,
-    injected: dict[str, Any] | None,
-    non_null_src: bool,
-    do_find_src: bool,
-    bin_index: float,
-    config_path: Path,
-) -> None:
-    """SimulateROI: per seed a Poisson realization of the baseline (+ injected source), refit, SEDs."""
-    from pyfermijobs.steps.simulate_roi import truth_doc
-
-    with private_copies(layout.target_dir(target, sim)):  # simulate_roi rewrites counts in place
-        first = seeds.start
-        synthetic = exported_is_synthetic(layout, target, prefix, sim)
-        clone = clone_config(config_path, layout, target, sim, first)
-        try:
-            gta = open_analysis(tools, clone, layout.target_dir(target, sim))
-            gta.load_roi(prefix)
-            truth = inject(gta, injected)
-            injected_name = truth[0] if truth else None
-            baseline = f"sim_baseline_{seed_str(first)}"
-            refit = f"sim_refit_{seed_str(first)}"
-            gta.write_roi(baseline)
-            tests = {p: load_yaml(layout.profile_file(target, p, sim), "profile file") for p in profiles}
-            for seed in seeds:
-                gta.load_roi(f"{baseline}.npy")
-                gta.set_random_seed(seed)
-                gta.simulate_roi()
-                skip = []
-                if injected_name:
-                    gta.zero_source(injected_name)
-                    skip.append(injected_name)
-                gta.optimize(skip=skip)
-                if do_find_src:
-                    gta.find_sources(
-                        sqrt_ts_threshold=FIND_SQRT_TS, search_skydir=gta.roi.skydir, search_minmax_radius=[1.0, np.nan]
-                    )
-                    gta.optimize(skip=skip)
-                gta.free_sources(skydir=gta.roi.skydir, distance=FREE_RADIUS_DEG, pars="norm")
-                if injected_name:
-                    gta.free_source(injected_name, False)
-                gta.fit(covar=True)
-                gta.write_roi(refit)
-                for profile, doc in tests.items():
-                    ids = {"SRCNAME": str(doc["name"]), "TARGET": target, "PROFILE": profile, "SIM": sim, "SEED": seed}
-                    header = {**ids, "INJECTED": injected_name is not None, "SYNTHET": synthetic}
-                    header.update(NONNULL=non_null_src, FINDSRC=do_find_src)
-                    out = layout.sim_sed_file(sim, target, profile, seed)
-                    correl = layout.correl_file(target, f"{profile}_{seed_str(seed)}", sim)
-                    write_yaml(
-                        layout.sim_truth_file(sim, target, profile, seed),
-                        truth_doc(sim, seed, _injected_truth(truth, gta, bin_index)),
-                    )
-                    test_source_sed(
-                        gta,
-                        str(doc["name"]),
-                        source_dict(doc),
-                        out,
-                        correl,
-                        header,
-                        non_null_src,
-                        refit,
-                        False,
-                        injected_name,
-                    )
-        finally:
-            private = layout.fermipy_file(target, "srcmap", sim).with_name(f"srcmap_{seed_str(first)}_00.fits")
-            private.unlink(missing_ok=True)
-            clone.unlink(missing_ok=True)
-
-
 def _injected_truth(truth: tuple | None, gta: Any, bin_index: float) -> dict[str, Any] | None:
     """What was injected, per energy bin: the engine computes the fluxes when it knows the spectrum."""
     if truth is None:
         return None
     from pyfermijobs.errors import InputError
+    from pyfermijobs.estimators.truth import injected_doc
     from pyfermijobs.models.spectra import spectrum_from_fermipy
-    from pyfermijobs.steps.simulate_roi import injected_doc
 
     name, model, npred = truth
     edges = np.asarray(gta.energies, float)
@@ -453,3 +329,157 @@ def _injected_truth(truth: tuple | None, gta: Any, bin_index: float) -> dict[str
         doc = {"name": name, "ra": ra, "dec": dec, "npred": npred.tolist()}
         return {**doc, "spectrum": {"SpectrumType": model.get("SpectrumType")}, "flux": None, "norm": None}
     return injected_doc(name, ra, dec, spectrum, edges[:-1], edges[1:], bin_index, npred)
+
+
+class FermipyEngine:
+    """fermipy.jobs' per-target sequences on fermipy's ``GTAnalysis`` (the same functions as the builtin engine)."""
+
+    name = FERMIPY
+
+    def __init__(self, tools: Fermitools) -> None:
+        self.tools = tools
+
+    def analyze_roi(
+        self,
+        layout: Layout,
+        target: str,
+        config_path: Path,
+        prefix: str,
+        do_find_src: bool,
+        make_plots: bool,
+    ) -> ROIDataset:
+        """AnalyzeROI: baseline fit, ``write_roi``, and the baseline exported to the builtin engine (returned)."""
+        gta = open_analysis(self.tools, config_path, layout.target_dir(target))
+        result = baseline_fit(gta, do_find_src)
+        gta.write_roi(prefix, make_plots=make_plots)
+        fit = {"loglike": float(result["loglike"]), "converged": bool(result.get("fit_success", True))}
+        return export_baseline(self.tools, gta, layout, target, prefix, free_norm_sources(result), fit)
+
+    def analyze_sed(
+        self,
+        layout: Layout,
+        target: str,
+        profiles: list[str],
+        prefix: str,
+        sim: str | None,
+        skydirs: dict[int, dict[str, float]] | None,
+        non_null_src: bool,
+        config_path: Path,
+    ) -> None:
+        """AnalyzeSED: per profile (and per random direction) the castro SED against the baseline."""
+        with private_copies(layout.target_dir(target, sim)):
+            gta = open_analysis(self.tools, config_path, layout.target_dir(target, sim))
+            gta.load_roi(prefix)
+            synthetic = exported_is_synthetic(layout, target, prefix, sim)
+            for profile in profiles:
+                doc = load_yaml(layout.profile_file(target, profile, sim), "profile file")
+                for key in sorted(skydirs) if skydirs is not None else [None]:
+                    direction = (None, None) if key is None else (skydirs[key]["ra"], skydirs[key]["dec"])
+                    src = source_dict(doc, *direction)
+                    pkey = profile if key is None else f"{profile}_{seed_str(key)}"
+                    out = (
+                        layout.sed_file(target, profile)
+                        if key is None
+                        else layout.sim_sed_file(sim, target, profile, key)
+                    )
+                    header = sed_identity(str(doc["name"]), target, profile, sim, key, src["ra"], src["dec"], synthetic)
+                    correl = layout.correl_file(target, pkey, sim)
+                    test_source_sed(gta, str(doc["name"]), src, out, correl, header, non_null_src, prefix, non_null_src)
+
+    def simulate(
+        self,
+        layout: Layout,
+        target: str,
+        profiles: list[str],
+        sim: str,
+        seeds: range,
+        prefix: str,
+        sim_profile: str | None,
+        non_null_src: bool,
+        do_find_src: bool,
+        config_path: Path,
+    ) -> None:
+        """SimulateROI: per seed a Poisson realization of the baseline (+ injected source), refit, SEDs.
+
+        The injected source sits at the ROI centre, as in fermipy.jobs (``sim_profile`` is the
+        builtin engine's way to place it; a point profile is at the centre anyway).
+        """
+        from pyfermijobs.config import sed_settings
+        from pyfermijobs.config.analysis import load_template
+        from pyfermijobs.config.scenarios import load_scenario
+        from pyfermijobs.estimators.truth import truth_doc
+
+        injected = load_scenario(layout.scenario_copy(sim))["injected_source"]
+        bin_index = sed_settings(load_template(config_path), config_path)["bin_index"]
+
+        with private_copies(layout.target_dir(target, sim)):  # simulate_roi rewrites counts in place
+            first = seeds.start
+            synthetic = exported_is_synthetic(layout, target, prefix, sim)
+            clone = clone_config(config_path, layout, target, sim, first)
+            try:
+                gta = open_analysis(self.tools, clone, layout.target_dir(target, sim))
+                gta.load_roi(prefix)
+                truth = inject(gta, injected)
+                injected_name = truth[0] if truth else None
+                baseline = f"sim_baseline_{seed_str(first)}"
+                refit = f"sim_refit_{seed_str(first)}"
+                gta.write_roi(baseline)
+                tests = {p: load_yaml(layout.profile_file(target, p, sim), "profile file") for p in profiles}
+                for seed in seeds:
+                    gta.load_roi(f"{baseline}.npy")
+                    gta.set_random_seed(seed)
+                    gta.simulate_roi()
+                    skip = []
+                    if injected_name:
+                        gta.zero_source(injected_name)
+                        skip.append(injected_name)
+                    gta.optimize(skip=skip)
+                    if do_find_src:
+                        gta.find_sources(
+                            sqrt_ts_threshold=FIND_SQRT_TS,
+                            search_skydir=gta.roi.skydir,
+                            search_minmax_radius=[1.0, np.nan],
+                        )
+                        gta.optimize(skip=skip)
+                    gta.free_sources(skydir=gta.roi.skydir, distance=FREE_RADIUS_DEG, pars="norm")
+                    if injected_name:
+                        gta.free_source(injected_name, False)
+                    gta.fit(covar=True)
+                    gta.write_roi(refit)
+                    for profile, doc in tests.items():
+                        src = source_dict(doc)
+                        header = sed_identity(
+                            str(doc["name"]),
+                            target,
+                            profile,
+                            sim,
+                            seed,
+                            src["ra"],
+                            src["dec"],
+                            synthetic,
+                            injected=injected_name is not None,
+                            nonnull=non_null_src,
+                            findsrc=do_find_src,
+                        )
+                        out = layout.sim_sed_file(sim, target, profile, seed)
+                        correl = layout.correl_file(target, f"{profile}_{seed_str(seed)}", sim)
+                        write_yaml(
+                            layout.sim_truth_file(sim, target, profile, seed),
+                            truth_doc(sim, seed, _injected_truth(truth, gta, bin_index)),
+                        )
+                        test_source_sed(
+                            gta,
+                            str(doc["name"]),
+                            src,
+                            out,
+                            correl,
+                            header,
+                            non_null_src,
+                            refit,
+                            False,
+                            injected_name,
+                        )
+            finally:
+                private = layout.fermipy_file(target, "srcmap", sim).with_name(f"srcmap_{seed_str(first)}_00.fits")
+                private.unlink(missing_ok=True)
+                clone.unlink(missing_ok=True)

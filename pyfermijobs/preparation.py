@@ -1,0 +1,185 @@
+"""The prepared analysis: rosters -> targets x profiles, and every file of the analysis areas.
+
+:func:`prepare` builds the complete set of files in memory (a :class:`Preparation`), reading
+and checking every input, the analysis template's engine sections included; only then does
+:func:`write_preparation` touch the disk, so bad input never leaves a half-prepared layout.
+PrepareTargets writes it; ``pfj validate`` (the pipeline's check before any task) builds it
+and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyfermijobs import __version__
+from pyfermijobs.config.analysis import load_template, target_config
+from pyfermijobs.config.master import MasterConfig, SimSettings
+from pyfermijobs.config.profiles import profile_source
+from pyfermijobs.config.rosters import Target, load_aliases, load_catalog, merge_rosters
+from pyfermijobs.config.run import resolve_profile
+from pyfermijobs.config.scenarios import load_rand_config, load_scenario
+from pyfermijobs.config.template import check_template
+from pyfermijobs.errors import InputError
+from pyfermijobs.layout import RANDOM_SIM, Layout, profile_name
+from pyfermijobs.yamlio import dump_yaml, load_yaml, write_yaml
+
+
+@dataclass
+class Preparation:
+    """Everything PrepareTargets writes, as relative path -> YAML data, and the run configuration."""
+
+    master: MasterConfig
+    targets: dict[str, Target]
+    run_config: dict[str, Any]
+    files: dict[Path, Any] = field(default_factory=dict)
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of every planned file and of the run configuration (less the tool version):
+        equal fingerprints mean the same configuration."""
+        digest = hashlib.sha256()
+        settings = {k: v for k, v in self.run_config.items() if k != "pyfermijobs_version"}
+        digest.update(dump_yaml(settings).encode())
+        for path in sorted(self.files):
+            digest.update(str(path).encode())
+            digest.update(dump_yaml(self.files[path]).encode())
+        return digest.hexdigest()
+
+
+def prepare(master: MasterConfig) -> Preparation:
+    """Read and check every input the master names; return the files to write."""
+    origin = master.source or "command line"
+    aliases = load_aliases(master.alias_dict)
+    catalog = load_catalog(master.targets_file)
+    targets, membership = merge_rosters(master.rosters, master.roster_files, catalog, aliases, origin)
+    template = load_template(master.config_template)
+    check_template(template, master.config_template)  # the engine's sections too, before any work
+
+    scenarios = {name: load_scenario(sim.scenario_file) for name, sim in master.sims.items()}
+    studies: dict[str, SimSettings] = dict(master.sims)
+    rand_config = None
+    if master.random is not None:
+        rand_config = load_rand_config(master.random.rand_config)
+        scenario = {"injected_source": None}
+        if master.random.scenario_file is not None:
+            scenario = load_scenario(master.random.scenario_file)
+            if scenario["injected_source"] is not None:
+                raise InputError(
+                    master.random.scenario_file,
+                    "injected_source",
+                    "the random-direction study injects nothing: leave it empty",
+                )
+        scenarios[RANDOM_SIM] = scenario
+        studies[RANDOM_SIM] = SimSettings(
+            name=RANDOM_SIM,
+            seed=rand_config["seed"],
+            nsims=rand_config["nsims"],
+            nsims_job=master.random.nsims_job,
+            profile=master.random.profile,
+            scenario_file=None,
+            rand_config=master.random.rand_config,
+        )
+    layout = Layout(Path("."), master.ttype)
+    files: dict[Path, Any] = {}
+    target_list = {
+        t.name: [profile_name(v, s) for v in t.versions for s in master.spatial_models] for t in targets.values()
+    }
+    # Each study analyses every profile of a target, except random directions with random.profile.
+    # The simulated profile (sim_defaults.profile) is resolved where it is used (SimulateROI, pfj validate).
+    area_lists = {name: target_list for name in studies}
+    if master.random is not None and master.random.profile is not None:
+        area_lists[RANDOM_SIM] = {
+            t: [resolve_profile(master.random.profile, profiles, t, aliases, origin, "random.profile")]
+            for t, profiles in target_list.items()
+        }
+    roster_list: dict[str, list[str]] = {}
+    for roster, entries in membership.items():
+        for spatial in master.spatial_models:
+            roster_list[f"{roster}_{spatial}"] = [f"{name}:{profile_name(v, spatial)}" for name, v in entries]
+
+    for area in [None, *studies]:
+        files[layout.target_list(area)] = target_list if area is None else area_lists[area]
+        files[layout.roster_list(area)] = roster_list
+        for target in targets.values():
+            files[layout.target_config(target.name, area)] = target_config(template, target.ra, target.dec)
+            for version in target.versions:
+                files[layout.astro_value_file(target.name, version, area)] = target.info[version]
+                for spatial in master.spatial_models:
+                    files[layout.profile_file(target.name, profile_name(version, spatial), area)] = profile_source(
+                        target.ra, target.dec, version, spatial
+                    )
+    for name in studies:
+        files[layout.scenario_copy(name)] = scenarios[name]
+    if rand_config is not None:
+        files[layout.rand_config_copy()] = rand_config
+
+    def study_entry(name: str, sim: SimSettings) -> dict[str, Any]:
+        injected = scenarios[name]["injected_source"] is not None
+        return {
+            "seed": sim.seed,
+            "nsims": sim.nsims,
+            "last": sim.last,
+            "nsims_job": sim.nsims_job,
+            "profile": sim.profile,
+            "injected": injected,
+            "non_null_src": injected if sim.non_null_src is None else sim.non_null_src,
+            "do_find_src": sim.do_find_src,
+            "profiles": area_lists[name],
+        }
+
+    run_config = {
+        "pyfermijobs_version": __version__,
+        "ttype": master.ttype,
+        "backend": master.backend,
+        "sim_backend": master.sim_backend,
+        "spatial_models": master.spatial_models,
+        "targets": {t.name: {"ra": t.ra, "dec": t.dec, "profiles": target_list[t.name]} for t in targets.values()},
+        "sims": {name: study_entry(name, sim) for name, sim in master.sims.items()},
+        "random": study_entry(RANDOM_SIM, studies[RANDOM_SIM]) if RANDOM_SIM in studies else None,
+        "plotting": master.plotting,
+        "aliases": aliases,
+        "inputs": {
+            "master": str(master.source) if master.source else None,
+            "config_template": str(master.config_template),
+            "alias_dict": str(master.alias_dict) if master.alias_dict else None,
+        },
+    }
+    return Preparation(master=master, targets=targets, run_config=run_config, files=files)
+
+
+def check_outdir(plan: Preparation, outdir: Path, overwrite: bool = False) -> Layout:
+    """Refuse an output folder that holds the results of another configuration."""
+    layout = Layout(outdir, plan.master.ttype)
+    existing = layout.run_config()
+    if existing.exists():
+        previous = load_yaml(existing, "previous run configuration") or {}
+        if previous.get("fingerprint") != plan.fingerprint and not overwrite:
+            raise InputError(
+                outdir,
+                plan.master.ttype,
+                "this output folder holds the results of a different configuration "
+                f"({existing}); choose another output folder or pass --overwrite",
+            )
+    elif layout.target_list().exists() and not overwrite:
+        raise InputError(
+            outdir,
+            plan.master.ttype,
+            f"{layout.target_list()} exists but was not written by pyfermijobs; "
+            "choose another output folder or pass --overwrite",
+        )
+    return layout
+
+
+def write_preparation(plan: Preparation, outdir: Path, overwrite: bool = False) -> Layout:
+    """Write the prepared files below ``outdir``, after :func:`check_outdir`."""
+    layout = check_outdir(plan, outdir, overwrite)
+    fingerprint = plan.fingerprint
+    existing = layout.run_config()
+    for relpath, data in plan.files.items():
+        write_yaml(outdir / relpath, data)
+    # Written last: its presence marks a complete preparation.
+    write_yaml(existing, {**plan.run_config, "fingerprint": fingerprint})
+    return layout
