@@ -23,10 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from pyfermijobs.config import builtin_settings, sed_settings
-from pyfermijobs.datasets.simulate import realization
-from pyfermijobs.datasets.synthetic import build_synthetic_roi
-from pyfermijobs.estimators.sed import compute_sed, prepare
-from pyfermijobs.fitting.roi_fit import choose_free, fit_components, free_names
+from pyfermijobs.datasets import build_synthetic_roi, realization
+from pyfermijobs.estimators import compute_sed, prepare
+from pyfermijobs.fitting import choose_free, fit_components, free_names
 from pyfermijobs.rng import generator
 
 DRACO = (260.05167, 57.91528)
@@ -63,7 +62,7 @@ def main(repeats: int = 10) -> dict:
         import astropy.units as u
         from gammapy.estimators import FluxPointsEstimator
 
-        from pyfermijobs.io.gammapy_export import to_mapdataset
+        from pyfermijobs.io import to_mapdataset
 
         setup = prepare(roi, "test", *DRACO, 2.0)
         dataset = to_mapdataset(roi, {*(fc.name for fc in setup.nuisance), "test"}, [setup.test])

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 from pyfermijobs.config import builtin_settings
-from pyfermijobs.datasets.synthetic import build_synthetic_roi
-from pyfermijobs.estimators.tsmap import ts_map
-from pyfermijobs.fitting.roi_fit import choose_free, fit_components, free_names
+from pyfermijobs.datasets import build_synthetic_roi
+from pyfermijobs.estimators import ts_map
+from pyfermijobs.fitting import choose_free, fit_components, free_names
 
 TEMPLATE = {
     "selection": {"emin": 100, "emax": 100000},

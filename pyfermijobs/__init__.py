@@ -12,6 +12,34 @@ from typing import Any
 __version__ = "0.1.0"
 
 
+#: The step classes (fermipy.jobs' links and their ``_SG`` forms), made on first use.
+_LINKS = [
+    "PrepareTargets",
+    "AnalyzeROI",
+    "AnalyzeSED",
+    "CopyBaseROI",
+    "ExportROI",
+    "SimulateROI",
+    "RandomDirGen",
+    "CollectSED",
+    "PlotCastro",
+    "PlotSEDSummaryBands",
+    "PlotCalibration",
+    "Chain",
+    "Validate",
+    "Plan",
+    "Report",
+    "AnalyzeROI_SG",
+    "AnalyzeSED_SG",
+    "PlotCastro_SG",
+    "CopyBaseROI_SG",
+    "SimulateROI_SG",
+    "RandomDirGen_SG",
+    "CollectSED_SG",
+]
+__all__ = ["__version__", *_LINKS]
+
+
 def __getattr__(name: str) -> Any:
     from pyfermijobs.links import LINKS
 

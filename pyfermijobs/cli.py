@@ -57,17 +57,29 @@ def _warning_line(message: Any, category: type, filename: str, lineno: int, line
     return f"pfj: warning: {message}\n"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    ns = parser.parse_args(argv)
+def parse(argv: Sequence[str] | None) -> tuple[Step | None, dict[str, Any]]:
+    """The step and its options (defaults applied, paths absolute); no step: (None, {})."""
+    ns = build_parser().parse_args(argv)
     if ns.step is None:
-        parser.print_help()
-        return EXIT_INPUT_ERROR
+        return None, {}
     step = STEPS[ns.step]
-    given = {k: v for k, v in vars(ns).items() if k != "step"}
+    return step, step.arguments({k: v for k, v in vars(ns).items() if k != "step"})
+
+
+def main(argv: Sequence[str] | None = None, stub: bool = False) -> int:
+    """``pfj STEP OPTIONS``; with ``stub`` (``pfj-task --stub``) only placeholders of the step's outputs."""
+    step, args = parse(argv)
+    if step is None:
+        build_parser().print_help()
+        return EXIT_INPUT_ERROR
     warnings.formatwarning = _warning_line  # type: ignore[assignment]
     try:
-        step.runner()(step.arguments(given))
+        if stub and step.name != "prepare-targets":  # preparing is cheap and makes the layout the stubs name
+            from pyfermijobs.stubs import write_stubs
+
+            write_stubs(step.name, args)
+        else:
+            step.runner()(args)
     except InputError as exc:
         print(f"pfj {step.name}: error: {exc.message}", file=sys.stderr)
         return EXIT_INPUT_ERROR

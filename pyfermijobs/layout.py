@@ -24,6 +24,15 @@ from pathlib import Path
 #: Name of the random-direction control "simulation" area (fermipy's convention).
 RANDOM_SIM = "random"
 
+#: AnalyzeROI's diagnostic plots (``{prefix}_{kind}.png``): kind -> what it shows.
+ROI_PLOTS = {
+    "counts": "counts map",
+    "model": "model map",
+    "residmap": "residual significance",
+    "tsmap": "TS map",
+    "spectrum": "counts spectrum",
+}
+
 
 def seed_str(seed: int) -> str:
     """Seeds and direction keys are written with six digits, as fermipy does."""
@@ -132,7 +141,7 @@ class Layout:
         return self.target_dir(target) / f"{prefix}_{kind}.fits"
 
     def roi_plot(self, target: str, kind: str, prefix: str = "fit_baseline") -> Path:
-        """ROI diagnostic plot: kind ``counts``, ``model``, ``residmap``, ``tsmap`` or ``spectrum``."""
+        """ROI diagnostic plot: a kind of :data:`ROI_PLOTS`."""
         return self.target_dir(target) / f"{prefix}_{kind}.png"
 
     def sed_file(self, target: str, profile: str) -> Path:

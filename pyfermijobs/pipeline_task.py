@@ -51,10 +51,16 @@ def harvest(layout: Path, out: Path, publish: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``pfj-task PART... -- STEP ARGS...``: see the module docstring."""
+    """``pfj-task [--stub] PART... -- STEP ARGS...``: see the module docstring.
+
+    ``--stub`` (Nextflow's ``-stub-run``) writes empty placeholders of the step's outputs instead
+    of running it: the same command, the same names, from the Layout.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
+    stub = bool(argv) and argv[0] == "--stub"
+    argv = argv[1:] if stub else argv
     if "--" not in argv:
-        print("usage: pfj-task PART... -- STEP [ARGS...]", file=sys.stderr)
+        print("usage: pfj-task [--stub] PART... -- STEP [ARGS...]", file=sys.stderr)
         return 2
     split = argv.index("--")
     parts, step = [Path(p) for p in argv[:split]], argv[split + 1 :]
@@ -65,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     merge(parts, layout)
     from pyfermijobs.cli import main as pfj
 
-    code = pfj([*step, "--outdir", str(layout)])
+    code = pfj([*step, "--outdir", str(layout)], stub=stub)
     if code == 0:
         harvest(layout, out, publish)
     return code

@@ -20,10 +20,9 @@ import pytest
 from scipy import stats
 
 from pyfermijobs.config import builtin_settings, sed_settings
-from pyfermijobs.datasets.simulate import realization
-from pyfermijobs.datasets.synthetic import build_synthetic_roi
-from pyfermijobs.estimators.sed import compute_sed, reference_spectrum
-from pyfermijobs.fitting.roi_fit import choose_free, fit_components, free_names
+from pyfermijobs.datasets import build_synthetic_roi, realization
+from pyfermijobs.estimators import compute_sed, reference_spectrum
+from pyfermijobs.fitting import choose_free, fit_components, free_names
 from pyfermijobs.rng import generator
 
 DRACO = (260.05167, 57.91528)

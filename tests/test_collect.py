@@ -7,11 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pyfermijobs.estimators.collect import SUMMARY_COLUMNS, collect, read_table, write_collected, write_summary
-from pyfermijobs.io.sed_fits import SED_COLUMNS, write_sed
+from pyfermijobs.estimators import SUMMARY_COLUMNS, collect_realizations, global_ts_summary, summary_columns
+from pyfermijobs.io import SED_COLUMNS, read_table, write_collected, write_sed
+from pyfermijobs.io.collected_fits import write_summary as write_summary_file
 from pyfermijobs.yamlio import write_yaml
 
 NBINS, NPTS = 5, 20
+
+
+def write_summary(path, col, first, last):
+    """The summary file of a collection, as CollectSED writes it."""
+    write_summary_file(path, summary_columns(col), global_ts_summary(col), col, first, last)
 
 
 def fake_sed(path: Path, rng: np.random.Generator, truth: float | None = None) -> dict[str, np.ndarray]:
@@ -39,7 +45,7 @@ def test_statistics_are_per_energy_bin_across_realizations(tmp_path: Path) -> No
     rng = np.random.default_rng(7)
     seds = [fake_sed(tmp_path / f"sed_p_{s:06d}.fits", rng, truth=2.0) for s in range(3, 14)]
     sed_path, truth_path = paths(tmp_path)
-    col = collect(sed_path, truth_path, 3, 13, allow_missing=False)
+    col = collect_realizations(sed_path, truth_path, 3, 13, allow_missing=False)
     assert col.seeds == list(range(3, 14)) and col.missing == []
     write_summary(tmp_path / "summary.fits", col, 3, 13)
     write_collected(tmp_path / "collected.fits", col, 3, 13)
@@ -74,8 +80,8 @@ def test_missing_realizations_are_named_or_recorded(tmp_path: Path) -> None:
     (tmp_path / "sed_p_000004.fits").write_text("not fits")
     sed_path, truth_path = paths(tmp_path)
     with pytest.raises(InputError, match=r"3 of 7 realizations missing or unreadable: 2, 4, 6 \(rerun them"):
-        collect(sed_path, truth_path, 0, 6, allow_missing=False)
-    col = collect(sed_path, truth_path, 0, 6, allow_missing=True)
+        collect_realizations(sed_path, truth_path, 0, 6, allow_missing=False)
+    col = collect_realizations(sed_path, truth_path, 0, 6, allow_missing=True)
     assert col.seeds == [0, 1, 3, 5] and col.missing == [2, 4, 6]
     write_summary(tmp_path / "s.fits", col, 0, 6)
     _, header = read_table(tmp_path / "s.fits", "SED_SUMMARY")
@@ -106,7 +112,7 @@ def test_collect_cli_lists_every_missing_seed_before_writing(tmp_path: Path, pfj
 
 
 def test_bands_keep_every_null_scenario_apart(tmp_path: Path) -> None:
-    from pyfermijobs.config.run import RunConfig
+    from pyfermijobs.config import RunConfig
     from pyfermijobs.layout import Layout
     from pyfermijobs.steps.plots import control_summaries
 
@@ -125,7 +131,9 @@ def test_bands_keep_every_null_scenario_apart(tmp_path: Path) -> None:
         folder.mkdir(parents=True)
         for s in (0, 1):
             fake_sed(folder / f"sed_p_{s:06d}.fits", rng)
-        col = collect(lambda s, f=folder: f / f"sed_p_{s:06d}.fits", lambda s, f=folder: f / "none.yaml", 0, 1, False)
+        col = collect_realizations(
+            lambda s, f=folder: f / f"sed_p_{s:06d}.fits", lambda s, f=folder: f / "none.yaml", 0, 1, False
+        )
         write_summary(layout.summary_file(name, "x", "p", 0, 1), col, 0, 1)
     assert sorted(control_summaries(layout, config, "x", "p")) == ["nullA", "nullB", "random"]
     del doc["sims"]["nullB"]

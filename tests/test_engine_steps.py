@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import analyse_small, make_small_analysis, read_yaml, write_yaml
 
-from pyfermijobs.io.sed_fits import read_sed
+from pyfermijobs.io import read_sed
 from pyfermijobs.layout import Layout
 
 DRACO = (260.05167, 57.91528)
@@ -113,7 +113,7 @@ def test_injected_signal_is_recovered(analysed: Path) -> None:
 
 def test_random_directions_and_their_seds(analysed: Path) -> None:
     from pyfermijobs.cli import main
-    from pyfermijobs.datasets.geom import separation_deg, unit_vectors
+    from pyfermijobs.datasets import separation_deg, unit_vectors
 
     where = ["--ttype", "small", "--outdir", str(analysed), "--target", "draco"]
     assert main(["random-dir-gen", *where]) == 0

@@ -154,8 +154,8 @@ def test_fermipy_template_needs_lat_data(pfj, tmp_path: Path, double: Path) -> N
 
 
 def test_analyze_roi_follows_fermipy_jobs_and_exports(pfj, tmp_path: Path, double: Path) -> None:
-    from pyfermijobs.datasets.roi import ROIDataset
-    from pyfermijobs.io.fermipy_files import read_counts_cube, read_model_cubes
+    from pyfermijobs.datasets import ROIDataset
+    from pyfermijobs.io import read_counts_cube, read_model_cubes
 
     out = prepared(pfj, tmp_path, "--backend", "fermipy", "--sim_backend", "builtin")
     code, _, err = pfj("analyze-roi", "--ttype", "small", "--outdir", str(out), "--target", "draco", "--do_find_src")
@@ -184,7 +184,7 @@ def test_analyze_roi_follows_fermipy_jobs_and_exports(pfj, tmp_path: Path, doubl
 
 
 def test_export_roi_step_re_exports_an_existing_fermipy_baseline(pfj, tmp_path: Path, double: Path) -> None:
-    from pyfermijobs.datasets.roi import ROIDataset
+    from pyfermijobs.datasets import ROIDataset
 
     out = prepared(pfj, tmp_path, "--backend", "fermipy", "--sim_backend", "builtin")
     where = ("--ttype", "small", "--outdir", str(out), "--target", "draco")
@@ -258,7 +258,7 @@ def test_linked_source_maps_are_never_written_through(pfj, tmp_path: Path, doubl
 
 
 def test_simulate_roi_same_seed_same_numbers_and_private_source_maps(pfj, tmp_path: Path, double: Path) -> None:
-    from pyfermijobs.io.sed_fits import read_sed
+    from pyfermijobs.io import read_sed
 
     out = prepared(pfj, tmp_path, "--backend", "fermipy")
     where = ("--ttype", "small", "--outdir", str(out), "--target", "draco")
@@ -324,7 +324,7 @@ def fermipy_files_of(roi, folder: Path, free_radius: float = 1.0) -> dict[str, P
     """Write a known ROI as fermipy would: counts cube, CAR exposure (wider), gtpsf table, model cubes."""
     from astropy.io import fits
 
-    from pyfermijobs.datasets.geom import ROIGeom, separation_deg, to_frame, unit_vectors
+    from pyfermijobs.datasets import ROIGeom, separation_deg, to_frame, unit_vectors
     from pyfermijobs.datasets.synthetic import exposure_cube
     from pyfermijobs.io import fermipy_files as ff
     from pyfermijobs.models import irf
@@ -363,7 +363,7 @@ def fermipy_files_of(roi, folder: Path, free_radius: float = 1.0) -> dict[str, P
 
 @pytest.fixture(scope="module")
 def known_roi():
-    from pyfermijobs.datasets.synthetic import build_synthetic_roi
+    from pyfermijobs.datasets import build_synthetic_roi
 
     return build_synthetic_roi(SMALL_TEMPLATE, "draco", 260.05167, 57.91528)
 
@@ -371,7 +371,7 @@ def known_roi():
 def test_export_reproduces_the_roi_it_was_made_from(known_roi, tmp_path: Path) -> None:
     from pyfermijobs.backends.fermipy.export import roi_from_fermipy
     from pyfermijobs.config import sed_settings
-    from pyfermijobs.estimators.sed import compute_sed
+    from pyfermijobs.estimators import compute_sed
 
     paths = fermipy_files_of(known_roi, tmp_path)
     roi = roi_from_fermipy(paths["ccube"], paths["bexpmap"], paths["psf"], paths["mcube"], "draco")
@@ -400,8 +400,8 @@ def test_export_reproduces_the_roi_it_was_made_from(known_roi, tmp_path: Path) -
 def test_export_refits_and_simulates_like_the_original(known_roi, tmp_path: Path) -> None:
     """A realization of the exported ROI refits to the truth as one of the original does."""
     from pyfermijobs.backends.fermipy.export import roi_from_fermipy
-    from pyfermijobs.datasets.simulate import realization
-    from pyfermijobs.fitting.roi_fit import fit_components, free_names
+    from pyfermijobs.datasets import realization
+    from pyfermijobs.fitting import fit_components, free_names
     from pyfermijobs.rng import generator
 
     paths = fermipy_files_of(known_roi, tmp_path)

@@ -10,17 +10,17 @@ import pytest
 from conftest import SMALL_TEMPLATE
 
 from pyfermijobs.config import builtin_settings, sed_settings
-from pyfermijobs.datasets.synthetic import build_synthetic_roi
-from pyfermijobs.estimators.sed import compute_sed
-from pyfermijobs.fitting.roi_fit import choose_free, fit_components, free_names
-from pyfermijobs.io.sed_fits import read_sed, write_sed
+from pyfermijobs.datasets import build_synthetic_roi
+from pyfermijobs.estimators import compute_sed
+from pyfermijobs.fitting import choose_free, fit_components, free_names
+from pyfermijobs.io import read_sed, write_sed
 
 DRACO = (260.05167, 57.91528)
 
 
 def sed_file(tmp_path: Path, extra_source: float) -> Path:
     """An SED of the Draco ROI; ``extra_source`` adds a power law at the target (x reference)."""
-    from pyfermijobs.estimators.sed import reference_spectrum
+    from pyfermijobs.estimators import reference_spectrum
     from pyfermijobs.rng import generator
 
     roi = build_synthetic_roi(SMALL_TEMPLATE, "draco", *DRACO)

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import analyse_small, read_yaml, write_yaml
 
-from pyfermijobs.config.run import resolve_profile
+from pyfermijobs.config import resolve_profile
 from pyfermijobs.errors import InputError
-from pyfermijobs.io.sed_fits import read_sed
+from pyfermijobs.io import read_sed
 from pyfermijobs.layout import Layout
 
 

@@ -7,10 +7,9 @@ import pytest
 from conftest import SMALL_TEMPLATE
 
 from pyfermijobs.config import builtin_settings
-from pyfermijobs.datasets.geom import separation_deg, to_frame, unit_vectors
-from pyfermijobs.datasets.synthetic import build_synthetic_roi
+from pyfermijobs.datasets import build_synthetic_roi, separation_deg, to_frame, unit_vectors
 from pyfermijobs.estimators.tsmap import find_sources, source_name, ts_map
-from pyfermijobs.fitting.roi_fit import choose_free, fit_components, free_names
+from pyfermijobs.fitting import choose_free, fit_components, free_names
 
 DRACO = (260.05167, 57.91528)
 
@@ -43,8 +42,8 @@ def test_fermipy_style_names() -> None:
 
 def test_ts_map_peaks_on_a_left_out_source_with_its_fitted_ts() -> None:
     """Issue 9: the TS map peaks within a pixel of a source missing from the model, TS ~ fitted TS."""
-    from pyfermijobs.estimators.sed import reference_spectrum
-    from pyfermijobs.fitting.likelihood import FreeComponent, PoissonFit
+    from pyfermijobs.estimators import reference_spectrum
+    from pyfermijobs.fitting import FreeComponent, PoissonFit
     from pyfermijobs.rng import generator
 
     roi = build_synthetic_roi(SMALL_TEMPLATE, "draco", *DRACO)
@@ -53,7 +52,7 @@ def test_ts_map_peaks_on_a_left_out_source_with_its_fitted_ts() -> None:
     # an extra index-2 source at a pixel centre one degree from the target, in the counts only
     x, y = 15, 12
     lon, lat = roi.geom.pix_to_sky(np.array([float(x)]), np.array([float(y)]))
-    from pyfermijobs.datasets.geom import to_icrs
+    from pyfermijobs.datasets import to_icrs
 
     ra, dec = to_icrs(float(lon[0]), float(lat[0]), "GAL")
     extra = roi.point_source("extra", ra, dec, reference_spectrum(2.0).with_values(Prefactor=4e-13))
@@ -69,7 +68,7 @@ def test_ts_map_peaks_on_a_left_out_source_with_its_fitted_ts() -> None:
 
 
 def test_residuals_of_a_null_realization_are_unit_gaussian() -> None:
-    from pyfermijobs.estimators.residmap import residual_significance
+    from pyfermijobs.estimators import residual_significance
     from pyfermijobs.rng import generator
 
     template = {

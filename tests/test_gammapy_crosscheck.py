@@ -16,10 +16,9 @@ import numpy as np
 import pytest
 
 from pyfermijobs.config import builtin_settings
-from pyfermijobs.datasets.synthetic import build_synthetic_roi
-from pyfermijobs.estimators.sed import bin_profile, prepare, reference_spectrum
-from pyfermijobs.fitting.likelihood import FreeComponent, PoissonFit
-from pyfermijobs.fitting.roi_fit import choose_free, fit_components, free_names
+from pyfermijobs.datasets import build_synthetic_roi
+from pyfermijobs.estimators import bin_profile, prepare, reference_spectrum
+from pyfermijobs.fitting import FreeComponent, PoissonFit, choose_free, fit_components, free_names
 
 DRACO = (260.05167, 57.91528)
 TEMPLATE = {
@@ -40,7 +39,7 @@ def roi():
 def gammapy_dataset(roi, free: set[str], extra=()):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from pyfermijobs.io.gammapy_export import to_mapdataset
+        from pyfermijobs.io import to_mapdataset
 
         return to_mapdataset(roi, free, list(extra))
 

@@ -19,7 +19,7 @@ import pytest
 from conftest import REPO, read_yaml, write_yaml
 
 from pyfermijobs.errors import InputError
-from pyfermijobs.io.sed_fits import read_sed
+from pyfermijobs.io import read_sed
 
 GUIDE = REPO.parent / "shared" / "seed" / "fermipy_jobs_multiple_ROIs.rst"
 

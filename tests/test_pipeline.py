@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from conftest import REPO
 
-from pyfermijobs.io.sed_fits import read_sed
+from pyfermijobs.io import read_sed
 
 pytestmark = pytest.mark.slow
 NEXTFLOW = os.environ.get("PFJ_NEXTFLOW") or shutil.which("nextflow") or "scripts/nextflow/nextflow"
@@ -209,11 +209,20 @@ def test_failing_target_does_not_stop_the_others(tmp_path: Path) -> None:
     assert "ursa_minor nfw_point: data SED missing" in report
 
 
-def test_stub_run_is_quick(tmp_path: Path) -> None:
+def test_stub_run_is_quick_and_names_what_the_run_writes(full_run: Path, tmp_path: Path) -> None:
+    """-stub-run's placeholders come from the Layout (pfj-task --stub): the same files as a real run."""
     start = time.monotonic()
     nextflow(tmp_path / "stub", "-stub-run")
     assert time.monotonic() - start < 60
-    assert (tmp_path / "stub/results/report.html").exists()
+
+    def published(results: Path) -> set[str]:
+        return {
+            str(p.relative_to(results)) for p in results.rglob("*") if p.is_file() and "pipeline_info" not in p.parts
+        }
+
+    stub, real = published(tmp_path / "stub/results"), published(full_run / "results")
+    assert "report.html" in stub and "dSphs_sim/sim_pl2/draco/truth_nfw_point_000003.yaml" in stub
+    assert stub == real, (sorted(stub - real), sorted(real - stub))
 
 
 def test_outdir_of_another_configuration_is_refused(tmp_path: Path) -> None:

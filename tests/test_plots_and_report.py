@@ -65,8 +65,8 @@ def test_chain_made_every_product(chain_run: Path) -> None:
 
 
 def test_castro_grid_follows_the_scan(chain_run: Path) -> None:
-    from pyfermijobs.io.sed_fits import read_sed
-    from pyfermijobs.plotting.castro import castro_grid
+    from pyfermijobs.io import read_sed
+    from pyfermijobs.plotting import castro_grid
 
     sed, _ = read_sed(Layout(chain_run, "small").sed_file("draco", "nfw_point"))
     edges, grid = castro_grid(sed)
@@ -79,8 +79,8 @@ def test_castro_grid_follows_the_scan(chain_run: Path) -> None:
 
 
 def test_plots_also_as_pdf(chain_run: Path, tmp_path: Path) -> None:
-    from pyfermijobs.io.sed_fits import read_sed
-    from pyfermijobs.plotting.castro import plot_castro
+    from pyfermijobs.io import read_sed
+    from pyfermijobs.plotting import plot_castro
 
     sed, _ = read_sed(Layout(chain_run, "small").sed_file("draco", "nfw_point"))
     written = plot_castro(sed, tmp_path / "castro.png", "draco", synthetic=True, pdf=True)

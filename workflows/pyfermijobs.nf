@@ -4,9 +4,9 @@ import groovy.json.JsonSlurper
 include { PREPARE_TARGETS   } from '../modules/local/prepare_targets/main'
 include { PLOT_BANDS        } from '../modules/local/plot_bands/main'
 include { REPORT            } from '../modules/local/report/main'
-include { DATA              } from './data'
-include { SIMULATIONS       } from './simulations'
-include { RANDOM_DIRECTIONS } from './random_directions'
+include { DATA              } from '../subworkflows/local/data/main'
+include { SIMULATIONS       } from '../subworkflows/local/simulations/main'
+include { RANDOM_DIRECTIONS } from '../subworkflows/local/random_directions/main'
 
 workflow PYFERMIJOBS {
     take:

@@ -13,56 +13,11 @@ fast engine. Steps check their inputs, ask :func:`engine_for` and loop over targ
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
-
+from pyfermijobs.backends.engine import Engine, Realizations
 from pyfermijobs.config.run import BUILTIN, FERMIPY, RunConfig
 
-if TYPE_CHECKING:
-    from pyfermijobs.datasets.roi import ROIDataset
-    from pyfermijobs.layout import Layout
 
-
-class Engine(Protocol):
-    """The per-target work of AnalyzeROI, AnalyzeSED and SimulateROI."""
-
-    name: str
-
-    def analyze_roi(
-        self, layout: Layout, target: str, config_path: Path, prefix: str, do_find_src: bool, make_plots: bool
-    ) -> ROIDataset:
-        """Fit the baseline and write it; return it as the builtin engine's ROI (for diagnostics)."""
-
-    def analyze_sed(
-        self,
-        layout: Layout,
-        target: str,
-        profiles: list[str],
-        prefix: str,
-        sim: str | None,
-        skydirs: dict[int, dict[str, float]] | None,
-        non_null_src: bool,
-        config_path: Path,
-    ) -> None:
-        """The SED of each profile at the target, or at each direction of ``skydirs`` (random study)."""
-
-    def simulate(
-        self,
-        layout: Layout,
-        target: str,
-        profiles: list[str],
-        sim: str,
-        seeds: range,
-        prefix: str,
-        sim_profile: str | None,
-        non_null_src: bool,
-        do_find_src: bool,
-        config_path: Path,
-    ) -> None:
-        """One SED (and truth file) per profile and seed of a scenario."""
-
-
-def engine_for(config: RunConfig, sim: str | None) -> Any:
+def engine_for(config: RunConfig, sim: str | None) -> Engine:
     """The engine of a step in the data area (``sim=None``) or in a control study's area.
 
     The fermipy engine needs Fermitools: without it this stops before any work, saying how
@@ -78,4 +33,4 @@ def engine_for(config: RunConfig, sim: str | None) -> Any:
     return BuiltinEngine()
 
 
-__all__ = ["BUILTIN", "FERMIPY", "Engine", "engine_for"]
+__all__ = ["BUILTIN", "FERMIPY", "Engine", "Realizations", "engine_for"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyfermijobs.config import builtin_settings, sed_settings
 from pyfermijobs.config.analysis import load_template, target_direction
@@ -27,6 +27,9 @@ from pyfermijobs.datasets.roi import Component, ROIDataset
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
 from pyfermijobs.yamlio import write_yaml
+
+if TYPE_CHECKING:
+    from pyfermijobs.backends.engine import Realizations
 
 
 class BuiltinEngine:
@@ -115,17 +118,7 @@ class BuiltinEngine:
         injected_component(layout, base, target, sim, sim_profile)
 
     def simulate(
-        self,
-        layout: Layout,
-        target: str,
-        profiles: list[str],
-        sim: str,
-        seeds: range,
-        prefix: str,
-        sim_profile: str | None,
-        non_null_src: bool,
-        do_find_src: bool,
-        config_path: Path,
+        self, layout: Layout, target: str, profiles: list[str], prefix: str, work: Realizations, config_path: Path
     ) -> None:
         """SimulateROI: per profile and seed a Poisson realization, refit, SED and truth file."""
         from pyfermijobs.datasets.simulate import realization
@@ -138,12 +131,13 @@ class BuiltinEngine:
         config = load_template(config_path)
         settings = sed_settings(config, config_path)
         builtin = builtin_settings(config, config_path)
+        sim, non_null_src, do_find_src = work.sim, work.non_null_src, work.do_find_src
         base, _ = ROIDataset.read(layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim))
-        injected = injected_component(layout, base, target, sim, sim_profile)
+        injected = injected_component(layout, base, target, sim, work.sim_profile)
         expected = base.model() + (injected.template if injected is not None else 0.0)
         for profile in profiles:
             name, ra, dec = profile_position(layout.profile_file(target, profile, sim))
-            for seed in seeds:
+            for seed in work.seeds:
                 roi = realization(base, injected, generator("simulate", target, profile, sim, seed), expected)
                 if do_find_src and find_sources(roi, builtin["find_src_sqrt_ts"]):
                     fit_components(roi, free_names(roi)).apply()

@@ -46,7 +46,7 @@ class Collection:
     synthetic: bool
 
 
-def collect(sed_path: Any, truth_path: Any, first: int, last: int, allow_missing: bool) -> Collection:
+def collect_realizations(sed_path: Any, truth_path: Any, first: int, last: int, allow_missing: bool) -> Collection:
     """Read the SEDs of seeds first..last (inclusive); missing ones fail unless allowed.
 
     ``sed_path(seed)`` and ``truth_path(seed)`` give the files (from the layout).
@@ -89,66 +89,15 @@ def collect(sed_path: Any, truth_path: Any, first: int, last: int, allow_missing
     return Collection(seeds, missing, stacked, np.asarray(ts), truth, synthetic)
 
 
-def write_collected(path: Path, col: Collection, first: int, last: int) -> None:
-    """Every realization's SED columns stacked, one row per seed (fermipy's collected file)."""
-    from astropy.io import fits
-
-    from pyfermijobs.yamlio import atomic_path
-
-    cols = [fits.Column("seed", "K", array=np.asarray(col.seeds)), fits.Column("ts_global", "D", array=col.global_ts)]
-    for name, values in col.sed.items():
-        shape = values.shape[1:]
-        cols.append(fits.Column(name, f"{int(np.prod(shape))}D", dim=_dim(shape), array=values))
-    if col.truth_norm is not None:
-        cols.append(fits.Column("norm_true", f"{col.truth_norm.shape[1]}D", array=col.truth_norm))
-    hdu = fits.BinTableHDU.from_columns(cols, name="SED_COLLECTED")
-    _describe(hdu.header, col, first, last)
-    with atomic_path(path) as tmp:
-        fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(tmp)
-
-
-def write_summary(path: Path, col: Collection, first: int, last: int) -> None:
-    """Per energy bin, across realizations: the statistics of SUMMARY_COLUMNS (+ global TS)."""
-    from astropy.io import fits
-
-    from pyfermijobs.yamlio import atomic_path
-
-    cols = [fits.Column(c, "D", unit="MeV", array=col.sed[c][0]) for c in ("e_min", "e_ref", "e_max")]
+def summary_columns(col: Collection) -> dict[str, np.ndarray]:
+    """The summary table's columns: energies, then per energy bin ``{column}_{stat}`` across realizations."""
+    out = {c: col.sed[c][0] for c in ("e_min", "e_ref", "e_max")}
     for name in SUMMARY_COLUMNS:
         for stat, values in summary_stats(col.sed[name]).items():
-            cols.append(fits.Column(f"{name}_{stat}", "D", array=values))
-    hdu = fits.BinTableHDU.from_columns(cols, name="SED_SUMMARY")
-    _describe(hdu.header, col, first, last)
-    global_cols = [
-        fits.Column(f"ts_{stat}", "D", array=np.atleast_1d(v)) for stat, v in summary_stats(col.global_ts).items()
-    ]
-    global_hdu = fits.BinTableHDU.from_columns(global_cols, name="GLOBAL_TS")
-    with atomic_path(path) as tmp:
-        fits.HDUList([fits.PrimaryHDU(), hdu, global_hdu]).writeto(tmp)
+            out[f"{name}_{stat}"] = values
+    return out
 
 
-def read_table(path: Path, hdu: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    from astropy.io import fits
-
-    try:
-        with fits.open(path, memmap=False) as hdul:
-            table = hdul[hdu]
-            return {n: np.array(table.data[n]) for n in table.columns.names}, dict(table.header)
-    except (OSError, KeyError) as exc:
-        raise InputError(path, hdu, f"cannot read ({exc})") from None
-
-
-def _dim(shape: tuple[int, ...]) -> str | None:
-    return None if len(shape) == 1 else "(" + ",".join(str(s) for s in reversed(shape)) + ")"
-
-
-def _describe(header: Any, col: Collection, first: int, last: int) -> None:
-    header["FIRST"] = (first, "first seed asked for")
-    header["LAST"] = (last, "last seed asked for (inclusive)")
-    header["NREAL"] = (len(col.seeds), "realizations used")
-    header["NMISSING"] = (len(col.missing), "realizations missing or unreadable")
-    header["SYNTHET"] = col.synthetic
-    if col.missing:
-        header["MISSING"] = ",".join(str(s) for s in col.missing)[:68]
-        for i in range(0, len(col.missing), 15):
-            header.add_comment("missing seeds: " + ",".join(str(s) for s in col.missing[i : i + 15]))
+def global_ts_summary(col: Collection) -> dict[str, np.ndarray]:
+    """The statistics of the global TS across realizations (``ts_{stat}``)."""
+    return {f"ts_{stat}": np.atleast_1d(v) for stat, v in summary_stats(col.global_ts).items()}

@@ -1,0 +1,11 @@
+"""The binned Poisson likelihood and its fits of an ROI's free parameters."""
+
+from pyfermijobs._exports import lazy
+
+__all__, __getattr__ = lazy(
+    __name__,
+    {
+        "likelihood": ("FitResult", "FreeComponent", "PoissonFit"),
+        "roi_fit": ("ModelFit", "choose_free", "fit_components", "free_names", "source_ts"),
+    },
+)

@@ -1,7 +1,8 @@
 """The run's report: one self-contained HTML page (images embedded), openable from disk.
 
-Everything that comes from user files (target and profile names, scenario names, paths,
-failure messages) is escaped: a target called ``<script>`` is shown, not run.
+Renders what :func:`pyfermijobs.report.content.gather` collected. Everything that comes from
+user files (target and profile names, scenario names, paths, failure messages) is escaped: a
+target called ``<script>`` is shown, not run.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ import base64
 import datetime as dt
 from html import escape
 from pathlib import Path
-from typing import Any
 
 from pyfermijobs import __version__
-from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.yamlio import load_yaml
+from pyfermijobs.layout import Layout
+from pyfermijobs.report.content import ReportContent, RoiFit, gather, study_options
 
 CSS = """
 body { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 2em; color: #222; }
@@ -25,6 +25,10 @@ th { background: #f3f3f3; text-align: left; } img { max-width: 560px; display: b
 .failed { color: #a00000; } .ok { color: #207020; } .small { color: #666; font-size: 0.9em; }
 .plots { display: flex; flex-wrap: wrap; gap: 1em; }
 """
+SYNTHETIC_NOTE = (
+    "<div class='synthetic'><b>SYNTHETIC DATA.</b> These results come from pyfermijobs' "
+    "LAT-like synthetic sky (4FGL-DR4 sources, LAT-like response), not from LAT observations.</div>"
+)
 
 
 def _img(path: Path, alt: str) -> str:
@@ -35,196 +39,111 @@ def _img(path: Path, alt: str) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
+    """A table; cells are markup (escape user text before)."""
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _sed_header(path: Path) -> dict[str, Any] | None:
-    if not path.exists():
-        return None
-    from pyfermijobs.errors import InputError
-    from pyfermijobs.io.sed_fits import read_sed
-
-    try:
-        return read_sed(path)[1]
-    except InputError:
-        return None
+def _failed(text: str) -> str:
+    return f'<span class="failed">{escape(text)}</span>'
 
 
-ROI_PLOTS = (
-    ("counts", "counts map"),
-    ("model", "model map"),
-    ("residmap", "residual significance"),
-    ("tsmap", "TS map"),
-    ("spectrum", "counts spectrum"),
-)
-
-
-def _roi_section(layout: Layout, target: str) -> str:
-    """A target's baseline fit: summary, source TS values, found sources, diagnostic plots."""
-    path = layout.roi_yaml(target)
-    if not path.exists():  # fermipy fitted the data: its baseline as exported to the builtin engine
-        path = layout.roi_yaml(target, layout.exported_prefix("fit_baseline"))
-    if not path.exists():
-        return f"<h3>{escape(target)}</h3><p class='failed'>baseline fit missing</p>"
-    doc = load_yaml(path, "baseline ROI description") or {}
-    fit = doc.get("fit") or {}
-    free = fit.get("free_parameters") or {}
-    rows = [
-        ["log-likelihood", f"{fit.get('loglike', float('nan')):.2f}"],
-        ["counts / model counts", f"{fit.get('counts', 0)} / {fit.get('npred', 0.0):.1f}"],
-        ["free parameters", str(len(free))],
-        ["converged", escape(str(fit.get("converged")))],
-        ["sources found (--do_find_src)", escape(", ".join(fit.get("found_sources") or []) or "none")],
-    ]
-    sources = sorted(
-        (s for s in doc.get("sources") or [] if s.get("kind") == "point"), key=lambda s: -float(s.get("ts", 0.0))
-    )
-    source_rows = [
-        [
-            escape(s["name"]),
-            f"{float(s.get('ts', 0.0)):.1f}",
-            f"{float(s.get('offset', 0.0)):.2f}",
-            escape(", ".join(s.get("free") or []) or "fixed"),
-        ]
-        for s in sources[:15]
-    ]
-    plots = "".join(
-        _img(layout.roi_plot(target, kind), f"{label} of {target}")
-        for kind, label in ROI_PLOTS
-        if layout.roi_plot(target, kind).exists()
-    )
+def _roi_section(fit: RoiFit) -> str:
+    if not fit.found:
+        return f"<h3>{escape(fit.target)}</h3><p class='failed'>baseline fit missing</p>"
+    sources = [[escape(n), f"{ts:.1f}", f"{off:.2f}", escape(free)] for n, ts, off, free in fit.sources]
+    plots = "".join(_img(path, alt) for path, alt in fit.plots)
     return (
-        f"<h3>{escape(target)}</h3>"
-        + _table(["fit", "value"], rows)
-        + _table(["source (15 highest TS)", "TS", "offset (deg)", "free"], source_rows)
+        f"<h3>{escape(fit.target)}</h3>"
+        + _table(["fit", "value"], [[escape(k), escape(v)] for k, v in fit.summary])
+        + _table(["source (15 highest TS)", "TS", "offset (deg)", "free"], sources)
         + (f"<div class='plots'>{plots}</div>" if plots else "")
     )
 
 
-def _study_options(name: str, study: Any) -> str:
-    """The options a control study's tasks ran with, in the master file's words."""
-    if name == RANDOM_SIM:
-        return f"profile: {study.profile or 'every profile'}"
-    profile = study.profile or "the target's only profile"
-    return f"non_null_src: {study.non_null_src}, do_find_src: {study.do_find_src}, profile: {profile}"
-
-
-def build_report(layout: Layout) -> Path:
-    """Write ``report.html`` at the top of the output folder; returns its path."""
-    from pyfermijobs.config.run import RunConfig
-
-    config = RunConfig.read(layout)
-    failures: list[str] = []
-    synthetic = False
-    studies = config.studies
-
-    target_rows, target_blocks, roi_blocks = [], [], []
-    for target, info in config.targets.items():
-        roi_blocks.append(_roi_section(layout, target))
-        for profile in info["profiles"]:
-            header = _sed_header(layout.sed_file(target, profile))
-            if header is None:
-                failures.append(f"{target} {profile}: data SED missing ({layout.sed_file(target, profile)})")
-                ts = '<span class="failed">missing</span>'
-            else:
-                synthetic = synthetic or bool(header.get("SYNTHET"))
-                ts = f"{float(header.get('TS', 0.0)):.2f}"
-            target_rows.append([escape(target), escape(profile), f"{info['ra']:.4f}", f"{info['dec']:.4f}", ts])
-            target_blocks.append(
-                f"<h3>{escape(target)} &mdash; {escape(profile)}</h3><div class='plots'>"
-                + _img(layout.castro_plot(target, profile), f"castro plot of {target} {profile}")
-                + _img(layout.bands_plot(target, profile), f"expected bands of {target} {profile}")
-                + "</div>"
-            )
-
-    control_rows, control_blocks = [], []
-    for name, study in studies.items():
-        first, last = study.seed, study.last
-        for target, profiles in study.profiles.items():
-            for profile in profiles:
-                summary = layout.summary_file(name, target, profile, first, last)
-                if summary.exists():
-                    from pyfermijobs.estimators.collect import read_table
-
-                    _, head = read_table(summary, "SED_SUMMARY")
-                    used = f"{head['NREAL']} of {last - first + 1}"
-                    if head.get("NMISSING"):
-                        missing = escape(str(head.get("MISSING", "")))
-                        used += f' <span class="failed">({head["NMISSING"]} missing: {missing})</span>'
-                        failures.append(f"{name} {target} {profile}: {head['NMISSING']} realizations missing")
-                else:
-                    used = '<span class="failed">not collected</span>'
-                    failures.append(f"{name} {target} {profile}: summary missing ({summary})")
-                kind = "random directions" if name == RANDOM_SIM else ("injected" if study.injected else "null")
-                control_rows.append([escape(name), escape(kind), escape(target), escape(profile), used])
-                if name != RANDOM_SIM:
-                    plot = (layout.recovery_plot if study.injected else layout.ts_plot)(
-                        name, target, profile, first, last
-                    )
-                    control_blocks.append(
-                        f"<h3>{escape(name)}: {escape(target)} &mdash; {escape(profile)}</h3>"
-                        + _img(plot, f"calibration of {name} {target} {profile}")
-                    )
-
-    sims_rows = [
+def render(content: ReportContent) -> str:
+    """The page, as one string."""
+    config = content.config
+    targets = [
         [
-            escape(n),
-            "random directions" if n == RANDOM_SIM else ("injected" if s.injected else "null"),
-            str(s.nsims),
-            f"{s.seed}&ndash;{s.last}",
-            str(s.nsims_job),
-            escape(_study_options(n, s)),
+            escape(t.target),
+            escape(t.profile),
+            f"{t.ra:.4f}",
+            f"{t.dec:.4f}",
+            _failed("missing") if t.ts is None else f"{t.ts:.2f}",
         ]
-        for n, s in studies.items()
+        for t in content.targets
     ]
+    target_blocks = [
+        f"<h3>{escape(t.target)} &mdash; {escape(t.profile)}</h3><div class='plots'>"
+        + "".join(_img(path, alt) for path, alt in t.plots)
+        + "</div>"
+        for t in content.targets
+    ]
+    controls = [
+        [
+            escape(c.study),
+            escape(c.kind),
+            escape(c.target),
+            escape(c.profile),
+            (escape(c.used) + (f" {_failed(f'({c.nmissing} missing: {c.missing_seeds})')}" if c.nmissing else ""))
+            if c.collected
+            else _failed(c.used),
+        ]
+        for c in content.controls
+    ]
+    control_blocks = [
+        f"<h3>{escape(c.study)}: {escape(c.target)} &mdash; {escape(c.profile)}</h3>"
+        + _img(c.plot, f"calibration of {c.study} {c.target} {c.profile}")
+        for c in content.controls
+        if c.plot is not None
+    ]
+    studies = [
+        [escape(n), kind, str(s.nsims), f"{s.seed}&ndash;{s.last}", str(s.nsims_job), escape(study_options(n, s))]
+        for n, kind, s in content.studies
+    ]
+    settings = [
+        ["target type", escape(config.ttype)],
+        ["targets", str(len(config.targets))],
+        ["spatial models", escape(", ".join(config.spatial_models))],
+        ["master configuration", escape(str(config.master))],
+        ["analysis template", escape(str(config.doc.get("inputs", {}).get("config_template")))],
+    ]
+    written = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>pyfermijobs report: {escape(config.ttype)}</title><style>{CSS}</style></head><body>",
         f"<h1>pyfermijobs report: {escape(config.ttype)}</h1>",
         f"<p class='small'>pyfermijobs {escape(__version__)}, backend {escape(config.backend)} "
-        f"(control studies: {escape(config.sim_backend)}), "
-        f"written {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}</p>",
-    ]
-    if synthetic:
-        parts.append(
-            "<div class='synthetic'><b>SYNTHETIC DATA.</b> These results come from pyfermijobs' "
-            "LAT-like synthetic sky (4FGL-DR4 sources, LAT-like response), not from LAT observations.</div>"
-        )
-    parts += [
+        f"(control studies: {escape(config.sim_backend)}), written {written}</p>",
+        SYNTHETIC_NOTE if content.synthetic else "",
         "<h2>Configuration</h2>",
-        _table(
-            ["setting", "value"],
-            [
-                ["target type", escape(config.ttype)],
-                ["targets", str(len(config.targets))],
-                ["spatial models", escape(", ".join(config.spatial_models))],
-                ["master configuration", escape(str(config.master))],
-                ["analysis template", escape(str(config.doc.get("inputs", {}).get("config_template")))],
-            ],
-        ),
-        _table(["control study", "kind", "realizations", "seeds", "per task", "options"], sims_rows)
-        if sims_rows
-        else "",
+        _table(["setting", "value"], settings),
+        _table(["control study", "kind", "realizations", "seeds", "per task", "options"], studies) if studies else "",
         "<h2>Targets</h2>",
-        _table(["target", "profile", "RA (deg)", "Dec (deg)", "TS"], target_rows),
+        _table(["target", "profile", "RA (deg)", "Dec (deg)", "TS"], targets),
         *target_blocks,
         "<h2>ROI fits</h2>",
-        *roi_blocks,
+        *(_roi_section(fit) for fit in content.rois),
         "<h2>Control studies</h2>",
-        _table(["study", "kind", "target", "profile", "realizations used"], control_rows)
-        if control_rows
+        _table(["study", "kind", "target", "profile", "realizations used"], controls)
+        if controls
         else "<p>none configured</p>",
         *control_blocks,
         "<h2>Failures</h2>",
-        ("<ul>" + "".join(f"<li class='failed'>{escape(f)}</li>" for f in failures) + "</ul>")
-        if failures
+        ("<ul>" + "".join(f"<li class='failed'>{escape(f)}</li>" for f in content.failures) + "</ul>")
+        if content.failures
         else "<p class='ok'>none</p>",
         "</body></html>",
     ]
+    return "\n".join(p for p in parts if p)
+
+
+def build_report(layout: Layout) -> Path:
+    """Write ``report.html`` at the top of the output folder; returns its path."""
     from pyfermijobs.yamlio import atomic_write
 
     with atomic_write(layout.report()) as handle:
-        handle.write("\n".join(parts))
+        handle.write(render(gather(layout)))
     return layout.report()

@@ -244,3 +244,5 @@ STEPS: dict[str, Step] = {
         ),
     )
 }
+
+__all__ = ["STEPS", "Step"]

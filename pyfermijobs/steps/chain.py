@@ -17,7 +17,7 @@ from pyfermijobs.steps import STEPS
 
 def run(args: dict[str, Any]) -> None:
     STEPS["prepare-targets"].runner()(args)
-    outdir = args.get("outdir") or "."
+    outdir = args["outdir"]
     layout = Layout(outdir, master_from_options(args).ttype)
     config = RunConfig.read(layout)
     where = {"ttype": config.ttype, "outdir": outdir}

@@ -20,9 +20,10 @@ def collect_one(
     summary: bool,
     allow_missing: bool,
 ) -> None:
-    from pyfermijobs.estimators.collect import collect, write_collected, write_summary
+    from pyfermijobs.estimators.collect import collect_realizations, global_ts_summary, summary_columns
+    from pyfermijobs.io.collected_fits import write_collected, write_summary
 
-    col = collect(
+    col = collect_realizations(
         lambda s: layout.sim_sed_file(sim, target, profile, s),
         lambda s: layout.sim_truth_file(sim, target, profile, s),
         first,
@@ -32,7 +33,8 @@ def collect_one(
     if full:
         write_collected(layout.collected_file(sim, target, profile, first, last), col, first, last)
     if summary:
-        write_summary(layout.summary_file(sim, target, profile, first, last), col, first, last)
+        path = layout.summary_file(sim, target, profile, first, last)
+        write_summary(path, summary_columns(col), global_ts_summary(col), col, first, last)
 
 
 def energy_bins(layout: Layout, target: str, sim: str, config_name: str) -> int:
@@ -88,7 +90,7 @@ def run(args: dict[str, Any]) -> None:
                 + ", ".join(absent)
                 + " (rerun them, or pass --allow_missing to collect the rest)",
             )
-    check_bins(layout, sim, work, seeds, args.get("config") or "config.yaml")
+    check_bins(layout, sim, work, seeds, args["config"])
     for_each(
         work,
         len(work),

@@ -16,7 +16,7 @@ from pyfermijobs.yamlio import load_yaml
 def layout_of(args: dict[str, Any]) -> Layout:
     if not args.get("ttype"):
         raise InputError("command line", "--ttype", "required: the target type of the prepared analysis")
-    layout = Layout(Path(args.get("outdir") or "."), args["ttype"])
+    layout = Layout(Path(args["outdir"]), args["ttype"])
     if not layout.run_config().exists():
         raise InputError(
             layout.run_config(), None, "no prepared analysis here: run 'pfj prepare-targets' first (or pass --outdir)"
@@ -66,7 +66,7 @@ def check_config(layout: Layout, target: str, sim: str | None, name: str) -> Pat
 
 def target_config_path(layout: Layout, target: str, sim: str | None, args: dict[str, Any]) -> Path:
     """The analysis configuration ``--config`` names for a target, checked to exist."""
-    return check_config(layout, target, sim, args.get("config") or "config.yaml")
+    return check_config(layout, target, sim, args["config"])
 
 
 def for_each(items: Iterable[Any], total: int, label: str, work: Callable[[Any], None]) -> None:

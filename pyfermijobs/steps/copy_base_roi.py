@@ -55,7 +55,7 @@ def run(args: dict[str, Any]) -> None:
     sim = args.get("sim")
     config.study(sim)
     targets = target_profiles(args, layout, sim)
-    prefix = args.get("roi_baseline") or "fit_baseline"
+    prefix = args["roi_baseline"]
     extracopy = list(args.get("extracopy") or [])
     files = {t: files_to_copy(layout, config, t, prefix, extracopy) for t in targets}
     for paths in files.values():

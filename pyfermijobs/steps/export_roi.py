@@ -21,7 +21,7 @@ def run(args: dict[str, Any]) -> None:
     config = run_config(layout)
     tools = require_fermitools(config.origin, "backend")
     targets = target_profiles(args, layout)
-    prefix = args.get("roi_baseline") or "fit_baseline"
+    prefix = args["roi_baseline"]
     for target in targets:  # every input checked before any work
         for path in [*layout.fermipy_roi_files(target, prefix)[1:], layout.fermipy_file(target, "ccube")]:
             if not path.exists():

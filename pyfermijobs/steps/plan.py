@@ -56,7 +56,7 @@ def run(args: dict[str, Any]) -> None:
     if not args.get("ttype"):  # the one prepared analysis in --outdir
         from pathlib import Path
 
-        found = sorted(Path(args.get("outdir") or ".").glob("*/pipeline_config.yaml"))
+        found = sorted(Path(args["outdir"]).glob("*/pipeline_config.yaml"))
         if len(found) == 1:
             args = {**args, "ttype": found[0].parent.name}
     print(json.dumps(work_plan(run_config(layout_of(args))), indent=1))

@@ -29,7 +29,7 @@ def control_summaries(
     layout: Layout, config: RunConfig, target: str, profile: str, args: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Summary tables of the null scenarios and of the random directions that exist."""
-    from pyfermijobs.estimators.collect import read_table
+    from pyfermijobs.io.collected_fits import read_table
 
     nulls = {name: s for name, s in config.sims.items() if not s.injected}
     # one null scenario is labelled "null" in the plot; several keep their names
@@ -79,7 +79,7 @@ def calibration(
     pdf: bool = False,
     args: dict[str, Any] | None = None,
 ) -> None:
-    from pyfermijobs.estimators.collect import read_table
+    from pyfermijobs.io.collected_fits import read_table
     from pyfermijobs.plotting.calibration import plot_null_ts, plot_recovery
 
     study = config.study(sim, allow_random=False)

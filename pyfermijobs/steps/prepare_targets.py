@@ -19,7 +19,7 @@ def prepare_targets(master: MasterConfig, outdir: Path | str = ".", overwrite: b
 def run(args: dict[str, Any]) -> None:
     """CLI / API entry: ``args`` holds the options given (absolute paths)."""
     master = master_from_options(args)
-    layout = prepare_targets(master, args.get("outdir") or ".", bool(args.get("overwrite")))
+    layout = prepare_targets(master, args["outdir"], bool(args.get("overwrite")))
     targets = load_yaml(layout.target_list(), "target list")
     nprof = sum(len(p) for p in targets.values())
     studies = [*master.sims, *(["random"] if master.random else [])]

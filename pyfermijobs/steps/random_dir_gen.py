@@ -103,7 +103,7 @@ def run(args: dict[str, Any]) -> None:
     for key in ("seed", "nsims"):
         if args.get(key) is not None:
             cfg[key] = args[key]
-    prefix = config.baseline_prefix(args.get("roi_baseline") or "fit_baseline")
+    prefix = config.baseline_prefix(args["roi_baseline"])
     paths = {t: target_config_path(layout, t, RANDOM_SIM, args) for t in targets}
     for target in targets:
         for path in (layout.roi_file(target, prefix, RANDOM_SIM), paths[target]):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyfermijobs.backends import BUILTIN, FERMIPY, engine_for
+from pyfermijobs.backends import BUILTIN, FERMIPY, Realizations, engine_for
 from pyfermijobs.errors import InputError
 from pyfermijobs.steps.common import for_each, layout_of, run_config, target_config_path, target_profiles
 
@@ -45,11 +45,9 @@ def run(args: dict[str, Any]) -> None:
     if engine.name == BUILTIN:  # the scenario itself (spectrum known, inside the ROI) before any realization
         for target in targets:
             engine.check_injection(layout, target, sim, prefix, sim_profiles[target])
-    for_each(
-        targets,
-        len(targets),
-        f"simulate-roi {sim} ({engine.name}, {len(seeds)} seeds each)",
-        lambda t: engine.simulate(
-            layout, t, targets[t], sim, seeds, prefix, sim_profiles[t], non_null_src, do_find_src, paths[t]
-        ),
-    )
+
+    def one_target(target: str) -> None:
+        work = Realizations(sim, seeds, sim_profiles[target], non_null_src, do_find_src)
+        engine.simulate(layout, target, targets[target], prefix, work, paths[target])
+
+    for_each(targets, len(targets), f"simulate-roi {sim} ({engine.name}, {len(seeds)} seeds each)", one_target)

@@ -13,6 +13,9 @@ process ANALYZE_ROI {
     path "publish/**"           , emit: files
     path "versions.yml"         , emit: versions
 
+    when:
+    task.ext.when == null || task.ext.when
+
     script:
     def args = task.ext.args ?: ''
     """
@@ -21,10 +24,9 @@ process ANALYZE_ROI {
     """
 
     stub:
+    def args = task.ext.args ?: ''
     """
-    mkdir -p 'out/${meta.ttype}/${meta.target}'
-    touch 'out/${meta.ttype}/${meta.target}/fit_baseline.fits' 'out/${meta.ttype}/${meta.target}/fit_baseline.yaml'
-    cp -rl out publish
+    pfj-task --stub part* -- analyze-roi --ttype ${meta.ttype} --target '${meta.target}' ${meta.make_plots ? '--make_plots' : ''} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

@@ -13,6 +13,9 @@ process ANALYZE_SED {
     path "publish/**"           , emit: files
     path "versions.yml"         , emit: versions
 
+    when:
+    task.ext.when == null || task.ext.when
+
     script:
     def args = task.ext.args ?: ''
     """
@@ -21,16 +24,9 @@ process ANALYZE_SED {
     """
 
     stub:
+    def args = task.ext.args ?: ''
     """
-    if [ -z "${meta.sim ?: ''}" ]; then
-        mkdir -p 'out/${meta.ttype}/${meta.target}' && touch 'out/${meta.ttype}/${meta.target}/sed_${meta.profile}.fits'
-    else
-        mkdir -p 'out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}'
-        for s in \$(seq ${meta.seed ?: 0} \$(( ${meta.seed ?: 0} + ${meta.count ?: 1} - 1 ))); do
-            touch "out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}/sed_${meta.profile}_\$(printf %06d \$s).fits"
-        done
-    fi
-    cp -rl out publish
+    pfj-task --stub part* -- analyze-sed --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' ${meta.sim ? "--sim ${meta.sim} --seed ${meta.seed} --nsims ${meta.count}" : ''} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

@@ -12,6 +12,9 @@ process COLLECT_SED {
     path "publish/**"           , emit: files
     path "versions.yml"         , emit: versions
 
+    when:
+    task.ext.when == null || task.ext.when
+
     script:
     def args = task.ext.args ?: ''
     """
@@ -20,11 +23,9 @@ process COLLECT_SED {
     """
 
     stub:
+    def args = task.ext.args ?: ''
     """
-    dir='out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}'
-    range=\$(printf '%06d_%06d' ${meta.first} \$(( ${meta.first} + ${meta.nsims} - 1 )))
-    mkdir -p "\$dir" && touch "\$dir/sed_${meta.profile}_collected_\$range.fits" "\$dir/sed_${meta.profile}_summary_\$range.fits"
-    cp -rl out publish
+    pfj-task --stub part* -- collect-sed --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.first} --nsims ${meta.nsims} ${params.continue_on_error ? '--allow_missing' : ''} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

@@ -12,6 +12,9 @@ process COPY_BASE_ROI {
     path "publish/**"           , emit: files
     path "versions.yml"         , emit: versions
 
+    when:
+    task.ext.when == null || task.ext.when
+
     script:
     def args = task.ext.args ?: ''
     """
@@ -20,10 +23,9 @@ process COPY_BASE_ROI {
     """
 
     stub:
+    def args = task.ext.args ?: ''
     """
-    mkdir -p 'out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}'
-    touch 'out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}/fit_baseline.fits' 'out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}/fit_baseline.yaml'
-    cp -rl out publish
+    pfj-task --stub part* -- copy-base-roi --ttype ${meta.ttype} --target '${meta.target}' --sim ${meta.sim} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

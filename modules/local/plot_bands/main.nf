@@ -12,6 +12,9 @@ process PLOT_BANDS {
     path "publish/**"           , emit: files
     path "versions.yml"         , emit: versions
 
+    when:
+    task.ext.when == null || task.ext.when
+
     script:
     def args = task.ext.args ?: ''
     """
@@ -20,10 +23,9 @@ process PLOT_BANDS {
     """
 
     stub:
+    def args = task.ext.args ?: ''
     """
-    mkdir -p 'out/${meta.ttype}/${meta.target}'
-    touch 'out/${meta.ttype}/${meta.target}/bands_${meta.profile}.png'
-    cp -rl out publish
+    pfj-task --stub part* -- plot-bands --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

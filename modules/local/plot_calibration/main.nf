@@ -12,6 +12,9 @@ process PLOT_CALIBRATION {
     path "publish/**"           , emit: files
     path "versions.yml"         , emit: versions
 
+    when:
+    task.ext.when == null || task.ext.when
+
     script:
     def args = task.ext.args ?: ''
     """
@@ -20,10 +23,9 @@ process PLOT_CALIBRATION {
     """
 
     stub:
+    def args = task.ext.args ?: ''
     """
-    mkdir -p 'out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}'
-    touch 'out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}/calibration.png'
-    cp -rl out publish
+    pfj-task --stub part* -- plot-calibration --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.first} --nsims ${meta.nsims} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

@@ -12,6 +12,9 @@ process PLOT_CASTRO {
     path "publish/**"           , emit: files
     path "versions.yml"         , emit: versions
 
+    when:
+    task.ext.when == null || task.ext.when
+
     script:
     def args = task.ext.args ?: ''
     """
@@ -20,10 +23,9 @@ process PLOT_CASTRO {
     """
 
     stub:
+    def args = task.ext.args ?: ''
     """
-    mkdir -p 'out/${meta.ttype}/${meta.target}'
-    touch 'out/${meta.ttype}/${meta.target}/sed_${meta.profile}.png'
-    cp -rl out publish
+    pfj-task --stub part* -- plot-castro --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

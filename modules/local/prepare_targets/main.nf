@@ -14,6 +14,9 @@ process PREPARE_TARGETS {
     path "plan.json"  , emit: plan
     path "versions.yml", emit: versions
 
+    when:
+    task.ext.when == null || task.ext.when
+
     script:
     """
     pfj-task -- prepare-targets --master config_dir/${master.name} ${params.overwrite ? '--overwrite' : ''}
@@ -23,7 +26,7 @@ process PREPARE_TARGETS {
 
     stub:
     """
-    pfj-task -- prepare-targets --master config_dir/${master.name}
+    pfj-task --stub -- prepare-targets --master config_dir/${master.name} ${params.overwrite ? '--overwrite' : ''}
     pfj plan --outdir out > plan.json
     pfj-versions "${task.process}" > versions.yml
     """

@@ -12,6 +12,9 @@ process RANDOM_DIR_GEN {
     path "publish/**"           , emit: files
     path "versions.yml"         , emit: versions
 
+    when:
+    task.ext.when == null || task.ext.when
+
     script:
     def args = task.ext.args ?: ''
     """
@@ -20,10 +23,9 @@ process RANDOM_DIR_GEN {
     """
 
     stub:
+    def args = task.ext.args ?: ''
     """
-    mkdir -p 'out/${meta.ttype}_sim/sim_random/${meta.target}'
-    touch 'out/${meta.ttype}_sim/sim_random/${meta.target}/skydirs.yaml'
-    cp -rl out publish
+    pfj-task --stub part* -- random-dir-gen --ttype ${meta.ttype} --target '${meta.target}' ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

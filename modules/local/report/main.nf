@@ -12,6 +12,9 @@ process REPORT {
     path "publish/**"           , emit: files
     path "versions.yml"         , emit: versions
 
+    when:
+    task.ext.when == null || task.ext.when
+
     script:
     def args = task.ext.args ?: ''
     """
@@ -20,9 +23,9 @@ process REPORT {
     """
 
     stub:
+    def args = task.ext.args ?: ''
     """
-    mkdir -p out && echo '<html><body>stub report</body></html>' > out/report.html
-    cp -rl out publish
+    pfj-task --stub part* -- report --ttype ${meta.ttype} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

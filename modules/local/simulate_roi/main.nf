@@ -14,6 +14,9 @@ process SIMULATE_ROI {
     path "publish/**"           , emit: files
     path "versions.yml"         , emit: versions
 
+    when:
+    task.ext.when == null || task.ext.when
+
     script:
     def args = task.ext.args ?: ''
     """
@@ -22,12 +25,9 @@ process SIMULATE_ROI {
     """
 
     stub:
+    def args = task.ext.args ?: ''
     """
-    mkdir -p 'out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}'
-    for s in \$(seq ${meta.seed} \$(( ${meta.seed} + ${meta.count} - 1 ))); do
-        touch "out/${meta.ttype}_sim/sim_${meta.sim}/${meta.target}/sed_${meta.profile}_\$(printf %06d \$s).fits"
-    done
-    cp -rl out publish
+    pfj-task --stub part* -- simulate-roi --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.seed} --nsims ${meta.count} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

@@ -25,7 +25,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,6 +43,9 @@ FIND_SQRT_TS = 5.0
 FREE_RADIUS_DEG = 1.0
 #: Point sources localised in the baseline fit (``--do_find_src``): TS above this, inside the ROI.
 LOCALIZE_MIN_TS = 25.0
+if TYPE_CHECKING:
+    from pyfermijobs.backends.engine import Realizations
+
 WORKDIR_REGEX = r"\.xml$|\.npy$"
 
 
@@ -387,21 +390,11 @@ class FermipyEngine:
                     test_source_sed(gta, str(doc["name"]), src, out, correl, header, non_null_src, prefix, non_null_src)
 
     def simulate(
-        self,
-        layout: Layout,
-        target: str,
-        profiles: list[str],
-        sim: str,
-        seeds: range,
-        prefix: str,
-        sim_profile: str | None,
-        non_null_src: bool,
-        do_find_src: bool,
-        config_path: Path,
+        self, layout: Layout, target: str, profiles: list[str], prefix: str, work: Realizations, config_path: Path
     ) -> None:
         """SimulateROI: per seed a Poisson realization of the baseline (+ injected source), refit, SEDs.
 
-        The injected source sits at the ROI centre, as in fermipy.jobs (``sim_profile`` is the
+        The injected source sits at the ROI centre, as in fermipy.jobs (``work.sim_profile`` is the
         builtin engine's way to place it; a point profile is at the centre anyway).
         """
         from pyfermijobs.config import sed_settings
@@ -409,6 +402,7 @@ class FermipyEngine:
         from pyfermijobs.config.scenarios import load_scenario
         from pyfermijobs.estimators.truth import truth_doc
 
+        sim, seeds, non_null_src, do_find_src = work.sim, work.seeds, work.non_null_src, work.do_find_src
         injected = load_scenario(layout.scenario_copy(sim))["injected_source"]
         bin_index = sed_settings(load_template(config_path), config_path)["bin_index"]
 

@@ -1,9 +1,9 @@
 // Random-direction controls: the fermipy.jobs guide's third loop.
 //   CopyBaseROI(target); RandomDirGen(target); AnalyzeSED per direction chunk; CollectSED
-include { COPY_BASE_ROI as COPY_BASE_ROI_RANDOM } from '../modules/local/copy_base_roi/main'
-include { RANDOM_DIR_GEN                        } from '../modules/local/random_dir_gen/main'
-include { ANALYZE_SED as ANALYZE_SED_RANDOM     } from '../modules/local/analyze_sed/main'
-include { COLLECT_SED as COLLECT_SED_RANDOM     } from '../modules/local/collect_sed/main'
+include { COPY_BASE_ROI as COPY_BASE_ROI_RANDOM } from '../../../modules/local/copy_base_roi/main'
+include { RANDOM_DIR_GEN                        } from '../../../modules/local/random_dir_gen/main'
+include { ANALYZE_SED as ANALYZE_SED_RANDOM     } from '../../../modules/local/analyze_sed/main'
+include { COLLECT_SED as COLLECT_SED_RANDOM     } from '../../../modules/local/collect_sed/main'
 
 workflow RANDOM_DIRECTIONS {
     take:

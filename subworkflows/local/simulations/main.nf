@@ -1,9 +1,9 @@
 // Simulation controls: the fermipy.jobs guide's second loop, for every scenario.
 //   CopyBaseROI(sim, target); SimulateROI(sim, target, profile) per seed chunk; CollectSED
-include { COPY_BASE_ROI    } from '../modules/local/copy_base_roi/main'
-include { SIMULATE_ROI     } from '../modules/local/simulate_roi/main'
-include { COLLECT_SED      } from '../modules/local/collect_sed/main'
-include { PLOT_CALIBRATION } from '../modules/local/plot_calibration/main'
+include { COPY_BASE_ROI    } from '../../../modules/local/copy_base_roi/main'
+include { SIMULATE_ROI     } from '../../../modules/local/simulate_roi/main'
+include { COLLECT_SED      } from '../../../modules/local/collect_sed/main'
+include { PLOT_CALIBRATION } from '../../../modules/local/plot_calibration/main'
 
 workflow SIMULATIONS {
     take:

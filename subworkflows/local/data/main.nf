@@ -1,8 +1,8 @@
 // Data analysis: the fermipy.jobs guide's first loop.
 //   for target in targets: AnalyzeROI(target); for profile in target.profiles: AnalyzeSED, PlotCastro
-include { ANALYZE_ROI } from '../modules/local/analyze_roi/main'
-include { ANALYZE_SED } from '../modules/local/analyze_sed/main'
-include { PLOT_CASTRO } from '../modules/local/plot_castro/main'
+include { ANALYZE_ROI } from '../../../modules/local/analyze_roi/main'
+include { ANALYZE_SED } from '../../../modules/local/analyze_sed/main'
+include { PLOT_CASTRO } from '../../../modules/local/plot_castro/main'
 
 workflow DATA {
     take:

@@ -1,0 +1,172 @@
+"""What the report shows, gathered from the run's files: plain data, no markup.
+
+:func:`gather` reads the prepared configuration, the SEDs, the baseline fits and the control
+studies' summaries, and records everything missing as a failure; :mod:`pyfermijobs.report.html`
+renders it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyfermijobs.config.run import RunConfig, Study
+from pyfermijobs.errors import InputError
+from pyfermijobs.layout import RANDOM_SIM, ROI_PLOTS, Layout
+from pyfermijobs.yamlio import load_yaml
+
+
+@dataclass
+class TargetResult:
+    """The data SED of one target x profile."""
+
+    target: str
+    profile: str
+    ra: float
+    dec: float
+    ts: float | None  # None: the SED is missing
+    plots: list[tuple[Path, str]]
+
+
+@dataclass
+class RoiFit:
+    """A target's baseline fit: summary rows, its brightest point sources, diagnostic plots."""
+
+    target: str
+    found: bool
+    summary: list[tuple[str, str]] = field(default_factory=list)
+    sources: list[tuple[str, float, float, str]] = field(default_factory=list)  # name, TS, offset, free
+    plots: list[tuple[Path, str]] = field(default_factory=list)
+
+
+@dataclass
+class ControlResult:
+    """One control study x target x profile: the realizations collected and its calibration plot."""
+
+    study: str
+    kind: str
+    target: str
+    profile: str
+    collected: bool
+    used: str
+    nmissing: int
+    missing_seeds: str
+    plot: Path | None
+
+
+@dataclass
+class ReportContent:
+    config: RunConfig
+    studies: list[tuple[str, str, Study]]  # name, kind, study
+    targets: list[TargetResult]
+    rois: list[RoiFit]
+    controls: list[ControlResult]
+    failures: list[str]
+    synthetic: bool
+
+
+def study_kind(name: str, study: Study) -> str:
+    return "random directions" if name == RANDOM_SIM else ("injected" if study.injected else "null")
+
+
+def study_options(name: str, study: Study) -> str:
+    """The options a control study's tasks ran with, in the master file's words."""
+    if name == RANDOM_SIM:
+        return f"profile: {study.profile or 'every profile'}"
+    profile = study.profile or "the target's only profile"
+    return f"non_null_src: {study.non_null_src}, do_find_src: {study.do_find_src}, profile: {profile}"
+
+
+def _sed_header(path: Path) -> dict[str, Any] | None:
+    from pyfermijobs.io.sed_fits import read_sed
+
+    if not path.exists():
+        return None
+    try:
+        return read_sed(path)[1]
+    except InputError:
+        return None
+
+
+def roi_fit(layout: Layout, target: str) -> RoiFit:
+    path = layout.roi_yaml(target)
+    if not path.exists():  # fermipy fitted the data: its baseline as exported to the builtin engine
+        path = layout.roi_yaml(target, layout.exported_prefix("fit_baseline"))
+    if not path.exists():
+        return RoiFit(target, False)
+    doc = load_yaml(path, "baseline ROI description") or {}
+    fit = doc.get("fit") or {}
+    summary = [
+        ("log-likelihood", f"{fit.get('loglike', float('nan')):.2f}"),
+        ("counts / model counts", f"{fit.get('counts', 0)} / {fit.get('npred', 0.0):.1f}"),
+        ("free parameters", str(len(fit.get("free_parameters") or {}))),
+        ("converged", str(fit.get("converged"))),
+        ("sources found (--do_find_src)", ", ".join(fit.get("found_sources") or []) or "none"),
+    ]
+    points = sorted(
+        (s for s in doc.get("sources") or [] if s.get("kind") == "point"), key=lambda s: -float(s.get("ts", 0.0))
+    )
+    sources = [
+        (
+            str(s["name"]),
+            float(s.get("ts", 0.0)),
+            float(s.get("offset", 0.0)),
+            ", ".join(s.get("free") or []) or "fixed",
+        )
+        for s in points[:15]
+    ]
+    plots = [(layout.roi_plot(target, kind), f"{label} of {target}") for kind, label in ROI_PLOTS.items()]
+    return RoiFit(target, True, summary, sources, [(p, a) for p, a in plots if p.exists()])
+
+
+def control_result(layout: Layout, name: str, study: Study, target: str, profile: str) -> ControlResult:
+    from pyfermijobs.io.collected_fits import read_table
+
+    first, last = study.seed, study.last
+    summary = layout.summary_file(name, target, profile, first, last)
+    plot = None
+    if name != RANDOM_SIM:
+        plot = (layout.recovery_plot if study.injected else layout.ts_plot)(name, target, profile, first, last)
+    kind = study_kind(name, study)
+    if not summary.exists():
+        return ControlResult(name, kind, target, profile, False, "not collected", 0, "", plot)
+    _, head = read_table(summary, "SED_SUMMARY")
+    used = f"{head['NREAL']} of {last - first + 1}"
+    nmissing = int(head.get("NMISSING") or 0)
+    return ControlResult(name, kind, target, profile, True, used, nmissing, str(head.get("MISSING", "")), plot)
+
+
+def gather(layout: Layout) -> ReportContent:
+    """Everything the report shows; whatever is missing becomes a failure line."""
+    config = RunConfig.read(layout)
+    failures: list[str] = []
+    synthetic = False
+    targets = []
+    for target, info in config.targets.items():
+        for profile in info["profiles"]:
+            header = _sed_header(layout.sed_file(target, profile))
+            if header is None:
+                failures.append(f"{target} {profile}: data SED missing ({layout.sed_file(target, profile)})")
+            else:
+                synthetic = synthetic or bool(header.get("SYNTHET"))
+            plots = [
+                (layout.castro_plot(target, profile), f"castro plot of {target} {profile}"),
+                (layout.bands_plot(target, profile), f"expected bands of {target} {profile}"),
+            ]
+            ts = None if header is None else float(header.get("TS", 0.0))
+            targets.append(TargetResult(target, profile, info["ra"], info["dec"], ts, plots))
+    rois = [roi_fit(layout, target) for target in config.targets]
+    controls = []
+    for name, study in config.studies.items():
+        for target, profiles in study.profiles.items():
+            for profile in profiles:
+                result = control_result(layout, name, study, target, profile)
+                if not result.collected:
+                    summary = layout.summary_file(name, target, profile, study.seed, study.last)
+                    failures.append(f"{name} {target} {profile}: summary missing ({summary})")
+                elif result.nmissing:
+                    failures.append(f"{name} {target} {profile}: {result.nmissing} realizations missing")
+                controls.append(result)
+    studies = [(n, study_kind(n, s), s) for n, s in config.studies.items()]
+    return ReportContent(config, studies, targets, rois, controls, failures, synthetic)
