@@ -28,7 +28,7 @@ def stub_outputs(step: str, args: dict[str, Any]) -> list[Path]:
         return [layout.report()]
     targets = target_profiles(args, layout, sim)
     pairs = [(t, p) for t, profiles in targets.items() for p in profiles]
-    prefix = config.baseline_prefix(args["roi_baseline"])
+    prefix = config.baseline_prefix(args.get("roi_baseline", "fit_baseline"))  # steps without the option: the default
     out: list[Path] = []
     if step == "analyze-roi":
         for t in targets:

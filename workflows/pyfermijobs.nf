@@ -52,7 +52,7 @@ workflow PYFERMIJOBS {
         .map { meta, tree -> [[meta.target, meta.profile], meta, tree] }
         .join(controls)
         .combine(plan)
-        .filter { key, meta, sed, trees, p -> 'plot-bands' in (p.plots.sim_plotting + p.plots.rand_plotting) }
+        .filter { key, meta, sed, trees, p -> p.make.plot_bands }
         .map { key, meta, sed, trees, p -> [key, meta, sed, trees] }
         .combine(prepared)
         .map { key, meta, sed, trees, tree -> [meta, [tree, sed] + trees] }

@@ -49,6 +49,13 @@ def work_plan(config: RunConfig) -> dict[str, Any]:
         "plots": {
             section: list(config.plots(section)) for section in ("data_plotting", "sim_plotting", "rand_plotting")
         },
+        # what the pipeline's plot processes ask: decided here, not by plot names in Groovy
+        "make": {
+            "plot_roi": "plot-roi" in config.plots("data_plotting"),
+            "plot_castro": "plot-castro" in config.plots("data_plotting"),
+            "plot_calibration": "plot-calibration" in config.plots("sim_plotting"),
+            "plot_bands": "plot-bands" in config.plots("sim_plotting") + config.plots("rand_plotting"),
+        },
     }
 
 

@@ -13,7 +13,7 @@ workflow DATA {
     main:
     ANALYZE_ROI(
         targets.combine(prepared).combine(plan)
-            .map { meta, tree, p -> [meta + [make_plots: 'plot-roi' in p.plots.data_plotting, backend: p.backend], [tree]] }
+            .map { meta, tree, p -> [meta + [make_plots: p.make.plot_roi, backend: p.backend], [tree]] }
     )
 
     per_profile = ANALYZE_ROI.out.tree
@@ -21,7 +21,7 @@ workflow DATA {
     ANALYZE_SED(per_profile.combine(prepared).map { meta, roi, tree -> [meta, [tree, roi]] })
 
     PLOT_CASTRO(
-        ANALYZE_SED.out.tree.combine(plan).filter { meta, sed, p -> 'plot-castro' in p.plots.data_plotting }
+        ANALYZE_SED.out.tree.combine(plan).filter { meta, sed, p -> p.make.plot_castro }
             .combine(prepared).map { meta, sed, p, tree -> [meta, [tree, sed]] }
     )
 

@@ -38,7 +38,7 @@ workflow SIMULATIONS {
     COLLECT_SED(grouped)
 
     PLOT_CALIBRATION(
-        COLLECT_SED.out.tree.combine(plan).filter { meta, col, p -> 'plot-calibration' in p.plots.sim_plotting }
+        COLLECT_SED.out.tree.combine(plan).filter { meta, col, p -> p.make.plot_calibration }
             .combine(prepared).map { meta, col, p, tree -> [meta, [tree, col]] }
     )
 
