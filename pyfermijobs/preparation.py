@@ -21,7 +21,7 @@ from pyfermijobs.config.profiles import profile_source
 from pyfermijobs.config.rosters import Target, load_aliases, load_catalog, merge_rosters
 from pyfermijobs.config.run import resolve_profile
 from pyfermijobs.config.scenarios import load_rand_config, load_scenario
-from pyfermijobs.config.template import check_template
+from pyfermijobs.config.template import check_target_data, check_template, data_settings, with_absolute_data_paths
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout, profile_name
 from pyfermijobs.yamlio import dump_yaml, load_yaml, write_yaml
@@ -57,6 +57,8 @@ def prepare(master: MasterConfig) -> Preparation:
     targets, membership = merge_rosters(master.rosters, master.roster_files, catalog, aliases, origin)
     template = load_template(master.config_template)
     check_template(template, master.config_template)  # the engine's sections too, before any work
+    if data_settings(template, master.config_template) is not None:  # real data: absolute paths, each ROI checked
+        template = with_absolute_data_paths(template, master.config_template.parent, master.config_template)
 
     scenarios = {name: load_scenario(sim.scenario_file) for name, sim in master.sims.items()}
     studies: dict[str, SimSettings] = dict(master.sims)
@@ -105,6 +107,8 @@ def prepare(master: MasterConfig) -> Preparation:
         files[layout.roster_list(area)] = roster_list
         for target in targets.values():
             files[layout.target_config(target.name, area)] = target_config(template, target.ra, target.dec)
+            if area is None:
+                check_target_data(template, target.ra, target.dec, master.config_template)
             for version in target.versions:
                 files[layout.astro_value_file(target.name, version, area)] = target.info[version]
                 for spatial in master.spatial_models:

@@ -23,6 +23,7 @@ from pyfermijobs.config import builtin_settings, sed_settings
 from pyfermijobs.config.analysis import load_template, target_direction
 from pyfermijobs.config.profiles import profile_position
 from pyfermijobs.config.run import BUILTIN
+from pyfermijobs.config.template import data_settings
 from pyfermijobs.datasets.roi import Component, ROIDataset
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
@@ -52,7 +53,13 @@ class BuiltinEngine:
         settings = builtin_settings(config, config_path)
         ra, dec = target_direction(config, config_path)
         start = time.monotonic()
-        roi = build_synthetic_roi(config, target, ra, dec, str(config_path))
+        data = data_settings(config, config_path)
+        if data is None:
+            roi = build_synthetic_roi(config, target, ra, dec, str(config_path))
+        else:
+            from pyfermijobs.datasets.lat_data import build_lat_roi
+
+            roi = build_lat_roi(config, data, target, ra, dec, config_path)
         choose_free(roi, settings)
         fit = fit_components(roi, free_names(roi))
         fit.apply()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pyfermijobs.config.fields import Field, at_least, check_section, positive
+from pyfermijobs.errors import InputError
 
 BUILTIN_FIELDS = {
     "free_radius": Field(
@@ -28,7 +29,17 @@ BUILTIN_FIELDS = {
     "correl_thresh": Field(
         "float", 0.25, "SED: free sources whose correlation with the test source exceeds this", at_least(0.0)
     ),
+    "data": Field("dict|null", None, "real LAT data (Fermitools' binned products); absent: the synthetic sky"),
 }
+
+DATA_FIELDS = {
+    "counts": Field("any", doc="FT1 event list (or a list of them), binned onto each target's ROI"),
+    "exposure": Field("str", doc="gtexpcube2 exposure cube (WCS, cm2 s at its ENERGIES)"),
+    "psf": Field("str", doc="gtpsf table (PSF(theta) per energy)"),
+}
+#: Keys whose values are data files (paths relative to the template's folder, $VARIABLES expanded).
+DATA_FILE_KEYS = (("builtin", "data", "counts"), ("builtin", "data", "exposure"), ("builtin", "data", "psf"))
+MODEL_FILE_KEYS = (("model", "galdiff"), ("model", "isodiff"))
 
 SED_FIELDS = {  # keys of fermipy's `sed` configuration section that the builtin engine uses
     "bin_index": Field("float", 2.0, "index of the power law in each bin"),
@@ -74,11 +85,110 @@ def synthetic_settings(config: dict[str, Any], file: str | Path) -> dict[str, An
     return check_section(config.get("synthetic"), SYNTHETIC_FIELDS, file, "synthetic.")
 
 
+def data_settings(config: dict[str, Any], file: str | Path) -> dict[str, Any] | None:
+    """``builtin.data``: the real data's files (None: the synthetic sky)."""
+    data = builtin_settings(config, file)["data"]
+    if data is None:
+        return None
+    data = check_section(data, DATA_FIELDS, file, "builtin.data.")
+    counts = data["counts"]
+    if not (
+        isinstance(counts, str) or (isinstance(counts, list) and counts and all(isinstance(c, str) for c in counts))
+    ):
+        raise InputError(file, "builtin.data.counts", f"must be a file path or a list of them, got {counts!r}")
+    return data
+
+
+def with_absolute_data_paths(config: dict[str, Any], base: Path, file: str | Path) -> dict[str, Any]:
+    """The template with its data files resolved (``$VARIABLES``, relative to ``base``) and checked to exist.
+
+    PrepareTargets writes each target's copy this way: the copies live in other folders, and a
+    pipeline task must find the same files.
+    """
+    import copy
+
+    from pyfermijobs.datasets.lat_data import resolve_data_path
+
+    out = copy.deepcopy(config)
+    for keys in (*DATA_FILE_KEYS, *MODEL_FILE_KEYS):
+        node = out
+        for key in keys[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+        if not isinstance(node, dict) or node.get(keys[-1]) is None:
+            continue
+        value = node[keys[-1]]
+        dotted = ".".join(keys)
+        if isinstance(value, list):
+            node[keys[-1]] = [str(resolve_data_path(v, base, file, dotted)) for v in value]
+        else:
+            node[keys[-1]] = str(resolve_data_path(value, base, file, dotted))
+    catalogs = (out.get("model") or {}).get("catalogs")
+    if isinstance(catalogs, list):  # files among fermipy's catalog names
+        out["model"]["catalogs"] = [
+            str(resolve_data_path(c, base, file, "model.catalogs")) if _is_path(c) else c for c in catalogs
+        ]
+    return out
+
+
+def _is_path(value: Any) -> bool:
+    """A catalog given as a path (a bare file name is looked up among fermipy's catalogs)."""
+    return isinstance(value, str) and ("/" in value or "$" in value)
+
+
+def check_catalog(config: dict[str, Any], file: str | Path) -> None:
+    """The catalog the builtin engine reads (``synthetic.catalog`` or ``model.catalogs[0]``) is readable."""
+    from pyfermijobs.datasets.synthetic import catalog_name
+    from pyfermijobs.models.catalog import catalog_path, read_catalog
+
+    name = catalog_name(config, synthetic_settings(config, file))
+    if _is_path(name) and not Path(name).is_absolute():
+        from pyfermijobs.datasets.lat_data import resolve_data_path
+
+        name = str(resolve_data_path(name, Path(file).parent, file, "model.catalogs"))
+    read_catalog(catalog_path(name, str(file)), str(file))
+
+
 def check_template(template: dict[str, Any], file: str | Path) -> None:
-    """Every section the builtin engine reads, checked before any work (InputError on the first problem)."""
+    """Every section the builtin engine reads, checked before any work (InputError on the first problem).
+
+    With real data (``builtin.data``) its files and models must exist; their formats and each
+    target's footprint are checked by :func:`check_target_data`.
+    """
     from pyfermijobs.datasets.geom import ROIGeom
 
     builtin_settings(template, file)
     sed_settings(template, file)
     synthetic_settings(template, file)
     ROIGeom.from_config(template, 0.0, 0.0, str(file))  # selection.emin/emax, binning.*
+    if data_settings(template, file) is not None:
+        template = with_absolute_data_paths(template, Path(file).parent, file)
+    check_catalog(template, file)
+
+
+def check_target_data(config: dict[str, Any], ra: float, dec: float, file: str | Path) -> None:
+    """Real data: the files' formats, the ROI inside the exposure's and the Galactic model's footprints,
+    the energy range inside the exposure's (InputError naming the file otherwise)."""
+    from pyfermijobs.datasets.geom import ROIGeom
+    from pyfermijobs.datasets.lat_data import (
+        bin_psf,
+        check_counts,
+        exposure_at_nodes,
+        galactic_footprint,
+        read_isotropic,
+    )
+    from pyfermijobs.datasets.roi import NODES_PER_BIN
+    from pyfermijobs.models.spectra import log_nodes
+
+    data = data_settings(config, file)
+    if data is None:
+        return
+    geom = ROIGeom.from_config(config, ra, dec, str(file))
+    node_e, node_w = log_nodes(geom.emin, geom.emax, NODES_PER_BIN)
+    exposure_at_nodes(Path(data["exposure"]), geom, node_e)
+    bin_psf(Path(data["psf"]), node_e, node_w)
+    check_counts([Path(p) for p in (data["counts"] if isinstance(data["counts"], list) else [data["counts"]])])
+    model = config.get("model") or {}
+    if model.get("galdiff"):
+        galactic_footprint(Path(model["galdiff"]), geom)
+    if model.get("isodiff"):
+        read_isotropic(Path(model["isodiff"]))

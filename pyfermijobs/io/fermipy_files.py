@@ -73,11 +73,20 @@ class ModelCubes:
     sources: list[ModelSource]
 
 
+def celestial_wcs(header: Any) -> Any:
+    """The celestial WCS of an image header (Fermitools' date keywords "fixed" by astropy silently)."""
+    import warnings
+
+    from astropy.wcs import WCS, FITSFixedWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FITSFixedWarning)
+        return WCS(header).celestial
+
+
 def celestial_header(header: Any) -> Any:
     """The celestial WCS part of an image header (drops the energy axis)."""
-    from astropy.wcs import WCS
-
-    return WCS(header).celestial.to_header()
+    return celestial_wcs(header).to_header()
 
 
 def _open(path: Path, what: str) -> Any:

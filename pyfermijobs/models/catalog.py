@@ -1,8 +1,11 @@
-"""Point sources from the 4FGL catalog files that ship inside fermipy (read offline).
+"""Point sources from LAT catalogs: those that ship inside fermipy (read offline), or a file.
 
 ``model.catalogs`` of the analysis template names the catalog: ``4FGL-DR4`` (the default),
-``4FGL``, ``4FGL-DR3`` or a ``gll_psc_v*.fit`` file name from fermipy's catalog folder or a
-path. Spectra keep their catalog form (PowerLaw, LogParabola, PLSuperExpCutoff4).
+``4FGL``, ``4FGL-DR3``, ``3FGL``, a ``gll_psc_v*.fit`` file name from fermipy's catalog folder,
+or a path (the 3FHL's ``gll_psch_v13.fit``, for one). Two column layouts are read: 4FGL's
+(``PL_Flux_Density``, ``LP_*``, ``PLEC_*``) and that of 3FGL and 3FHL (``Flux_Density`` at
+``Pivot_Energy``, ``Spectral_Index``, ``beta``, ``Cutoff``, ``Exp_Index``; 3FHL's in GeV units).
+Spectra keep their catalog form (PowerLaw, LogParabola, PLSuperExpCutoff, PLSuperExpCutoff4).
 """
 
 from __future__ import annotations
@@ -16,7 +19,12 @@ from pyfermijobs.errors import InputError
 from pyfermijobs.models.spectra import Spectrum
 
 #: Catalog names -> file in fermipy's data/catalogs (4FGL-DR4 is gll_psc_v35).
-CATALOG_FILES = {"4FGL-DR4": "gll_psc_v35.fit", "4FGL-DR3": "gll_psc_v29.fit", "4FGL": "gll_psc_v20.fit"}
+CATALOG_FILES = {
+    "4FGL-DR4": "gll_psc_v35.fit",
+    "4FGL-DR3": "gll_psc_v29.fit",
+    "4FGL": "gll_psc_v20.fit",
+    "3FGL": "gll_psc_v16.fit",
+}
 DEFAULT_CATALOG = "4FGL-DR4"
 
 
@@ -49,68 +57,82 @@ def catalog_path(name: str, file: str = "config.yaml") -> Path:
 
 
 def read_catalog(path: Path, file: str = "config.yaml") -> list[CatalogSource]:
-    """All sources of a 4FGL-format catalog with their catalog spectra."""
+    """All sources of a catalog with their catalog spectra (4FGL, 3FGL or 3FHL column layouts)."""
     import fitsio
 
-    columns = [
-        "Source_Name",
-        "RAJ2000",
-        "DEJ2000",
-        "SpectrumType",
-        "Pivot_Energy",
-        "Signif_Avg",
-        "Extended_Source_Name",
-        "PL_Flux_Density",
-        "PL_Index",
-        "LP_Flux_Density",
-        "LP_Index",
-        "LP_beta",
-        "PLEC_Flux_Density",
-        "PLEC_IndexS",
-        "PLEC_ExpfactorS",
-        "PLEC_Exp_Index",
-    ]
     try:
-        data = fitsio.read(str(path), ext="LAT_Point_Source_Catalog", columns=columns)
+        with fitsio.FITS(str(path)) as fits:
+            hdu = fits["LAT_Point_Source_Catalog"]
+            names = hdu.get_colnames()
+            header = hdu.read_header()
+            data = hdu.read()
     except (OSError, ValueError) as exc:
-        raise InputError(file, "model.catalogs", f"{path} is not a 4FGL-format catalog: {exc}") from None
-    sources = []
-    for row in data:
-        kind = row["SpectrumType"].strip()
-        e0 = float(row["Pivot_Energy"])
-        if kind == "PowerLaw":
-            spec = Spectrum(
-                "PowerLaw", {"Prefactor": float(row["PL_Flux_Density"]), "Index": float(row["PL_Index"]), "Scale": e0}
-            )
-        elif kind == "LogParabola":
-            spec = Spectrum(
-                "LogParabola",
-                {
-                    "norm": float(row["LP_Flux_Density"]),
-                    "alpha": float(row["LP_Index"]),
-                    "beta": float(row["LP_beta"]),
-                    "Eb": e0,
-                },
-            )
-        else:  # PLSuperExpCutoff in 4FGL-DR3 and later is the PLSuperExpCutoff4 form
-            spec = Spectrum(
-                "PLSuperExpCutoff4",
-                {
-                    "Prefactor": float(row["PLEC_Flux_Density"]),
-                    "IndexS": float(row["PLEC_IndexS"]),
-                    "Scale": e0,
-                    "ExpfactorS": float(row["PLEC_ExpfactorS"]),
-                    "Index2": float(row["PLEC_Exp_Index"]),
-                },
-            )
-        sources.append(
-            CatalogSource(
-                name=row["Source_Name"].strip(),
-                ra=float(row["RAJ2000"]),
-                dec=float(row["DEJ2000"]),
-                spectrum=spec,
-                signif=float(np.nan_to_num(row["Signif_Avg"])),
-                extended=bool(row["Extended_Source_Name"].strip()),
-            )
+        raise InputError(
+            file, "model.catalogs", f"{path} is not a LAT catalog (no LAT_Point_Source_Catalog): {exc}"
+        ) from None
+    if "PL_Flux_Density" in names:
+        spectra = [_4fgl_spectrum(row) for row in data]
+    elif {"Flux_Density", "Pivot_Energy", "Spectral_Index"} <= set(names):
+        unit = str(header.get(f"TUNIT{names.index('Pivot_Energy') + 1}", "MeV")).strip()
+        to_mev = {"MeV": 1.0, "GeV": 1e3}.get(unit)
+        if to_mev is None:
+            raise InputError(file, "model.catalogs", f"{path}: Pivot_Energy in unknown unit {unit!r}")
+        spectra = [_3fgl_spectrum(row, names, to_mev) for row in data]
+    else:
+        raise InputError(
+            file, "model.catalogs", f"{path}: unknown catalog format (neither 4FGL's nor 3FGL/3FHL's columns)"
         )
-    return sources
+    extended = data["Extended_Source_Name"] if "Extended_Source_Name" in names else [""] * len(data)
+    return [
+        CatalogSource(
+            name=row["Source_Name"].strip(),
+            ra=float(row["RAJ2000"]),
+            dec=float(row["DEJ2000"]),
+            spectrum=spec,
+            signif=float(np.nan_to_num(row["Signif_Avg"])),
+            extended=bool(str(ext).strip()),
+        )
+        for row, spec, ext in zip(data, spectra, extended, strict=True)
+    ]
+
+
+def _4fgl_spectrum(row: np.void) -> Spectrum:
+    kind = row["SpectrumType"].strip()
+    e0 = float(row["Pivot_Energy"])
+    if kind == "PowerLaw":
+        return Spectrum(
+            "PowerLaw", {"Prefactor": float(row["PL_Flux_Density"]), "Index": float(row["PL_Index"]), "Scale": e0}
+        )
+    if kind == "LogParabola":
+        values = {"norm": float(row["LP_Flux_Density"]), "alpha": float(row["LP_Index"]), "beta": float(row["LP_beta"])}
+        return Spectrum("LogParabola", {**values, "Eb": e0})
+    # PLSuperExpCutoff in 4FGL-DR3 and later is the PLSuperExpCutoff4 form
+    return Spectrum(
+        "PLSuperExpCutoff4",
+        {
+            "Prefactor": float(row["PLEC_Flux_Density"]),
+            "IndexS": float(row["PLEC_IndexS"]),
+            "Scale": e0,
+            "ExpfactorS": float(row["PLEC_ExpfactorS"]),
+            "Index2": float(row["PLEC_Exp_Index"]),
+        },
+    )
+
+
+def _3fgl_spectrum(row: np.void, names: list[str], to_mev: float) -> Spectrum:
+    """3FGL/3FHL: ``Flux_Density`` at ``Pivot_Energy``; cut-off spectra normalised at the pivot."""
+    kind = row["SpectrumType"].strip()
+    e0 = float(row["Pivot_Energy"]) * to_mev
+    k = float(row["Flux_Density"]) / to_mev  # per MeV
+    index = float(row["Spectral_Index"])
+    if kind == "LogParabola":
+        return Spectrum("LogParabola", {"norm": k, "alpha": index, "beta": float(row["beta"]), "Eb": e0})
+    if kind in ("PLExpCutoff", "PLSuperExpCutoff") and "Cutoff" in names:
+        cutoff = float(row["Cutoff"]) * to_mev
+        b = float(row["Exp_Index"]) if kind == "PLSuperExpCutoff" else 1.0
+        # dN/dE = K (E/E0)^-G exp((E0/Ec)^b - (E/Ec)^b): the engine's form without the exp((E0/Ec)^b)
+        prefactor = k * float(np.exp((e0 / cutoff) ** b))
+        return Spectrum(
+            "PLSuperExpCutoff", {"Prefactor": prefactor, "Index1": index, "Scale": e0, "Cutoff": cutoff, "Index2": b}
+        )
+    return Spectrum("PowerLaw", {"Prefactor": k, "Index": index, "Scale": e0})

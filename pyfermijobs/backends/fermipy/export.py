@@ -8,7 +8,7 @@ fast engine, from what fermipy computed for the baseline:
   scaled by a normalisation when refitted) and of the whole model (the fixed part is the
   whole minus the free ones), from ``GTAnalysis.model_counts_map``;
 - exposure: ``bexpmap_roi_00.fits`` (gtexpcube2), interpolated (log-log) from its energy
-  planes to the engine's integration nodes, nearest pixel in space;
+  planes to the engine's integration nodes, bilinear in space (as for real data);
 - PSF: the ``gtpsf`` table at the ROI centre, averaged over each energy bin with
   counts weights (E^-2 spectrum times exposure).
 
@@ -27,17 +27,10 @@ from typing import Any
 import numpy as np
 
 from pyfermijobs.datasets.geom import FRAMES, ROIGeom, to_icrs
-from pyfermijobs.datasets.psf import PSFTable
+from pyfermijobs.datasets.lat_data import bin_psf, exposure_at_nodes
 from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
 from pyfermijobs.errors import InputError
-from pyfermijobs.io.fermipy_files import (
-    CountsCube,
-    ModelSource,
-    read_counts_cube,
-    read_exposure_cube,
-    read_model_cubes,
-    read_psf_table,
-)
+from pyfermijobs.io.fermipy_files import CountsCube, ModelSource, read_counts_cube, read_model_cubes
 from pyfermijobs.layout import Layout
 from pyfermijobs.models.spectra import TEMPLATE_SCALE, Spectrum, log_nodes, spectrum_from_fermipy
 
@@ -72,47 +65,6 @@ def geometry(cube: CountsCube, path: Path) -> ROIGeom:
     if np.max(np.abs(dlon)) > GRID_TOLERANCE_DEG or np.max(np.abs(theirs[1] - ours[1])) > GRID_TOLERANCE_DEG:
         raise InputError(path, "WCS", "the ROI grid must have its reference pixel at the map centre")
     return geom
-
-
-def loglog_interp(log_e: np.ndarray, log_values: np.ndarray, energies: np.ndarray) -> np.ndarray:
-    """Values tabulated at energies ``exp(log_e)`` (first axis of ``log_values``, as logs), taken
-    at ``energies`` by linear interpolation in log-log, held constant beyond the table."""
-    le = np.clip(np.log(energies), log_e[0], log_e[-1])
-    i = np.clip(np.searchsorted(log_e, le) - 1, 0, len(log_e) - 2)
-    t = ((le - log_e[i]) / (log_e[i + 1] - log_e[i])).reshape(le.shape + (1,) * (log_values.ndim - 1))
-    return np.exp((1 - t) * log_values[i] + t * log_values[i + 1])
-
-
-def exposure_at_nodes(path: Path, geom: ROIGeom, node_e: np.ndarray) -> np.ndarray:
-    """Exposure (nebins, nodes, npix, npix): log-log in energy, nearest exposure pixel in space."""
-    from astropy.wcs import WCS
-
-    cube = read_exposure_cube(path)
-    if not str(cube.header.get("CTYPE1", "")).startswith(FRAMES[geom.coordsys][1]):
-        raise InputError(path, "CTYPE1", f"the exposure cube must be in the ROI's frame ({geom.coordsys})")
-    if np.any(cube.data <= 0) or np.any(np.diff(cube.energies) <= 0):
-        raise InputError(path, "ENERGIES", "exposure must be positive at increasing energies")
-    lon, lat = geom.pixel_lonlat
-    x, y = WCS(cube.header).world_to_pixel_values(lon.ravel(), lat.ravel())
-    ny, nx = cube.data.shape[1:]
-    ix = np.clip(np.round(x).astype(int), 0, nx - 1)
-    iy = np.clip(np.round(y).astype(int), 0, ny - 1)
-    planes = np.log(cube.data[:, iy, ix])  # (nplanes, npix*npix)
-    out = loglog_interp(np.log(cube.energies), planes, node_e)  # (nebins, nodes, npix*npix)
-    return out.reshape(*node_e.shape, geom.npix, geom.npix)
-
-
-def bin_psf(path: Path, node_e: np.ndarray, node_w: np.ndarray) -> PSFTable:
-    """The gtpsf table averaged over each energy bin with E^-2 x exposure counts weights."""
-    table = read_psf_table(path)
-    if np.any(table.psf < 0) or np.any(np.diff(table.energies) <= 0):
-        raise InputError(path, "PSF", "PSF densities must be >= 0 at increasing energies")
-    log_e = np.log(table.energies)
-    profiles = loglog_interp(log_e, np.log(np.maximum(table.psf, 1e-300)), node_e)  # (nebins, nodes, ntheta)
-    expo = loglog_interp(log_e, np.log(np.maximum(table.exposure, 1e-300)), node_e)
-    weights = node_w * node_e**-1.0 * expo
-    density = np.sum((weights / weights.sum(axis=1, keepdims=True))[:, :, None] * profiles, axis=1)
-    return PSFTable(table.theta.copy(), density)
 
 
 def _kind(src: ModelSource) -> str:

@@ -1,0 +1,352 @@
+"""Real LAT data without Fermitools: an ROI from Fermitools' binned products and the diffuse models.
+
+The analysis template says where the products are (``builtin.data``) and which models to use
+(fermipy's ``model`` keys)::
+
+    builtin:
+      data:
+        counts: events.fits      # FT1 event list(s), binned here onto the ROI; or a gtbin CCUBE that is the ROI
+        exposure: expcube.fits   # gtexpcube2 exposure cube (WCS, cm2 s at its ENERGIES)
+        psf: psf.fits            # gtpsf table (PSF(theta) per energy)
+    model:
+      galdiff: gll_iem_v06.fits  # Galactic interstellar model cube (WCS, ENERGIES, ph cm-2 s-1 MeV-1 sr-1)
+      isodiff: iso_P8R2_SOURCE_V6_v06.txt
+      catalogs: [3FHL.fits]      # a name fermipy knows or a catalog file (4FGL, 3FGL, 3FHL/2FHL formats)
+
+Each model component becomes a template of predicted counts per bin and pixel: the model's
+intensity integrated over each energy bin (Gauss-Legendre nodes in ln E) times the exposure
+at that pixel and energy, times the pixel's solid angle; diffuse components are convolved with
+the bin's PSF, catalog point sources get the PSF at their position. The exposure and the
+Galactic model are interpolated bilinearly in their own WCS (log-log in energy). Energy
+dispersion is not modelled. Nothing here is synthetic: the ROI says so (``synthetic: false``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pyfermijobs.datasets.geom import FRAMES, ROIGeom, separation_deg, to_frame, to_icrs, unit_vectors
+from pyfermijobs.datasets.psf import PSFTable, psf_kernel
+from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
+from pyfermijobs.errors import InputError
+from pyfermijobs.models.spectra import TEMPLATE_SCALE, Spectrum, log_nodes
+
+GAL_NAME = "galdiff"
+ISO_NAME = "isodiff"
+#: PSF kernels reach this many 68% radii (and no further than MAX_KERNEL_DEG).
+KERNEL_R68 = 4.0
+MAX_KERNEL_DEG = 6.0
+
+
+def loglog_interp(log_e: np.ndarray, log_values: np.ndarray, energies: np.ndarray) -> np.ndarray:
+    """Values tabulated at energies ``exp(log_e)`` (first axis of ``log_values``, as logs), taken
+    at ``energies`` by linear interpolation in log-log, held constant beyond the table."""
+    le = np.clip(np.log(energies), log_e[0], log_e[-1])
+    i = np.clip(np.searchsorted(log_e, le) - 1, 0, len(log_e) - 2)
+    t = ((le - log_e[i]) / (log_e[i + 1] - log_e[i])).reshape(le.shape + (1,) * (log_values.ndim - 1))
+    return np.exp((1 - t) * log_values[i] + t * log_values[i + 1])
+
+
+def sample_planes(
+    planes: np.ndarray,
+    header: Any,
+    geom: ROIGeom,
+    path: Path,
+    what: str,
+    lonlat: tuple | None = None,
+    strict: bool = True,
+) -> np.ndarray:
+    """A cube's planes (nplanes, ny, nx) at the ROI's pixel centres (bilinear in the cube's WCS).
+
+    Pixels outside the cube's footprint are an error naming the file (the ROI must lie inside it);
+    with ``strict=False`` (the margin a PSF convolution needs) they take the nearest edge value.
+    """
+    from scipy.ndimage import map_coordinates
+
+    from pyfermijobs.io.fermipy_files import celestial_wcs
+
+    wcs = celestial_wcs(header)
+    ctype = str(header.get("CTYPE1", ""))
+    frame = next((name for name, (_, x, _) in FRAMES.items() if ctype.startswith(x)), None)
+    if frame is None:
+        raise InputError(path, "CTYPE1", f"unsupported sky frame {ctype!r} (GLON or RA)")
+    lon, lat = lonlat if lonlat is not None else geom.pixel_lonlat
+    if frame != geom.coordsys:
+        lon, lat = to_frame(*to_icrs(lon, lat, geom.coordsys), frame)
+    x, y = wcs.world_to_pixel_values(np.ravel(lon), np.ravel(lat))
+    ny, nx = planes.shape[1:]
+    full_sky = abs(float(header.get("CDELT1", 0.0))) * nx >= 359.0
+    if full_sky:  # an all-sky CAR map wraps in longitude
+        x = np.mod(x + 0.5, nx) - 0.5
+    tolerance = 0.5 + 1e-6
+    outside = ~((x >= -tolerance) & (x <= nx - 1 + tolerance) & (y >= -tolerance) & (y <= ny - 1 + tolerance))
+    if strict and np.any(outside):
+        raise InputError(
+            path,
+            what,
+            f"the ROI reaches outside this map's footprint ({int(outside.sum())} of {outside.size} pixels); "
+            "centre the ROI inside the data or make it smaller",
+        )
+    coords = np.array([np.clip(y, 0, ny - 1), np.clip(x, 0, nx - 1)])
+    shape = np.shape(lon)
+    out = np.stack([map_coordinates(plane, coords, order=1, mode="nearest") for plane in planes])
+    return out.reshape((len(planes), *shape))
+
+
+def exposure_at_nodes(
+    path: Path, geom: ROIGeom, node_e: np.ndarray, lonlat: tuple | None = None, strict: bool = True
+) -> np.ndarray:
+    """Exposure (nebins, nodes, ...pixels) from a gtexpcube2 cube: bilinear in space, log-log in energy."""
+    from pyfermijobs.io.fermipy_files import read_exposure_cube
+
+    cube = read_exposure_cube(path)
+    if np.any(~np.isfinite(cube.data)) or np.any(cube.data < 0) or np.any(np.diff(cube.energies) <= 0):
+        raise InputError(path, "ENERGIES", "exposure must be finite and >= 0 at increasing energies")
+    lo, hi = float(cube.energies[0]), float(cube.energies[-1])
+    if node_e.min() < lo * (1 - 1e-6) or node_e.max() > hi * (1 + 1e-6):
+        raise InputError(
+            path,
+            "ENERGIES",
+            f"the exposure covers {lo:g}-{hi:g} MeV, but the analysis needs "
+            f"{node_e.min():.4g}-{node_e.max():.4g} MeV (selection.emin/emax)",
+        )
+    planes = sample_planes(cube.data.astype(float), cube.header, geom, path, "exposure", lonlat, strict)
+    flat = np.log(np.maximum(planes.reshape(len(planes), -1), 1e-300))
+    out = loglog_interp(np.log(cube.energies), flat, node_e)
+    return out.reshape(*node_e.shape, *planes.shape[1:])
+
+
+def bin_psf(path: Path, node_e: np.ndarray, node_w: np.ndarray) -> PSFTable:
+    """The gtpsf table averaged over each energy bin with E^-2 x exposure counts weights."""
+    from pyfermijobs.io.fermipy_files import read_psf_table
+
+    table = read_psf_table(path)
+    if np.any(table.psf < 0) or np.any(np.diff(table.energies) <= 0):
+        raise InputError(path, "PSF", "PSF densities must be >= 0 at increasing energies")
+    log_e = np.log(table.energies)
+    profiles = loglog_interp(log_e, np.log(np.maximum(table.psf, 1e-300)), node_e)  # (nebins, nodes, ntheta)
+    expo = loglog_interp(log_e, np.log(np.maximum(table.exposure, 1e-300)), node_e)
+    weights = node_w * node_e**-1.0 * expo
+    density = np.sum((weights / weights.sum(axis=1, keepdims=True))[:, :, None] * profiles, axis=1)
+    return PSFTable(table.theta.copy(), density)
+
+
+def bin_events(paths: list[Path], geom: ROIGeom) -> np.ndarray:
+    """Counts (nebins, npix, npix) of FT1 event lists on the ROI's grid and energy bins.
+
+    Events outside the file's good time intervals (``GTI``) are left out. In Galactic ROIs the
+    file's own ``L``/``B`` are used: Fermitools' FK5 conversion, which gtbin bins with (astropy's
+    ICRS one differs by up to 2 arcsec, enough to move 1% of events across 0.05 deg pixel edges).
+    """
+    from astropy.io import fits
+
+    counts = np.zeros(geom.shape, dtype=np.int64)
+    edges = np.asarray(geom.energy_edges)
+    for path in paths:
+        try:
+            with fits.open(path, memmap=False) as hdul:
+                events = hdul["EVENTS"].data
+                names = set(hdul["EVENTS"].columns.names)
+                energy = np.asarray(events["ENERGY"], float)
+                if geom.coordsys == "GAL" and {"L", "B"} <= names:
+                    lon, lat = np.asarray(events["L"], float), np.asarray(events["B"], float)
+                else:
+                    lon, lat = to_frame(
+                        np.asarray(events["RA"], float), np.asarray(events["DEC"], float), geom.coordsys
+                    )
+                good = in_gti(np.asarray(events["TIME"], float), hdul["GTI"].data) if "GTI" in hdul else None
+        except (OSError, KeyError) as exc:
+            raise InputError(path, "EVENTS", f"not an FT1 event list ({exc})") from None
+        if good is not None:
+            energy, lon, lat = energy[good], lon[good], lat[good]
+        x, y = geom.sky_to_pix(lon, lat)
+        ix, iy = np.floor(x + 0.5).astype(np.int64), np.floor(y + 0.5).astype(np.int64)
+        ie = np.searchsorted(edges, energy, side="right") - 1
+        keep = (ix >= 0) & (ix < geom.npix) & (iy >= 0) & (iy < geom.npix) & (ie >= 0) & (ie < geom.nebins)
+        keep &= np.isfinite(x) & np.isfinite(y)
+        np.add.at(counts, (ie[keep], iy[keep], ix[keep]), 1)
+    return counts
+
+
+def in_gti(time: np.ndarray, gti: Any) -> np.ndarray:
+    """Which event times fall inside the good time intervals (START <= t < STOP)."""
+    starts, stops = np.asarray(gti["START"], float), np.asarray(gti["STOP"], float)
+    order = np.argsort(starts)
+    starts, stops = starts[order], stops[order]
+    i = np.searchsorted(starts, time, side="right") - 1
+    return (i >= 0) & (time < stops[np.clip(i, 0, None)])
+
+
+def read_isotropic(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The isotropic template: energies (MeV) and intensity (ph cm-2 s-1 MeV-1 sr-1)."""
+    try:
+        table = np.loadtxt(path, ndmin=2)
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            path, "model.isodiff", f"not an isotropic spectrum table (E, intensity[, error]): {exc}"
+        ) from None
+    if table.shape[1] < 2 or np.any(table[:, 1] <= 0) or np.any(np.diff(table[:, 0]) <= 0):
+        raise InputError(path, "model.isodiff", "needs columns E (MeV, increasing) and intensity (> 0)")
+    return table[:, 0], table[:, 1]
+
+
+def _padded(geom: ROIGeom, pad: int) -> ROIGeom:
+    return ROIGeom(geom.lon, geom.lat, geom.coordsys, geom.proj, geom.binsz, geom.npix + 2 * pad, geom.energy_edges)
+
+
+def read_galactic(path: Path) -> tuple[np.ndarray, Any, np.ndarray]:
+    """The Galactic model cube: intensity (nE, ny, nx), its header, energies (MeV)."""
+    from astropy.io import fits
+
+    try:
+        with fits.open(path, memmap=False) as hdul:
+            cube = np.asarray(hdul[0].data, float)
+            header = hdul[0].header
+            table = hdul["ENERGIES"]
+            # the energy column by name (gammapy's cutouts put a CHANNEL column first)
+            name = next((c.name for c in table.columns if c.name.upper() == "ENERGY"), table.columns[0].name)
+            energies = np.asarray(table.data[name], float)
+    except (OSError, KeyError, TypeError, IndexError) as exc:
+        raise InputError(path, "model.galdiff", f"not a Galactic model cube (WCS image + ENERGIES): {exc}") from None
+    if cube.ndim != 3 or len(energies) != cube.shape[0]:
+        raise InputError(path, "model.galdiff", f"{len(energies)} energies for a cube of shape {cube.shape}")
+    return cube, header, energies
+
+
+def galactic_footprint(path: Path, geom: ROIGeom) -> None:
+    """The ROI lies inside the Galactic model's map (InputError naming the file otherwise)."""
+    cube, header, _ = read_galactic(path)
+    sample_planes(cube[:1], header, geom, path, "model.galdiff")
+
+
+def check_counts(paths: list[Path]) -> None:
+    """Each counts file is an FT1 event list with ENERGY, RA and DEC."""
+    from astropy.io import fits
+
+    for path in paths:
+        try:
+            with fits.open(path, memmap=True) as hdul:
+                columns = set(hdul["EVENTS"].columns.names)
+        except (OSError, KeyError) as exc:
+            raise InputError(path, "builtin.data.counts", f"not an FT1 event list (HDU EVENTS): {exc}") from None
+        if not {"ENERGY", "RA", "DEC"} <= columns:
+            raise InputError(path, "builtin.data.counts", "an FT1 event list needs ENERGY, RA and DEC columns")
+
+
+def galactic_template(
+    path: Path, geom: ROIGeom, exposure_path: Path, psf: PSFTable, node_e: np.ndarray, node_w: np.ndarray
+) -> np.ndarray:
+    """Predicted counts of the Galactic model cube: intensity x exposure x solid angle, PSF-convolved."""
+    from scipy.signal import fftconvolve
+
+    cube, header, energies = read_galactic(path)
+    sample_planes(cube[:1], header, geom, path, "model.galdiff")  # the ROI itself inside the map
+    r68 = psf.r68()
+    template = np.empty(geom.shape)
+    for k in range(geom.nebins):
+        radius = float(min(KERNEL_R68 * r68[k], MAX_KERNEL_DEG))
+        pad = int(np.ceil(radius / geom.binsz))
+        big = _padded(geom, pad)
+        # only the planes around this bin's nodes are sampled in space
+        lo = min(max(int(np.searchsorted(energies, node_e[k].min())) - 1, 0), len(energies) - 2)
+        hi = max(min(int(np.searchsorted(energies, node_e[k].max())), len(energies) - 1), lo + 1)
+        planes = sample_planes(cube[lo : hi + 1], header, big, path, "model.galdiff", strict=False)
+        flat = np.log(np.maximum(planes.reshape(len(planes), -1), 1e-300))
+        intensity = loglog_interp(np.log(energies[lo : hi + 1]), flat, node_e[k])  # (nodes, npix*npix)
+        expo = exposure_at_nodes(exposure_path, big, node_e[k : k + 1], strict=False)[0].reshape(len(node_e[k]), -1)
+        per_node = (node_w[k] * node_e[k])[:, None]
+        sky = np.sum(per_node * intensity * expo, axis=0).reshape(big.npix, big.npix) * big.solid_angle
+        smoothed = fftconvolve(sky, psf_kernel(psf, k, geom.binsz, radius), mode="same")
+        template[k] = smoothed[pad : pad + geom.npix, pad : pad + geom.npix]
+    return template
+
+
+def isotropic_template(path: Path, geom: ROIGeom, exposure: np.ndarray, node_e: np.ndarray, node_w: np.ndarray):
+    """Predicted counts of the isotropic spectrum (flat in the sky: no PSF convolution needed)."""
+    energies, intensity = read_isotropic(path)
+    per_node = node_w * node_e * loglog_interp(np.log(energies), np.log(intensity), node_e)
+    return np.sum(per_node[:, :, None, None] * exposure, axis=1) * geom.solid_angle[None]
+
+
+def resolve_data_path(value: Any, base: Path, file: str | Path, key: str) -> Path:
+    """A data file from the template: ``$VARIABLES`` expanded, relative to the template's folder."""
+    import os
+
+    if not isinstance(value, str) or not value:
+        raise InputError(file, key, f"must be a file path, got {value!r}")
+    path = Path(os.path.expandvars(value)).expanduser()
+    if "$" in str(path):
+        raise InputError(file, key, f"{value!r}: an environment variable in it is not set")
+    path = path if path.is_absolute() else base / path
+    if not path.is_file():
+        raise InputError(file, key, f"file not found: {path}")
+    return path.resolve()
+
+
+def build_lat_roi(
+    config: dict[str, Any], data: dict[str, Any], target: str, ra: float, dec: float, file: str | Path
+) -> ROIDataset:
+    """The ROI of one target from real LAT data (``data``: the checked ``builtin.data`` section)."""
+    from pyfermijobs.models.catalog import catalog_path, read_catalog
+
+    base = Path(file).parent
+    model = config.get("model") or {}
+    geom = ROIGeom.from_config(config, ra, dec, str(file))
+    node_e, node_w = log_nodes(geom.emin, geom.emax, NODES_PER_BIN)
+    counts_paths = data["counts"] if isinstance(data["counts"], list) else [data["counts"]]
+    counts_files = [resolve_data_path(p, base, file, "builtin.data.counts") for p in counts_paths]
+    exposure_file = resolve_data_path(data["exposure"], base, file, "builtin.data.exposure")
+    psf_file = resolve_data_path(data["psf"], base, file, "builtin.data.psf")
+    exposure = exposure_at_nodes(exposure_file, geom, node_e)
+    psf = bin_psf(psf_file, node_e, node_w)
+    check_counts(counts_files)
+    counts = bin_events(counts_files, geom)
+    centre = exposure[:, :, geom.npix // 2, geom.npix // 2].astype(float)
+    components = []
+    if model.get("galdiff"):
+        galdiff = resolve_data_path(model["galdiff"], base, file, "model.galdiff")
+        template = galactic_template(galdiff, geom, exposure_file, psf, node_e, node_w)
+        spec = Spectrum(TEMPLATE_SCALE, {"Normalization": 1.0})
+        components.append(Component(GAL_NAME, "galactic", spec, centre, template, info={"file": str(galdiff)}))
+    if model.get("isodiff"):
+        isodiff = resolve_data_path(model["isodiff"], base, file, "model.isodiff")
+        template = isotropic_template(isodiff, geom, exposure, node_e, node_w)
+        spec = Spectrum(TEMPLATE_SCALE, {"Normalization": 1.0})
+        components.append(Component(ISO_NAME, "isotropic", spec, centre, template, info={"file": str(isodiff)}))
+    roi = ROIDataset(
+        geom,
+        counts,
+        exposure.astype(np.float32),
+        psf,
+        components,
+        meta={
+            "target": target,
+            "synthetic": False,
+            "ra": ra,
+            "dec": dec,
+            "files": {"counts": [str(p) for p in counts_files], "exposure": str(exposure_file), "psf": str(psf_file)},
+        },
+    )
+    catalogs = model.get("catalogs") or []
+    if catalogs:
+        sources = read_catalog(catalog_path(str(catalogs[0]), str(file)), str(file))
+        roi.meta["catalog"] = str(catalogs[0])
+        lon, lat = to_frame(np.array([s.ra for s in sources]), np.array([s.dec for s in sources]), geom.coordsys)
+        sep = separation_deg(unit_vectors(lon, lat), unit_vectors(geom.lon, geom.lat))
+        src_width = float(model.get("src_roiwidth") or geom.npix * geom.binsz + 1.0)
+        half = src_width / 2.0 / geom.binsz
+        centre_pix = (geom.npix - 1) / 2.0
+        for i in np.nonzero(sep < src_width / np.sqrt(2.0) + 0.5)[0]:
+            x, y = geom.sky_to_pix(lon[i : i + 1], lat[i : i + 1])
+            if abs(x[0] - centre_pix) > half or abs(y[0] - centre_pix) > half:
+                continue
+            src = sources[i]
+            info = {"catalog_signif": round(src.signif, 3), "offset": round(float(sep[i]), 4)}
+            if src.extended:  # no spatial templates here: said in the fit output
+                info["extended_in_catalog"] = True
+                info["modelled_as"] = "point source (extended template not available)"
+            roi.components.append(roi.point_source(src.name, src.ra, src.dec, src.spectrum, **info))
+    return roi
