@@ -30,7 +30,9 @@ def validate() {
     // the fermipy steps run in params.fermitools_container under a container engine, else on this machine
     def command = ["${projectDir}/bin/pfj", 'validate', '--master', master.toString(), '--outdir', outdir,
                    '--container_engine', workflow.containerEngine ?: '', '--fermitools_container', params.fermitools_container ?: '']
-    def check = (params.overwrite ? command + ['--overwrite'] : command).execute()
+    // the tasks see $PFJ_LAT_DATA (env scope); the check on this machine must see it too
+    def environment = System.getenv().collect { k, v -> "${k}=${v}" } + (params.lat_data ? ["PFJ_LAT_DATA=${params.lat_data}"] : [])
+    def check = (params.overwrite ? command + ['--overwrite'] : command).execute(environment, null)
     def err = new StringBuilder()
     check.consumeProcessErrorStream(err)
     check.waitFor()

@@ -312,3 +312,27 @@ def test_bad_analysis_template_fails_before_any_task(tmp_path: Path) -> None:
         "config_dSphs.yaml: builtin.free_radus: unknown key (did you mean 'free_radius'?)" in proc.stdout + proc.stderr
     )
     assert not (tmp_path / "bad/work").exists() or not list((tmp_path / "bad/work").glob("*/*"))
+
+
+def test_lat_gc_profile_runs_on_real_data(tmp_path: Path) -> None:
+    """-profile lat_gc: the fermipy.jobs chain on real LAT photons (3FHL GC), every task completed."""
+    lat = Path(os.environ.get("PFJ_LAT_DATA") or REPO.parent / "shared" / "lat-data")
+    if not (lat / "3fhl-gc").is_dir():
+        message = f"real LAT data not found at {lat}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    launch = tmp_path / "lat"
+    nextflow(launch, "--lat_data", str(lat), profile="lat_gc")
+    results = launch / "results"
+    rows = trace_rows(results)
+    assert rows and all(r["status"] == "COMPLETED" for r in rows), [
+        r["name"] for r in rows if r["status"] != "COMPLETED"
+    ]
+    for target in ("sgra", "field_east", "field_west"):
+        _, header = read_sed(results / f"gc/{target}/sed_default_point.fits")
+        assert header["SYNTHET"] is False
+        for sim in ("null", "pl", "random"):
+            assert (results / f"gc_sim/sim_{sim}/{target}/sed_default_point_summary_000000_000003.fits").exists()
+    report = (results / "report.html").read_text()
+    assert "SYNTHETIC DATA" not in report and "3FHL J1745.6-2900" in report

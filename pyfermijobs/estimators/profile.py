@@ -41,7 +41,9 @@ class Limits:
 
 def crossing(profile: Callable[[float], float], level: float, start: float, stop: float) -> float:
     """Where ``profile`` falls to ``level`` between ``start`` (above) and ``stop`` (below)."""
-    return float(brentq(lambda x: profile(x) - level, start, stop, xtol=1e-10 * max(1.0, abs(stop)), rtol=1e-10))
+    # tolerance relative to where the bracket starts: a wide bracket (a flat profile's huge error
+    # estimate) must not round a crossing near the start to the start itself
+    return float(brentq(lambda x: profile(x) - level, start, stop, xtol=1e-10 * max(1.0, abs(start)), rtol=1e-10))
 
 
 def limits(profile: Callable[[float], float], best: float, loglike: float, scale: float, cl: float) -> Limits:
@@ -49,13 +51,15 @@ def limits(profile: Callable[[float], float], best: float, loglike: float, scale
 
     ``scale`` is a rough 1-sigma width used to bracket the crossings.
     """
+    if not (np.isfinite(scale) and scale > 0):  # no curvature to go by (e.g. a bin without counts): bracket from 1
+        scale = 1.0
     scale = max(scale, 1e-12 * max(best, 1.0))
 
     def upper_crossing(delta: float) -> float:
         hi = best + scale
         while profile(hi) > loglike - delta:
             hi = best + 2.0 * (hi - best)
-            if hi > 1e12 * (abs(best) + scale):
+            if hi > 1e12 * max(abs(best) + scale, 1.0):
                 return np.inf
         return crossing(profile, loglike - delta, best, hi)
 
@@ -79,6 +83,8 @@ def scan_points(lim: Limits, profile: Callable[[float], float], npts: int) -> np
     include zero, the best fit, both error crossings and the upper limit exactly.
     """
     top = lim.best + 2.2 * (lim.ul - lim.best) if np.isfinite(lim.ul) else max(lim.best * 2, 1.0)
+    if not top > 0:  # a degenerate profile: still npts distinct points
+        top = 1.0
     anchors = [0.0, lim.best, lim.best + lim.err_hi, lim.ul]
     if np.isfinite(lim.err_lo):
         anchors.append(lim.best - lim.err_lo)
