@@ -33,7 +33,7 @@ BUILTIN_FIELDS = {
 }
 
 DATA_FIELDS = {
-    "counts": Field("any", doc="FT1 event list (or a list of them), binned onto each target's ROI"),
+    "counts": Field("any", doc="FT1 event list (or a list of them) binned onto each ROI, or a gtbin counts cube"),
     "exposure": Field("str", doc="gtexpcube2 exposure cube (WCS, cm2 s at its ENERGIES)"),
     "psf": Field("str", doc="gtpsf table (PSF(theta) per energy)"),
 }
@@ -172,6 +172,7 @@ def check_target_data(config: dict[str, Any], ra: float, dec: float, file: str |
     from pyfermijobs.datasets.lat_data import (
         bin_psf,
         check_counts,
+        cube_cutout,
         exposure_at_nodes,
         galactic_footprint,
         read_isotropic,
@@ -183,10 +184,12 @@ def check_target_data(config: dict[str, Any], ra: float, dec: float, file: str |
     if data is None:
         return
     geom = ROIGeom.from_config(config, ra, dec, str(file))
+    counts = [Path(p) for p in (data["counts"] if isinstance(data["counts"], list) else [data["counts"]])]
+    if check_counts(counts) == "cube":
+        geom = cube_cutout(counts[0], geom)[0]
     node_e, node_w = log_nodes(geom.emin, geom.emax, NODES_PER_BIN)
     exposure_at_nodes(Path(data["exposure"]), geom, node_e)
     bin_psf(Path(data["psf"]), node_e, node_w)
-    check_counts([Path(p) for p in (data["counts"] if isinstance(data["counts"], list) else [data["counts"]])])
     model = config.get("model") or {}
     if model.get("galdiff"):
         galactic_footprint(Path(model["galdiff"]), geom)

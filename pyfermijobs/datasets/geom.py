@@ -41,6 +41,9 @@ class ROIGeom:
     binsz: float
     npix: int
     energy_edges: tuple[float, ...]  # MeV
+    #: the WCS reference of a grid cut from a larger map (CRVAL1, CRVAL2, and CRPIX's offset from
+    #: the grid centre); None: reference at the centre, as fermipy makes an ROI's maps
+    ref: tuple[float, float, float, float] | None = None
 
     @classmethod
     def from_config(cls, config: dict[str, Any], ra: float, dec: float, file: str = "config.yaml") -> ROIGeom:
@@ -104,10 +107,10 @@ class ROIGeom:
             "NAXIS2": self.npix,
             "CTYPE1": f"{xname}-{self.proj}",
             "CTYPE2": f"{yname}-{self.proj}",
-            "CRVAL1": self.lon,
-            "CRVAL2": self.lat,
-            "CRPIX1": (self.npix + 1) / 2.0,
-            "CRPIX2": (self.npix + 1) / 2.0,
+            "CRVAL1": self.lon if self.ref is None else self.ref[0],
+            "CRVAL2": self.lat if self.ref is None else self.ref[1],
+            "CRPIX1": (self.npix + 1) / 2.0 + (0.0 if self.ref is None else self.ref[2]),
+            "CRPIX2": (self.npix + 1) / 2.0 + (0.0 if self.ref is None else self.ref[3]),
             "CDELT1": -self.binsz,
             "CDELT2": self.binsz,
             "CUNIT1": "deg",

@@ -5,7 +5,7 @@ The analysis template says where the products are (``builtin.data``) and which m
 
     builtin:
       data:
-        counts: events.fits      # FT1 event list(s), binned here onto the ROI; or a gtbin CCUBE that is the ROI
+        counts: events.fits      # FT1 event list(s), binned here onto the ROI; or a gtbin CCUBE the ROI is cut from
         exposure: expcube.fits   # gtexpcube2 exposure cube (WCS, cm2 s at its ENERGIES)
         psf: psf.fits            # gtpsf table (PSF(theta) per energy)
     model:
@@ -194,7 +194,9 @@ def read_isotropic(path: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _padded(geom: ROIGeom, pad: int) -> ROIGeom:
-    return ROIGeom(geom.lon, geom.lat, geom.coordsys, geom.proj, geom.binsz, geom.npix + 2 * pad, geom.energy_edges)
+    return ROIGeom(
+        geom.lon, geom.lat, geom.coordsys, geom.proj, geom.binsz, geom.npix + 2 * pad, geom.energy_edges, geom.ref
+    )
 
 
 def read_galactic(path: Path) -> tuple[np.ndarray, Any, np.ndarray]:
@@ -222,18 +224,77 @@ def galactic_footprint(path: Path, geom: ROIGeom) -> None:
     sample_planes(cube[:1], header, geom, path, "model.galdiff")
 
 
-def check_counts(paths: list[Path]) -> None:
-    """Each counts file is an FT1 event list with ENERGY, RA and DEC."""
+def counts_kind(path: Path) -> str:
+    """``events`` (an FT1 list with ENERGY, RA, DEC) or ``cube`` (a gtbin CCUBE with EBOUNDS)."""
     from astropy.io import fits
 
-    for path in paths:
-        try:
-            with fits.open(path, memmap=True) as hdul:
-                columns = set(hdul["EVENTS"].columns.names)
-        except (OSError, KeyError) as exc:
-            raise InputError(path, "builtin.data.counts", f"not an FT1 event list (HDU EVENTS): {exc}") from None
-        if not {"ENERGY", "RA", "DEC"} <= columns:
-            raise InputError(path, "builtin.data.counts", "an FT1 event list needs ENERGY, RA and DEC columns")
+    try:
+        with fits.open(path, memmap=True) as hdul:
+            names = [h.name for h in hdul]
+            if "EVENTS" in names:
+                if not {"ENERGY", "RA", "DEC"} <= set(hdul["EVENTS"].columns.names):
+                    raise InputError(path, "builtin.data.counts", "an FT1 event list needs ENERGY, RA and DEC columns")
+                return "events"
+            if "EBOUNDS" in names and hdul[0].header.get("NAXIS") == 3:
+                return "cube"
+    except OSError as exc:
+        raise InputError(path, "builtin.data.counts", f"not an FT1 event list nor a counts cube: {exc}") from None
+    raise InputError(
+        path, "builtin.data.counts", "not an FT1 event list (HDU EVENTS) nor a gtbin counts cube (EBOUNDS)"
+    )
+
+
+def check_counts(paths: list[Path]) -> str:
+    """Every counts file is an FT1 event list, or there is one gtbin counts cube; returns which."""
+    kinds = {counts_kind(path) for path in paths}
+    if "cube" in kinds and len(paths) > 1:
+        raise InputError(paths[0], "builtin.data.counts", "give one counts cube (or a list of FT1 event files)")
+    return kinds.pop()
+
+
+def cube_cutout(path: Path, geom: ROIGeom) -> tuple[ROIGeom, np.ndarray]:
+    """The ROI cut from a counts cube: the cube's own pixels (and bins within selection.emin/emax).
+
+    The ROI keeps the cube's WCS (its reference point, projection and pixel size must be the
+    template's), centred on the cube pixel nearest the target: counts are never resampled.
+    """
+    from pyfermijobs.io.fermipy_files import celestial_wcs, read_counts_cube
+
+    cube = read_counts_cube(path)
+    header = cube.header
+    ctype = str(header.get("CTYPE1", ""))
+    frame = next((name for name, (_, x, _) in FRAMES.items() if ctype.startswith(x)), None)
+    if frame != geom.coordsys or not ctype.endswith(geom.proj):
+        raise InputError(path, "CTYPE1", f"the counts cube is {ctype!r}: set binning.coordsys/proj to match it")
+    cdelt1, cdelt2 = float(header.get("CDELT1", 0.0)), float(header.get("CDELT2", 0.0))
+    if abs(cdelt1 + geom.binsz) > 1e-6 * geom.binsz or abs(cdelt2 - geom.binsz) > 1e-6 * geom.binsz:
+        raise InputError(path, "CDELT1", f"pixels of ({cdelt1}, {cdelt2}) deg: set binning.binsz to {abs(cdelt2)}")
+    emin, emax = geom.energy_edges[0], geom.energy_edges[-1]
+    use = (cube.emin >= emin * (1 - 1e-4)) & (cube.emax <= emax * (1 + 1e-4))
+    edges = np.append(cube.emin[use], cube.emax[use][-1:]) if use.any() else np.array([])
+    if not use.any() or abs(edges[0] / emin - 1) > 1e-4 or abs(edges[-1] / emax - 1) > 1e-4:
+        raise InputError(
+            path, "EBOUNDS", f"selection.emin/emax ({emin:g}, {emax:g} MeV) must be edges of the cube's bins"
+        )
+    wcs = celestial_wcs(header)
+    x, y = wcs.world_to_pixel_values(geom.lon, geom.lat)
+    n = geom.npix
+    i0, j0 = round(float(x) - (n - 1) / 2.0), round(float(y) - (n - 1) / 2.0)
+    ny, nx = cube.data.shape[1:]
+    if i0 < 0 or j0 < 0 or i0 + n > nx or j0 + n > ny:
+        raise InputError(path, "builtin.data.counts", "the ROI reaches outside the counts cube's footprint")
+    lon, lat = (float(v) for v in wcs.pixel_to_world_values(i0 + (n - 1) / 2.0, j0 + (n - 1) / 2.0))
+    ref = (
+        float(header["CRVAL1"]),
+        float(header["CRVAL2"]),
+        float(header["CRPIX1"]) - i0 - (n + 1) / 2.0,
+        float(header["CRPIX2"]) - j0 - (n + 1) / 2.0,
+    )
+    cut = ROIGeom(lon % 360.0, lat, geom.coordsys, geom.proj, geom.binsz, n, tuple(float(e) for e in edges), ref)
+    counts = cube.data[use][:, j0 : j0 + n, i0 : i0 + n]
+    if np.any(counts < 0) or not np.allclose(counts, np.round(counts)):
+        raise InputError(path, "PRIMARY", "counts must be non-negative integers")
+    return cut, np.round(counts).astype(np.int64)
 
 
 def galactic_template(
@@ -295,15 +356,17 @@ def build_lat_roi(
     base = Path(file).parent
     model = config.get("model") or {}
     geom = ROIGeom.from_config(config, ra, dec, str(file))
-    node_e, node_w = log_nodes(geom.emin, geom.emax, NODES_PER_BIN)
     counts_paths = data["counts"] if isinstance(data["counts"], list) else [data["counts"]]
     counts_files = [resolve_data_path(p, base, file, "builtin.data.counts") for p in counts_paths]
+    if check_counts(counts_files) == "cube":  # the ROI is the cube's own pixels and bins
+        geom, counts = cube_cutout(counts_files[0], geom)
+    else:
+        counts = bin_events(counts_files, geom)
+    node_e, node_w = log_nodes(geom.emin, geom.emax, NODES_PER_BIN)
     exposure_file = resolve_data_path(data["exposure"], base, file, "builtin.data.exposure")
     psf_file = resolve_data_path(data["psf"], base, file, "builtin.data.psf")
     exposure = exposure_at_nodes(exposure_file, geom, node_e)
     psf = bin_psf(psf_file, node_e, node_w)
-    check_counts(counts_files)
-    counts = bin_events(counts_files, geom)
     centre = exposure[:, :, geom.npix // 2, geom.npix // 2].astype(float)
     components = []
     if model.get("galdiff"):

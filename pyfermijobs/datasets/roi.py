@@ -164,6 +164,7 @@ class ROIDataset:
                 "proj": self.geom.proj,
                 "binsz": self.geom.binsz,
                 "npix": self.geom.npix,
+                **({"ref": list(self.geom.ref)} if self.geom.ref else {}),
                 "energy_edges": list(self.geom.energy_edges),
             },
             "sources": [_component_doc(c, c in stored) for c in self.components],
@@ -208,7 +209,9 @@ class ROIDataset:
 def _geometry(doc: Any, yaml_path: Path) -> ROIGeom:
     try:
         g = doc["geometry"]
-        return ROIGeom(g["lon"], g["lat"], g["coordsys"], g["proj"], g["binsz"], g["npix"], tuple(g["energy_edges"]))
+        ref = tuple(float(v) for v in g["ref"]) if g.get("ref") else None
+        edges = tuple(g["energy_edges"])
+        return ROIGeom(g["lon"], g["lat"], g["coordsys"], g["proj"], g["binsz"], g["npix"], edges, ref)
     except (KeyError, TypeError) as exc:
         raise InputError(yaml_path, str(exc), "missing or malformed geometry in the baseline ROI description") from None
 

@@ -115,7 +115,9 @@ def _galactic(
     for k in range(geom.nebins):
         radius = float(min(3.0 * r68[k], 8.0))
         pad = int(np.ceil(radius / geom.binsz))
-        big = ROIGeom(geom.lon, geom.lat, geom.coordsys, geom.proj, geom.binsz, geom.npix + 2 * pad, geom.energy_edges)
+        big = ROIGeom(
+            geom.lon, geom.lat, geom.coordsys, geom.proj, geom.binsz, geom.npix + 2 * pad, geom.energy_edges, geom.ref
+        )
         glon, glat = big.pixel_lonlat if geom.coordsys == "GAL" else _galactic_coords(big)
         dec = big.pixel_radec[1]
         per_node = (node_w[k] * node_e[k] * spec.dnde(node_e[k]))[:, None, None]
