@@ -215,3 +215,15 @@ def test_plot_castro_for_control_studies_is_refused(explicit_setup: Path, pfj) -
     write_yaml(master, config)
     code, _, err = pfj("validate", "--master", str(master))
     assert code == 2 and "sim_plotting.plot-castro: not made here: castro plots are made for the data" in err
+
+
+def test_study_seed_range_and_chunks() -> None:
+    """One vocabulary from Python to the pipeline's meta: a study's and a chunk's first/nsims."""
+    from pyfermijobs.config import Study
+
+    study = Study("null", 3, 7, 3, None, False, False, False, {})
+    assert study.last == 9 and study.seeds() == range(3, 10) and study.seeds(5, 2) == range(5, 7)
+    assert study.chunks() == [{"first": 3, "nsims": 3}, {"first": 6, "nsims": 3}, {"first": 9, "nsims": 1}]
+    assert Study("r", 0, 4, 0, None, False, False, False, {}).chunks() == [{"first": 0, "nsims": 4}]
+    with pytest.raises(InputError, match="need seed >= 0 and nsims >= 1"):
+        study.seeds(-1, 2)

@@ -84,11 +84,15 @@ class Study:
             raise InputError("command line", "--seed/--nsims", f"need seed >= 0 and nsims >= 1, got {first}, {count}")
         return range(first, first + count)
 
-    def chunks(self) -> list[list[int]]:
-        """``[[first, nsims], ...]`` covering the study's seeds, ``nsims_job`` each (0: one chunk)."""
+    def chunks(self) -> list[dict[str, int]]:
+        """``[{first, nsims}, ...]`` covering the study's seeds, ``nsims_job`` each (0: one chunk).
+
+        The same words as the study's own range and as the steps' ``--seed``/``--nsims``' meaning,
+        from Python to the pipeline's ``meta``.
+        """
         size = self.nsims if self.nsims_job <= 0 else self.nsims_job
         end = self.seed + self.nsims
-        return [[first, min(size, end - first)] for first in range(self.seed, end, size)]
+        return [{"first": first, "nsims": min(size, end - first)} for first in range(self.seed, end, size)]
 
     @classmethod
     def from_doc(cls, name: str, doc: dict[str, Any]) -> Study:

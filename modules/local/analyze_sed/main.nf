@@ -1,6 +1,6 @@
 // AnalyzeSED: the castro SED of one target x profile (data, or a chunk of random directions).
 process ANALYZE_SED {
-    tag "${meta.target}:${meta.profile}${meta.sim ? ":" + meta.sim + ":" + meta.seed : ""}"
+    tag "${meta.target}:${meta.profile}${meta.sim ? ":" + meta.sim + ":" + meta.chunk.first : ""}"
     label 'process_medium'
     // the Fermitools image when this step's engine is fermipy (meta.backend, from the plan)
     container { meta.backend == 'fermipy' ? params.fermitools_container : params.container }
@@ -19,14 +19,14 @@ process ANALYZE_SED {
     script:
     def args = task.ext.args ?: ''
     """
-    pfj-task part* -- analyze-sed --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' ${meta.sim ? "--sim ${meta.sim} --seed ${meta.seed} --nsims ${meta.count}" : ''} ${args}
+    pfj-task part* -- analyze-sed --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' ${meta.sim ? "--sim ${meta.sim} --seed ${meta.chunk.first} --nsims ${meta.chunk.nsims}" : ''} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 
     stub:
     def args = task.ext.args ?: ''
     """
-    pfj-task --stub part* -- analyze-sed --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' ${meta.sim ? "--sim ${meta.sim} --seed ${meta.seed} --nsims ${meta.count}" : ''} ${args}
+    pfj-task --stub part* -- analyze-sed --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' ${meta.sim ? "--sim ${meta.sim} --seed ${meta.chunk.first} --nsims ${meta.chunk.nsims}" : ''} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

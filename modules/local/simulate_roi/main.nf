@@ -1,7 +1,7 @@
 // SimulateROI: one chunk of seeds of one scenario x target x profile. The study's options
 // (non_null_src, do_find_src, the simulated profile) come from the prepared configuration.
 process SIMULATE_ROI {
-    tag "${meta.sim}:${meta.target}:${meta.profile}:${meta.seed}"
+    tag "${meta.sim}:${meta.target}:${meta.profile}:${meta.chunk.first}"
     label 'process_medium'
     // the Fermitools image when this step's engine is fermipy (meta.backend, from the plan)
     container { meta.backend == 'fermipy' ? params.fermitools_container : params.container }
@@ -20,14 +20,14 @@ process SIMULATE_ROI {
     script:
     def args = task.ext.args ?: ''
     """
-    pfj-task part* -- simulate-roi --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.seed} --nsims ${meta.count} ${args}
+    pfj-task part* -- simulate-roi --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.chunk.first} --nsims ${meta.chunk.nsims} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 
     stub:
     def args = task.ext.args ?: ''
     """
-    pfj-task --stub part* -- simulate-roi --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.seed} --nsims ${meta.count} ${args}
+    pfj-task --stub part* -- simulate-roi --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.chunk.first} --nsims ${meta.chunk.nsims} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

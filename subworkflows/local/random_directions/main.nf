@@ -22,7 +22,7 @@ workflow RANDOM_DIRECTIONS {
         .flatMap { meta, base, dirs ->
             // the profiles the random study analyses (random.profile), per target
             (meta.study_profiles[meta.target] ?: []).collectMany { p ->
-                meta.chunks.collect { c -> [meta + [profile: p, seed: c[0], count: c[1]], base, dirs] }
+                meta.chunks.collect { c -> [meta + [profile: p, chunk: c], base, dirs] }
             }
         }
     ANALYZE_SED_RANDOM(directions.combine(prepared).map { meta, base, dirs, tree -> [meta, [tree, base, dirs]] })

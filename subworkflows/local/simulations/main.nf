@@ -20,7 +20,7 @@ workflow SIMULATIONS {
 
     chunks = COPY_BASE_ROI.out.tree.flatMap { meta, base ->
         meta.profiles.collectMany { p ->
-            meta.chunks.collect { c -> [meta + [profile: p, seed: c[0], count: c[1]], base] }
+            meta.chunks.collect { c -> [meta + [profile: p, chunk: c], base] }
         }
     }
     SIMULATE_ROI(chunks.combine(prepared).map { meta, base, tree -> [meta, [tree, base]] })
