@@ -17,16 +17,14 @@ import json
 import resource
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
+import timing
 
-from pyfermijobs.config import builtin_settings, sed_settings
-from pyfermijobs.datasets import build_synthetic_roi, realization
-from pyfermijobs.estimators import compute_sed, prepare
+from pyfermijobs.config import builtin_settings
+from pyfermijobs.datasets import build_synthetic_roi
 from pyfermijobs.fitting import choose_free, fit_components, free_names
-from pyfermijobs.rng import generator
 
 DRACO = (260.05167, 57.91528)
 TEMPLATE = {
@@ -44,38 +42,10 @@ def main(repeats: int = 10) -> dict:
     t0 = time.perf_counter()
     fit_components(roi, free_names(roi)).apply()
     baseline_fit = time.perf_counter() - t0
-    settings = sed_settings({}, "bench")
-    expected = roi.model()
-    times = []
-    for seed in range(repeats):
-        t0 = time.perf_counter()
-        sim = realization(roi, None, generator("bench", seed), expected)
-        compute_sed(sim, "test", *DRACO, settings)
-        times.append(time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    compute_sed(roi, "test", *DRACO, settings)
-    ours_sed = time.perf_counter() - t0
+    times, ours_sed = timing.ours(roi, *DRACO, repeats)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import astropy.units as u
-        from gammapy.estimators import FluxPointsEstimator
-
-        from pyfermijobs.io import to_mapdataset
-
-        setup = prepare(roi, "test", *DRACO, 2.0)
-        dataset = to_mapdataset(roi, {*(fc.name for fc in setup.nuisance), "test"}, [setup.test])
-        estimator = FluxPointsEstimator(
-            energy_edges=np.asarray(roi.geom.energy_edges) * u.MeV,
-            source="test",
-            selection_optional=["errn-errp", "ul", "scan"],
-            reoptimize=True,
-            norm={"scan_values": np.linspace(0, 10, 20), "min": 0.0},
-        )
-        t0 = time.perf_counter()
-        estimator.run([dataset])
-        gammapy_sed = time.perf_counter() - t0
+    gammapy_sed = timing.gammapy_sed(roi, *DRACO)
 
     result = {
         "roi": "10.1 x 10.1 deg, 0.1 deg pixels, 100 MeV-100 GeV, 4 bins/decade, synthetic Draco sky",

@@ -22,13 +22,12 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import timing
 
-from pyfermijobs.config import builtin_settings, sed_settings
-from pyfermijobs.datasets import realization, to_icrs
+from pyfermijobs.config import builtin_settings
+from pyfermijobs.datasets import to_icrs
 from pyfermijobs.datasets.lat_data import build_lat_roi
-from pyfermijobs.estimators import compute_sed, prepare
 from pyfermijobs.fitting import choose_free, fit_components, free_names
-from pyfermijobs.rng import generator
 
 LAT = Path(os.environ.get("PFJ_LAT_DATA") or Path(__file__).resolve().parents[2] / "shared" / "lat-data")
 GC = LAT / "3fhl-gc"
@@ -63,23 +62,11 @@ def main(repeats: int = 5) -> dict:
     t0 = time.perf_counter()
     fit_components(roi, free_names(roi)).apply()
     baseline_fit = time.perf_counter() - t0
-    settings = sed_settings({}, "bench")
-    expected = roi.model()
-    times = []
-    for seed in range(repeats):
-        t0 = time.perf_counter()
-        sim = realization(roi, None, generator("bench", seed), expected)
-        compute_sed(sim, "test", ra, dec, settings)
-        times.append(time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    compute_sed(roi, "test", ra, dec, settings)
-    ours_sed = time.perf_counter() - t0
+    times, ours_sed = timing.ours(roi, ra, dec, repeats)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import astropy.units as u
-        from gammapy.estimators import FluxPointsEstimator
         from gammapy.modeling import Fit
 
         from pyfermijobs.io import to_mapdataset
@@ -88,18 +75,7 @@ def main(repeats: int = 5) -> dict:
         t0 = time.perf_counter()
         Fit().run([baseline])
         gammapy_fit = time.perf_counter() - t0
-        setup = prepare(roi, "test", ra, dec, 2.0)
-        dataset = to_mapdataset(roi, {*(fc.name for fc in setup.nuisance), "test"}, [setup.test])
-        estimator = FluxPointsEstimator(
-            energy_edges=np.asarray(roi.geom.energy_edges) * u.MeV,
-            source="test",
-            selection_optional=["errn-errp", "ul", "scan"],
-            reoptimize=True,
-            norm={"scan_values": np.linspace(0, 10, 20), "min": 0.0},
-        )
-        t0 = time.perf_counter()
-        estimator.run([dataset])
-        gammapy_sed = time.perf_counter() - t0
+    gammapy_sed = timing.gammapy_sed(roi, ra, dec)
 
     return {
         "roi": "3FHL GC data (real photons): 7.5 x 7.5 deg at (0, 0), 0.05 deg (150 x 150), 11 bins 10-500 GeV",

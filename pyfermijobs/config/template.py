@@ -135,9 +135,18 @@ def _is_path(value: Any) -> bool:
     return isinstance(value, str) and ("/" in value or "$" in value)
 
 
+def catalog_name(config: dict[str, Any], settings: dict[str, Any]) -> str:
+    """The catalog the builtin engine reads: ``synthetic.catalog``, else ``model.catalogs[0]``, else 4FGL-DR4."""
+    from pyfermijobs.models.catalog import DEFAULT_CATALOG
+
+    if settings["catalog"]:
+        return settings["catalog"]
+    catalogs = (config.get("model") or {}).get("catalogs") or [DEFAULT_CATALOG]
+    return str(catalogs[0])
+
+
 def check_catalog(config: dict[str, Any], file: str | Path) -> None:
     """The catalog the builtin engine reads (``synthetic.catalog`` or ``model.catalogs[0]``) is readable."""
-    from pyfermijobs.datasets.synthetic import catalog_name
     from pyfermijobs.models.catalog import catalog_path, read_catalog
 
     name = catalog_name(config, synthetic_settings(config, file))

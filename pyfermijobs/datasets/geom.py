@@ -154,6 +154,16 @@ class ROIGeom:
     def pixel_radec(self) -> tuple[np.ndarray, np.ndarray]:
         return to_icrs(*self.pixel_lonlat, self.coordsys)
 
+    def in_box(self, ra: np.ndarray, dec: np.ndarray, width_deg: float) -> tuple[np.ndarray, np.ndarray]:
+        """Indices of the directions inside a square of ``width_deg`` about the ROI centre (in its
+        projection plane), and every direction's separation from the centre (deg)."""
+        lon, lat = to_frame(np.asarray(ra, float), np.asarray(dec, float), self.coordsys)
+        sep = separation_deg(unit_vectors(lon, lat), unit_vectors(self.lon, self.lat))
+        near = np.nonzero(sep < width_deg / np.sqrt(2.0) + 0.5)[0]
+        x, y = self.sky_to_pix(lon[near], lat[near])
+        half, centre = width_deg / 2.0 / self.binsz, (self.npix - 1) / 2.0
+        return near[(np.abs(x - centre) <= half) & (np.abs(y - centre) <= half)], sep
+
     def contains(self, lon: float, lat: float, margin_deg: float = 0.0) -> bool:
         """Whether a direction (ROI frame) falls inside the map, ``margin_deg`` from its edge."""
         x, y = self.sky_to_pix(np.atleast_1d(lon), np.atleast_1d(lat))

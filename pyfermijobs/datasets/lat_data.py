@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from pyfermijobs.datasets.geom import FRAMES, ROIGeom, separation_deg, to_frame, to_icrs, unit_vectors
+from pyfermijobs.datasets.geom import FRAMES, ROIGeom, to_frame, to_icrs
 from pyfermijobs.datasets.psf import PSFTable, psf_kernel
 from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
 from pyfermijobs.errors import InputError
@@ -397,15 +397,9 @@ def build_lat_roi(
     if catalogs:
         sources = read_catalog(catalog_path(str(catalogs[0]), str(file)), str(file))
         roi.meta["catalog"] = str(catalogs[0])
-        lon, lat = to_frame(np.array([s.ra for s in sources]), np.array([s.dec for s in sources]), geom.coordsys)
-        sep = separation_deg(unit_vectors(lon, lat), unit_vectors(geom.lon, geom.lat))
         src_width = float(model.get("src_roiwidth") or geom.npix * geom.binsz + 1.0)
-        half = src_width / 2.0 / geom.binsz
-        centre_pix = (geom.npix - 1) / 2.0
-        for i in np.nonzero(sep < src_width / np.sqrt(2.0) + 0.5)[0]:
-            x, y = geom.sky_to_pix(lon[i : i + 1], lat[i : i + 1])
-            if abs(x[0] - centre_pix) > half or abs(y[0] - centre_pix) > half:
-                continue
+        inside, sep = geom.in_box([s.ra for s in sources], [s.dec for s in sources], src_width)
+        for i in inside:
             src = sources[i]
             info = {"catalog_signif": round(src.signif, 3), "offset": round(float(sep[i]), 4)}
             if src.extended:  # no spatial templates here: said in the fit output

@@ -12,24 +12,17 @@ from typing import Any
 import numpy as np
 from scipy.signal import fftconvolve
 
-from pyfermijobs.config.template import synthetic_settings
-from pyfermijobs.datasets.geom import ROIGeom, separation_deg, to_frame, to_icrs, unit_vectors
+from pyfermijobs.config.template import catalog_name, synthetic_settings
+from pyfermijobs.datasets.geom import ROIGeom, to_frame, to_icrs
 from pyfermijobs.datasets.psf import lat_like_psf, psf_kernel
 from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
 from pyfermijobs.models import diffuse, irf
-from pyfermijobs.models.catalog import DEFAULT_CATALOG, catalog_path, read_catalog
+from pyfermijobs.models.catalog import catalog_path, read_catalog
 from pyfermijobs.models.spectra import log_nodes
 from pyfermijobs.rng import generator
 
 ISO_NAME = "isodiff"
 GAL_NAME = "galdiff"
-
-
-def catalog_name(config: dict[str, Any], settings: dict[str, Any]) -> str:
-    if settings["catalog"]:
-        return settings["catalog"]
-    catalogs = (config.get("model") or {}).get("catalogs") or [DEFAULT_CATALOG]
-    return str(catalogs[0])
 
 
 def exposure_cube(geom: ROIGeom, node_e: np.ndarray, livetime_years: float) -> np.ndarray:
@@ -54,14 +47,7 @@ def build_synthetic_roi(
     ]
     src_width = float((config.get("model") or {}).get("src_roiwidth") or geom.npix * geom.binsz + 4.0)
     sources = read_catalog(catalog_path(catalog_name(config, settings), file), file)
-    ras = np.array([s.ra for s in sources])
-    decs = np.array([s.dec for s in sources])
-    lon, lat = to_frame(ras, decs, geom.coordsys)
-    sep = separation_deg(unit_vectors(lon, lat), unit_vectors(geom.lon, geom.lat))
-    candidates = np.nonzero(sep < src_width / np.sqrt(2.0) + 0.5)[0]
-    x, y = geom.sky_to_pix(lon[candidates], lat[candidates])
-    half = src_width / 2.0 / geom.binsz
-    centre = (geom.npix - 1) / 2.0
+    inside, sep = geom.in_box([s.ra for s in sources], [s.dec for s in sources], src_width)
     roi = ROIDataset(
         geom,
         np.zeros(geom.shape, dtype=np.int64),
@@ -78,19 +64,18 @@ def build_synthetic_roi(
             "catalog": catalog_name(config, settings),
         },
     )
-    for i, xi, yi in zip(candidates, x, y, strict=True):
-        if abs(xi - centre) <= half and abs(yi - centre) <= half:
-            src = sources[i]
-            comp = roi.point_source(
-                src.name,
-                src.ra,
-                src.dec,
-                src.spectrum,
-                catalog_signif=round(src.signif, 3),
-                extended_in_catalog=src.extended,
-                offset=round(float(sep[i]), 4),
-            )
-            roi.components.append(comp)
+    for i in inside:
+        src = sources[i]
+        comp = roi.point_source(
+            src.name,
+            src.ra,
+            src.dec,
+            src.spectrum,
+            catalog_signif=round(src.signif, 3),
+            extended_in_catalog=src.extended,
+            offset=round(float(sep[i]), 4),
+        )
+        roi.components.append(comp)
     rng = generator("data", target, settings["data_seed"])
     roi.counts = rng.poisson(roi.model()).astype(np.int64)
     return roi
