@@ -234,6 +234,13 @@ def test_the_chain_runs_on_real_data(tmp_path: Path, pfj) -> None:
         ({"binning": {"roiwidth": 12.0}}, "reaches outside this map's footprint"),
         ({"model": {"catalogs": ["$PFJ_LAT_DATA/3fhl-gc/fermi-3fhl-gc-psf-cube.fits.gz"]}}, "is not a LAT catalog"),
         ({"builtin": {"data": {"counts": "$NO_SUCH_VARIABLE/events.fits"}}}, "environment variable in it is not set"),
+        (
+            {
+                "builtin": {"data": {"counts": "$PFJ_LAT_DATA/3fhl-gc/fermi-3fhl-gc-counts-cube.fits.gz"}},
+                "binning": {"binsperdec": 5},
+            },
+            "the cube's 11 bins need binning.binsperdec: 6.47451",
+        ),
     ],
     ids=[
         "missing-file",
@@ -242,6 +249,7 @@ def test_the_chain_runs_on_real_data(tmp_path: Path, pfj) -> None:
         "roi-outside-footprint",
         "bad-catalog",
         "unset-var",
+        "cube-bins-differ",
     ],
 )
 def test_bad_real_data_is_refused_before_any_write(tmp_path: Path, pfj, change: dict, expected: str) -> None:

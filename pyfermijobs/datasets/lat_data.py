@@ -276,6 +276,11 @@ def cube_cutout(path: Path, geom: ROIGeom) -> tuple[ROIGeom, np.ndarray]:
         raise InputError(
             path, "EBOUNDS", f"selection.emin/emax ({emin:g}, {emax:g} MeV) must be edges of the cube's bins"
         )
+    # the template's bins must be the cube's, so every step that reads the template (CollectSED's
+    # check of the SEDs' bins) agrees with the ROI
+    if len(edges) != len(geom.energy_edges) or not np.allclose(edges, geom.energy_edges, rtol=1e-4):
+        per_decade = (len(edges) - 1) / np.log10(edges[-1] / edges[0])
+        raise InputError(path, "EBOUNDS", f"the cube's {len(edges) - 1} bins need binning.binsperdec: {per_decade:.6g}")
     wcs = celestial_wcs(header)
     x, y = wcs.world_to_pixel_values(geom.lon, geom.lat)
     n = geom.npix
