@@ -1,6 +1,6 @@
 """The prepared analysis: rosters -> targets x profiles, and every file of the analysis areas.
 
-:func:`prepare` builds the complete set of files in memory (a :class:`Preparation`), reading
+:func:`prepare_analysis` builds the complete set of files in memory (a :class:`Preparation`), reading
 and checking every input, the analysis template's engine sections included; only then does
 :func:`write_preparation` touch the disk, so bad input never leaves a half-prepared layout.
 PrepareTargets writes it; ``pfj validate`` (the pipeline's check before any task) builds it
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pyfermijobs import __version__
-from pyfermijobs.config.analysis import load_template, target_config
+from pyfermijobs.config.analysis import config_for_target, load_template
 from pyfermijobs.config.master import MasterConfig, SimSettings
 from pyfermijobs.config.profiles import profile_source
 from pyfermijobs.config.rosters import Target, load_aliases, load_catalog, merge_rosters
@@ -49,7 +49,7 @@ class Preparation:
         return digest.hexdigest()
 
 
-def prepare(master: MasterConfig) -> Preparation:
+def prepare_analysis(master: MasterConfig) -> Preparation:
     """Read and check every input the master names; return the files to write."""
     origin = master.source or "command line"
     aliases = load_aliases(master.alias_dict)
@@ -106,7 +106,7 @@ def prepare(master: MasterConfig) -> Preparation:
         files[layout.target_list(area)] = target_list if area is None else area_lists[area]
         files[layout.roster_list(area)] = roster_list
         for target in targets.values():
-            files[layout.target_config(target.name, area)] = target_config(template, target.ra, target.dec)
+            files[layout.target_config(target.name, area)] = config_for_target(template, target.ra, target.dec)
             if area is None:
                 check_target_data(template, target.ra, target.dec, master.config_template)
             for version in target.versions:

@@ -32,7 +32,7 @@ def load_template(path: Path) -> dict[str, Any]:
     return data
 
 
-def target_config(template: dict[str, Any], ra: float, dec: float) -> dict[str, Any]:
+def config_for_target(template: dict[str, Any], ra: float, dec: float) -> dict[str, Any]:
     """The template with the ROI centred on one target (``selection.ra/dec``)."""
     config = copy.deepcopy(template)
     selection = config.get("selection") or {}

@@ -6,12 +6,12 @@ from typing import Any
 
 from pyfermijobs.backends import FERMIPY, engine_for
 from pyfermijobs.config.analysis import load_template, target_direction
-from pyfermijobs.steps.common import for_each, layout_of, run_config, target_config_path, target_profiles
+from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_config_path, target_profiles
 
 
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
-    config = run_config(layout)
+    config = read_run_config(layout)
     engine = engine_for(config, None)
     targets = target_profiles(args, layout)
     paths = {t: target_config_path(layout, t, None, args) for t in targets}
@@ -19,9 +19,9 @@ def run(args: dict[str, Any]) -> None:
         template = load_template(path)
         target_direction(template, path)
         if engine.name == FERMIPY:
-            from pyfermijobs.backends.fermipy.inputs import check_template
+            from pyfermijobs.backends.fermipy.inputs import check_fermipy_template
 
-            check_template(template, path, check_files=True)
+            check_fermipy_template(template, path, check_files=True)
     prefix = args["roi_baseline"]
 
     def one_target(target: str) -> None:

@@ -9,7 +9,7 @@ from pyfermijobs.backends import FERMIPY, engine_for
 from pyfermijobs.config.profiles import profile_position
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.steps.common import for_each, layout_of, run_config, target_config_path, target_profiles
+from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_config_path, target_profiles
 from pyfermijobs.yamlio import load_yaml
 
 
@@ -58,7 +58,7 @@ def directions(
 
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
-    config = run_config(layout)
+    config = read_run_config(layout)
     sim = analysis_area(args, config)
     engine = engine_for(config, sim)
     targets = target_profiles(args, layout, sim)

@@ -6,7 +6,7 @@ from typing import Any
 
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
-from pyfermijobs.steps.common import for_each, layout_of, run_config, target_profiles
+from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
 
 
 def collect_one(
@@ -65,7 +65,7 @@ def check_bins(layout: Layout, sim: str, work: list[tuple[str, str]], seeds: ran
 
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
-    config = run_config(layout)
+    config = read_run_config(layout)
     sim = args.get("sim")
     study = config.study(sim)
     seeds = study.seeds(args.get("seed"), args.get("nsims"))

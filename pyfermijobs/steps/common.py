@@ -24,7 +24,7 @@ def layout_of(args: dict[str, Any]) -> Layout:
     return layout
 
 
-def run_config(layout: Layout) -> RunConfig:
+def read_run_config(layout: Layout) -> RunConfig:
     """The prepared run's configuration, typed."""
     return RunConfig.read(layout)
 

@@ -16,7 +16,7 @@ from typing import Any
 from pyfermijobs.config.run import FERMIPY, RunConfig
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
-from pyfermijobs.steps.common import for_each, layout_of, run_config, target_profiles
+from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
 from pyfermijobs.yamlio import atomic_path
 
 #: fermipy's analysis files a GTAnalysis in the new area reloads (those that exist are copied).
@@ -51,7 +51,7 @@ def copy_base_roi(layout: Layout, target: str, sim: str, files: list[Path]) -> N
 
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
-    config = run_config(layout)
+    config = read_run_config(layout)
     sim = args.get("sim")
     config.study(sim)
     targets = target_profiles(args, layout, sim)

@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from pyfermijobs.errors import InputError
-from pyfermijobs.steps.common import for_each, layout_of, run_config, target_profiles
+from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
 
 
 def run(args: dict[str, Any]) -> None:
     from pyfermijobs.backends.fermitools import require_fermitools
 
     layout = layout_of(args)
-    config = run_config(layout)
+    config = read_run_config(layout)
     tools = require_fermitools(config.origin, "backend")
     targets = target_profiles(args, layout)
     prefix = args["roi_baseline"]

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from pyfermijobs.config.run import RunConfig, Study
-from pyfermijobs.steps.common import layout_of, run_config
+from pyfermijobs.steps.common import layout_of, read_run_config
 
 
 def study_plan(config: RunConfig, study: Study) -> dict[str, Any]:
@@ -66,4 +66,4 @@ def run(args: dict[str, Any]) -> None:
         found = sorted(Path(args["outdir"]).glob("*/pipeline_config.yaml"))
         if len(found) == 1:
             args = {**args, "ttype": found[0].parent.name}
-    print(json.dumps(work_plan(run_config(layout_of(args))), indent=1))
+    print(json.dumps(work_plan(read_run_config(layout_of(args))), indent=1))

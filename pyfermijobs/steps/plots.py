@@ -7,16 +7,8 @@ from typing import Any
 from pyfermijobs.config.run import RunConfig, Study
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.steps.common import for_each, layout_of, run_config, target_profiles
-
-
-def castro(layout: Layout, target: str, profile: str, pdf: bool = False) -> None:
-    from pyfermijobs.io.sed_fits import read_sed
-    from pyfermijobs.plotting.castro import plot_castro
-
-    sed, header = read_sed(layout.sed_file(target, profile))
-    title = f"{target} - {profile}  (TS = {float(header.get('TS', 0.0)):.1f})"
-    plot_castro(sed, layout.castro_plot(target, profile), title, bool(header.get("SYNTHET")), pdf)
+from pyfermijobs.plotting.castro import plot_target_castro
+from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
 
 
 def seed_range(study: Study, args: dict[str, Any] | None) -> tuple[int, int]:
@@ -115,12 +107,12 @@ def run_castro(args: dict[str, Any]) -> None:
     for t, p in work:
         if not layout.sed_file(t, p).exists():
             raise InputError(layout.sed_file(t, p), None, "SED not found: run analyze-sed first")
-    for_each(work, len(work), "plot-castro", lambda tp: castro(layout, tp[0], tp[1], bool(args.get("pdf"))))
+    for_each(work, len(work), "plot-castro", lambda tp: plot_target_castro(layout, tp[0], tp[1], bool(args.get("pdf"))))
 
 
 def run_bands(args: dict[str, Any]) -> None:
     layout = layout_of(args)
-    config = run_config(layout)
+    config = read_run_config(layout)
     targets = target_profiles(args, layout)
     work = [(t, p) for t, profiles in targets.items() for p in profiles]
     for_each(work, len(work), "plot-bands", lambda tp: bands(layout, config, tp[0], tp[1], bool(args.get("pdf")), args))
@@ -128,7 +120,7 @@ def run_bands(args: dict[str, Any]) -> None:
 
 def run_calibration(args: dict[str, Any]) -> None:
     layout = layout_of(args)
-    config = run_config(layout)
+    config = read_run_config(layout)
     sim = args.get("sim")
     config.study(sim, allow_random=False)
     targets = target_profiles(args, layout, sim)

@@ -7,13 +7,13 @@ from typing import Any
 
 from pyfermijobs.config.master import MasterConfig, master_from_options
 from pyfermijobs.layout import Layout
-from pyfermijobs.preparation import prepare, write_preparation
+from pyfermijobs.preparation import prepare_analysis, write_preparation
 from pyfermijobs.yamlio import load_yaml
 
 
 def prepare_targets(master: MasterConfig, outdir: Path | str = ".", overwrite: bool = False) -> Layout:
     """PrepareTargets: prepare (reading and checking every input), then write."""
-    return write_preparation(prepare(master), Path(outdir), overwrite)
+    return write_preparation(prepare_analysis(master), Path(outdir), overwrite)
 
 
 def run(args: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.steps.common import for_each, layout_of, run_config, target_config_path, target_profiles
+from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_config_path, target_profiles
 from pyfermijobs.yamlio import write_yaml
 
 SIGNIFICANT_TS = 25.0
@@ -91,7 +91,7 @@ def run(args: dict[str, Any]) -> None:
     from pyfermijobs.config.scenarios import load_rand_config
 
     layout = layout_of(args)
-    config = run_config(layout)
+    config = read_run_config(layout)
     if args.get("sim") not in (None, RANDOM_SIM):
         raise InputError(
             "command line", "--sim", f"random-dir-gen works in the random-direction area: --sim {RANDOM_SIM}"

@@ -13,12 +13,12 @@ from typing import Any
 
 from pyfermijobs.backends import BUILTIN, FERMIPY, Realizations, engine_for
 from pyfermijobs.errors import InputError
-from pyfermijobs.steps.common import for_each, layout_of, run_config, target_config_path, target_profiles
+from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_config_path, target_profiles
 
 
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
-    config = run_config(layout)
+    config = read_run_config(layout)
     sim = args["sim"]
     study = config.study(sim, allow_random=False)
     engine = engine_for(config, sim)

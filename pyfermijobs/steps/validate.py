@@ -16,7 +16,7 @@ from typing import Any
 from pyfermijobs.config.master import master_from_options
 from pyfermijobs.config.run import BUILTIN, RunConfig
 from pyfermijobs.errors import InputError
-from pyfermijobs.preparation import check_outdir, prepare
+from pyfermijobs.preparation import check_outdir, prepare_analysis
 
 #: A container reference that names a registry host ("host.domain/...", "host:port/...").
 _REGISTRY = re.compile(r"^[^/]+[.:][^/]*/")
@@ -26,7 +26,7 @@ def validate(master: Any) -> Any:
     """Raise InputError on the first problem; return the plan PrepareTargets would write."""
     from pyfermijobs.config.scenarios import load_scenario
 
-    plan = prepare(master)
+    plan = prepare_analysis(master)
     config = RunConfig.from_doc(plan.run_config, master.source or Path("command line"))
     for study in config.sims.values():  # the pipeline simulates each injected scenario's profile
         if study.injected:
@@ -82,12 +82,12 @@ def run(args: dict[str, Any]) -> None:
     where = ""
     config = RunConfig.from_doc(plan.run_config, master.source or Path("command line"))
     if config.uses_fermipy:
-        from pyfermijobs.backends.fermipy.inputs import check_template
+        from pyfermijobs.backends.fermipy.inputs import check_fermipy_template
         from pyfermijobs.config.analysis import load_template
 
         engine = args.get("container_engine")
         origin = check_fermitools(master, engine, args.get("fermitools_container"))
-        check_template(load_template(master.config_template), master.config_template, check_files=not engine)
+        check_fermipy_template(load_template(master.config_template), master.config_template, check_files=not engine)
         where = f"; fermipy steps use Fermitools from {origin}"
     print(
         f"valid: {len(config.targets)} targets, control studies: {', '.join(config.studies) or 'none'}, "

@@ -9,6 +9,6 @@ __all__, __getattr__ = lazy(
     {
         "analysis": ("FermipyEngine",),
         "export": ("export_roi",),
-        "inputs": ("check_template",),
+        "inputs": ("check_fermipy_template",),
     },
 )

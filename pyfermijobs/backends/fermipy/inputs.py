@@ -19,7 +19,7 @@ def _resolve(value: str, base: Path) -> Path:
     return path if path.is_absolute() else base / path
 
 
-def check_template(config: dict[str, Any], file: Path, check_files: bool) -> None:
+def check_fermipy_template(config: dict[str, Any], file: Path, check_files: bool) -> None:
     """``data.evfile`` and ``data.scfile`` (or ``data.ltcube``) given, and present when ``check_files``."""
     data = config.get("data") or {}
     keys = ["evfile"] + (["ltcube"] if data.get("ltcube") else ["scfile"])
