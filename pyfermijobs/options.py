@@ -55,7 +55,12 @@ OPTIONS: dict[str, Option] = {
     ),
     "alias_dict": Option("str", None, "file mapping long profile names to short ones", path=True),
     "targetlist": Option("str", None, "run over every target of this target_list.yaml", path=True),
-    "config": Option("str", "config.yaml", "name of the fermipy analysis configuration file in each target's folder"),
+    "config": Option(
+        "str",
+        None,
+        "name of the fermipy analysis configuration file in each target's folder",
+        default_text="the master's config_localpath, else config.yaml",
+    ),
     "sim": Option("str", None, "simulation scenario name ('random' for random directions)"),
     "rand_config": Option(
         "str", None, "random-direction file", path=True, default_text="the prepared one (config/random_{ttype}.yaml)"

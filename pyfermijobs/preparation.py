@@ -106,7 +106,8 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
         files[layout.target_list(area)] = target_list if area is None else area_lists[area]
         files[layout.roster_list(area)] = roster_list
         for target in targets.values():
-            files[layout.target_config(target.name, area)] = config_for_target(template, target.ra, target.dec)
+            local = layout.target_config(target.name, area, master.config_localpath)
+            files[local] = config_for_target(template, target.ra, target.dec)
             if area is None:
                 check_target_data(template, target.ra, target.dec, master.config_template)
             for version in target.versions:
@@ -145,6 +146,7 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
         "random": study_entry(RANDOM_SIM, studies[RANDOM_SIM]) if RANDOM_SIM in studies else None,
         "plotting": master.plotting,
         "aliases": aliases,
+        "config_localpath": master.config_localpath,
         "inputs": {
             "master": str(master.source) if master.source else None,
             "config_template": str(master.config_template),

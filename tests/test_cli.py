@@ -42,12 +42,11 @@ def test_fermipy_jobs_flags_and_defaults() -> None:
         "write_full": False,
         "write_summary": False,
         "extracopy": [],
-        "config": "config.yaml",
     }
     for name, default in fixed.items():
         assert OPTIONS[name].default == default, name
     # values from the prepared study or the master file: no made-up number in --help
-    for name in ("nsims", "seed", "sim_profile", "spatial_models", "rand_config"):
+    for name in ("nsims", "seed", "sim_profile", "spatial_models", "rand_config", "config"):
         assert OPTIONS[name].default is None and OPTIONS[name].default_text, name
     for name in ("ttype", "rosters", "sims", "alias_dict", "targetlist", "config", "sim", "rand_config", "skydirs"):
         assert name in OPTIONS
@@ -63,7 +62,7 @@ def test_help_shows_the_defaults_that_apply() -> None:
     assert "--nsims NSIMS number of simulations (or directions) (default: the prepared study's value" in flat
     assert "(default: the study's profile (sim_defaults.profile), else the target's only profile)" in flat
     assert "--non_null_src, --no-non_null_src" in flat  # the study's setting can be turned off
-    assert "(default: config.yaml)" in flat
+    assert "(default: the master's config_localpath, else config.yaml)" in flat
     prep = subprocess.run(
         [sys.executable, "-m", "pyfermijobs", "prepare-targets", "--help"], capture_output=True, text=True, check=True
     ).stdout

@@ -227,3 +227,26 @@ def test_study_seed_range_and_chunks() -> None:
     assert Study("r", 0, 4, 0, None, False, False, False, {}).chunks() == [{"first": 0, "nsims": 4}]
     with pytest.raises(InputError, match="need seed >= 0 and nsims >= 1"):
         study.seeds(-1, 2)
+
+
+def test_config_localpath_names_the_per_target_file(explicit_setup: Path, tmp_path: Path, pfj) -> None:
+    """The master's config_localpath (fermipy.jobs' key) names each target's analysis configuration."""
+    master = explicit_setup / "master.yaml"
+    config = read_yaml(master)
+    config["config_localpath"] = "analysis.yaml"
+    write_yaml(master, config)
+    out = tmp_path / "out"
+    assert pfj("prepare-targets", "--master", str(master), "--outdir", str(out))[0] == 0
+    layout = Layout(out, "test")
+    assert layout.target_config("alpha", name="analysis.yaml").exists()
+    assert not layout.target_config("alpha").exists()
+    assert layout.target_config("beta", "null", "analysis.yaml").exists()
+    code, _, err = pfj("analyze-roi", "--ttype", "test", "--outdir", str(out), "--target", "beta", "--config", "x.yaml")
+    assert code == 2 and "beta/x.yaml: --config: analysis configuration not found" in err
+    code, _, err = pfj("analyze-roi", "--ttype", "test", "--outdir", str(out), "--target", "beta")  # its own name
+    assert code == 0, err
+    assert layout.roi_file("beta").exists()
+    config["config_localpath"] = "sub/analysis.yaml"
+    write_yaml(master, config)
+    code, _, err = pfj("validate", "--master", str(master))
+    assert code == 2 and "config_localpath" in err

@@ -127,7 +127,10 @@ MASTER_FIELDS: dict[str, Field] = {
     "alias_dict": Field("str|null", None, "map of long profile names to short ones (no '_')"),
     "config_template": Field("str|null", None, "analysis template; default config/config_{ttype}.yaml"),
     "config_localpath": Field(
-        "str|null", None, "accepted for fermipy.jobs compatibility; the per-target file is always config.yaml"
+        "str|null",
+        None,
+        "name of the analysis configuration in each target's folder; default config.yaml",
+        file_field_name,
     ),
     "sim_defaults": Field("dict", dict, "defaults for every simulation scenario"),
     "sims": Field("dict|null", dict, "simulation scenarios: name -> overrides of sim_defaults", _sim_names),
@@ -183,6 +186,7 @@ class MasterConfig:
     plotting: dict[str, dict[str, dict]] = field(default_factory=dict)
     backend: str = "builtin"
     sim_backend: str = "builtin"
+    config_localpath: str = "config.yaml"
 
 
 def resolve_input(value: str, base: Path, file: str | Path, key: str, must_exist: bool = True) -> Path:
@@ -359,6 +363,7 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
         plotting={s: _plotting(top[s], s, file) for s in PLOT_TYPES},
         backend=top["backend"],
         sim_backend=top["sim_backend"] or top["backend"],
+        config_localpath=top["config_localpath"] or "config.yaml",
     )
 
 

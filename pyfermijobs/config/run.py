@@ -125,6 +125,8 @@ class RunConfig:
     aliases: dict[str, str]
     master: str | None
     doc: dict[str, Any]
+    #: the analysis configuration's name in each target's folder (master: config_localpath)
+    config_name: str = "config.yaml"
 
     @classmethod
     def read(cls, layout: Layout) -> RunConfig:
@@ -150,6 +152,7 @@ class RunConfig:
                 aliases=dict(doc.get("aliases") or {}),
                 master=(doc.get("inputs") or {}).get("master"),
                 doc=doc,
+                config_name=str(doc.get("config_localpath") or "config.yaml"),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise InputError(path, str(exc), "malformed run configuration: prepare the analysis again") from None

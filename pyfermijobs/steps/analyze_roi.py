@@ -14,7 +14,7 @@ def run(args: dict[str, Any]) -> None:
     config = read_run_config(layout)
     engine = engine_for(config, None)
     targets = target_profiles(args, layout)
-    paths = {t: target_config_path(layout, t, None, args) for t in targets}
+    paths = {t: target_config_path(layout, t, None, args, config) for t in targets}
     for path in paths.values():  # every input checked before any work
         template = load_template(path)
         target_direction(template, path)

@@ -78,7 +78,7 @@ def run(args: dict[str, Any]) -> None:
                     None,
                     "baseline ROI not found: run analyze-roi" + (" and copy-base-roi" if sim else "") + " first",
                 )
-        paths[target] = target_config_path(layout, target, sim, args)
+        paths[target] = target_config_path(layout, target, sim, args, config)
     skydirs = directions(layout, targets, args, config.baseline_prefix(args["roi_baseline"])) if sim else {}
     selected = {t: select_directions(layout, t, skydirs[t], args) for t in skydirs}
 

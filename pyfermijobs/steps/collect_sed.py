@@ -6,7 +6,7 @@ from typing import Any
 
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
-from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
+from pyfermijobs.steps.common import config_name, for_each, layout_of, read_run_config, target_profiles
 
 
 def collect_one(
@@ -37,21 +37,21 @@ def collect_one(
         write_summary(path, summary_columns(col), global_ts_summary(col), col, first, last)
 
 
-def energy_bins(layout: Layout, target: str, sim: str, config_name: str) -> int:
+def energy_bins(layout: Layout, target: str, sim: str, name: str) -> int:
     """Number of energy bins the target's analysis configuration makes (fermipy's CollectSED reads
     it from ``--config`` the same way); every realization's SED must have that many rows."""
     from pyfermijobs.config.analysis import load_template, target_direction
     from pyfermijobs.datasets.geom import ROIGeom
 
-    path = layout.target_config(target, sim, config_name)
+    path = layout.target_config(target, sim, name)
     config = load_template(path)
     return ROIGeom.from_config(config, *target_direction(config, path), str(path)).nebins
 
 
-def check_bins(layout: Layout, sim: str, work: list[tuple[str, str]], seeds: range, config_name: str) -> None:
+def check_bins(layout: Layout, sim: str, work: list[tuple[str, str]], seeds: range, name: str) -> None:
     from pyfermijobs.io.sed_fits import sed_rows
 
-    nbins = {t: energy_bins(layout, t, sim, config_name) for t in {t for t, _ in work}}
+    nbins = {t: energy_bins(layout, t, sim, name) for t in {t for t, _ in work}}
     for t, p in work:
         for s in seeds:
             path = layout.sim_sed_file(sim, t, p, s)
@@ -59,7 +59,7 @@ def check_bins(layout: Layout, sim: str, work: list[tuple[str, str]], seeds: ran
                 raise InputError(
                     path,
                     "SED",
-                    f"{rows} energy bins, but {layout.target_config(t, sim, config_name).name} makes {nbins[t]}",
+                    f"{rows} energy bins, but {name} makes {nbins[t]}",
                 )
 
 
@@ -90,7 +90,7 @@ def run(args: dict[str, Any]) -> None:
                 + ", ".join(absent)
                 + " (rerun them, or pass --allow_missing to collect the rest)",
             )
-    check_bins(layout, sim, work, seeds, args["config"])
+    check_bins(layout, sim, work, seeds, config_name(args, config))
     for_each(
         work,
         len(work),

@@ -64,9 +64,14 @@ def check_config(layout: Layout, target: str, sim: str | None, name: str) -> Pat
     return path
 
 
-def target_config_path(layout: Layout, target: str, sim: str | None, args: dict[str, Any]) -> Path:
+def config_name(args: dict[str, Any], config: RunConfig) -> str:
+    """``--config``, else the prepared run's name of the per-target file (master: ``config_localpath``)."""
+    return args.get("config") or config.config_name
+
+
+def target_config_path(layout: Layout, target: str, sim: str | None, args: dict[str, Any], config: RunConfig) -> Path:
     """The analysis configuration ``--config`` names for a target, checked to exist."""
-    return check_config(layout, target, sim, args["config"])
+    return check_config(layout, target, sim, config_name(args, config))
 
 
 def for_each(items: Iterable[Any], total: int, label: str, work: Callable[[Any], None]) -> None:

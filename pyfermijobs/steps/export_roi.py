@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pyfermijobs.errors import InputError
-from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
+from pyfermijobs.steps.common import check_config, for_each, layout_of, read_run_config, target_profiles
 
 
 def run(args: dict[str, Any]) -> None:
@@ -28,4 +28,5 @@ def run(args: dict[str, Any]) -> None:
                 raise InputError(path, None, "fermipy baseline file not found: run fermipy's AnalyzeROI first")
     from pyfermijobs.backends.fermipy.analysis import export_existing
 
-    for_each(targets, len(targets), "export-roi", lambda t: export_existing(tools, layout, t, prefix))
+    paths = {t: check_config(layout, t, None, config.config_name) for t in targets}
+    for_each(targets, len(targets), "export-roi", lambda t: export_existing(tools, layout, t, prefix, paths[t]))

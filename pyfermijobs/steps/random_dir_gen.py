@@ -104,7 +104,7 @@ def run(args: dict[str, Any]) -> None:
         if args.get(key) is not None:
             cfg[key] = args[key]
     prefix = config.baseline_prefix(args["roi_baseline"])
-    paths = {t: target_config_path(layout, t, RANDOM_SIM, args) for t in targets}
+    paths = {t: target_config_path(layout, t, RANDOM_SIM, args, config) for t in targets}
     for target in targets:
         for path in (layout.roi_file(target, prefix, RANDOM_SIM), paths[target]):
             if not path.exists():

@@ -41,7 +41,7 @@ def run(args: dict[str, Any]) -> None:
         for path in baseline:
             if not path.exists():
                 raise InputError(path, None, "baseline ROI not found: run analyze-roi and copy-base-roi first")
-        paths[target] = target_config_path(layout, target, sim, args)
+        paths[target] = target_config_path(layout, target, sim, args, config)
     if engine.name == BUILTIN:  # the scenario itself (spectrum known, inside the ROI) before any realization
         for target in targets:
             engine.check_injection(layout, target, sim, prefix, sim_profiles[target])

@@ -181,9 +181,9 @@ def export_baseline(
     return export_roi(layout, target, prefix, {**fit, "backend": "fermipy"})
 
 
-def export_existing(tools: Fermitools, layout: Layout, target: str, prefix: str) -> None:
+def export_existing(tools: Fermitools, layout: Layout, target: str, prefix: str, config_path: Path) -> None:
     """Export a baseline fermipy (or fermipy.jobs) already wrote; sources with free parameters stay free."""
-    gta = open_analysis(tools, layout.target_config(target), layout.target_dir(target))
+    gta = open_analysis(tools, config_path, layout.target_dir(target))
     gta.load_roi(prefix)
     free = [src.name for src in gta.roi.sources if gta.get_free_source_params(src.name)]
     export_baseline(tools, gta, layout, target, prefix, free, {"reloaded": f"{prefix}.npy"})
