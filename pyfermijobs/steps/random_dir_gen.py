@@ -106,9 +106,10 @@ def run(args: dict[str, Any]) -> None:
     prefix = config.baseline_prefix(args["roi_baseline"])
     paths = {t: target_config_path(layout, t, RANDOM_SIM, args, config) for t in targets}
     for target in targets:
-        for path in (layout.roi_file(target, prefix, RANDOM_SIM), paths[target]):
-            if not path.exists():
-                raise InputError(path, None, "not found: run copy-base-roi --sim random first (or fix --config)")
+        if not layout.roi_file(target, prefix, RANDOM_SIM).exists():  # the configuration: target_config_path
+            raise InputError(
+                layout.roi_file(target, prefix, RANDOM_SIM), None, "not found: run copy-base-roi --sim random first"
+            )
     # every target's grid is checked before any file is written
     found = {t: random_dir_gen_checked(layout, t, cfg, prefix, paths[t], rand_file) for t in targets}
     for_each(targets, len(targets), "random-dir-gen", lambda t: write_yaml(layout.skydirs_file(t), found[t]))
