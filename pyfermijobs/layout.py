@@ -11,6 +11,17 @@ The layout is fermipy.jobs' own, so that results sit where the field expects the
     {ttype}_sim/sim_{sim}/{target}/sed_{profile}_collected_{first:06d}_{last:06d}.fits
     {ttype}_sim/sim_{sim}/{target}/sed_{profile}_summary_{first:06d}_{last:06d}.fits
 
+The dark-matter stage adds dmpipe's files (its ``NameFactory``)::
+
+    dm_spectra_{ttype}.fits                                  spectra per bin, channel x mass
+    {ttype}/{target}/dmlike_{profile}_{prior}.fits           likelihood in (channel, mass, sigmav)
+    {ttype}/{target}/dmlimits_{profile}_{prior}.fits         best fit, TS, upper limits
+    {ttype}/stacked/results_{roster}_{prior}.fits            stacked likelihood of a roster
+    {ttype}/stacked/limits_{roster}_{prior}.fits
+    {ttype}_sim/sim_{sim}/{target}/dmlike_{profile}_{prior}_{seed:06d}.fits   (and dmlimits_)
+    {ttype}_sim/sim_{sim}/stacked/results_{roster}_{prior}_{seed:06d}.fits    (and limits_)
+    {ttype}_sim/sim_{sim}/stacked/limits_{roster}_{prior}_summary_{first:06d}_{last:06d}.fits
+
 Seeds are zero-padded to six digits and ``_`` separates fields, which is why profile
 aliases carry no underscores. No other module formats a path: they all ask a
 :class:`Layout`.
@@ -37,6 +48,10 @@ ROI_PLOTS = {
 def seed_str(seed: int) -> str:
     """Seeds and direction keys are written with six digits, as fermipy does."""
     return f"{seed:06d}"
+
+
+def _seed_part(seed: int | None) -> str:
+    return "" if seed is None else f"_{seed_str(seed)}"
 
 
 def profile_name(version: str, spatial: str) -> str:
@@ -187,6 +202,42 @@ class Layout:
 
     def recovery_plot(self, sim: str, target: str, profile: str, first: int, last: int) -> Path:
         return self.target_dir(target, sim) / f"recovery_{profile}_{seed_str(first)}_{seed_str(last)}.png"
+
+    # --- the dark-matter stage (dmpipe's names) ---------------------------------------
+    def spec_table_file(self) -> Path:
+        return self.basedir / f"dm_spectra_{self.ttype}.fits"
+
+    def dmlike_file(
+        self, target: str, profile: str, prior: str, sim: str | None = None, seed: int | None = None
+    ) -> Path:
+        return self.target_dir(target, sim) / f"dmlike_{profile}_{prior}{_seed_part(seed)}.fits"
+
+    def dmlimits_file(
+        self, target: str, profile: str, prior: str, sim: str | None = None, seed: int | None = None
+    ) -> Path:
+        return self.target_dir(target, sim) / f"dmlimits_{profile}_{prior}{_seed_part(seed)}.fits"
+
+    def stacked_dir(self, sim: str | None = None) -> Path:
+        return self.area(sim) / "stacked"
+
+    def stacked_like_file(self, roster: str, prior: str, sim: str | None = None, seed: int | None = None) -> Path:
+        return self.stacked_dir(sim) / f"results_{roster}_{prior}{_seed_part(seed)}.fits"
+
+    def stacked_limits_file(self, roster: str, prior: str, sim: str | None = None, seed: int | None = None) -> Path:
+        return self.stacked_dir(sim) / f"limits_{roster}_{prior}{_seed_part(seed)}.fits"
+
+    def stacked_summary_file(self, sim: str, roster: str, prior: str, first: int, last: int) -> Path:
+        """Limits of every realization and their expected bands (CollectLimits)."""
+        return self.stacked_dir(sim) / f"limits_{roster}_{prior}_summary_{seed_str(first)}_{seed_str(last)}.fits"
+
+    def dm_plot(self, target: str, profile: str, prior: str, kind: str, channel: str) -> Path:
+        """Per-target dark-matter plot of one channel: kind ``dmlike`` (castro in sigmav) or ``dmlimits``."""
+        return self.target_dir(target) / f"{kind}_{profile}_{prior}_{channel}.png"
+
+    def stacked_plot(self, roster: str, prior: str, kind: str, channel: str, sim: str | None = None) -> Path:
+        """Roster plot of one channel: kind ``stackeddm``, ``stackedlimits``, ``controllimits``,
+        ``controlmles``, ``finallimits``."""
+        return self.stacked_dir(sim) / f"{kind}_{roster}_{prior}_{channel}.png"
 
     # --- whole-run outputs -----------------------------------------------------------
     def report(self) -> Path:

@@ -105,6 +105,15 @@ OPTIONS: dict[str, Option] = {
     "container_engine": Option("str", None, "container engine the pipeline's tasks run in (docker, singularity)"),
     "fermitools_container": Option("str", None, "image the fermipy steps run in, with a container engine"),
     "allow_missing": Option("bool", False, "collect the realizations present; record the missing seeds"),
+    # --- the dark-matter stage (dmpipe's flags) ---
+    "jpriors": Option(
+        "list",
+        None,
+        "J-factor priors (none, lgauss, lognorm, norm; repeatable)",
+        default_text="the master's astro_priors",
+    ),
+    "roster": Option("str", None, "only this roster (a key of roster_list.yaml)", default_text="every roster"),
+    "channels": Option("list", None, "channels plotted (repeatable)", default_text="the plot's plot_channels"),
 }
 
 #: ``--config`` where a configuration is being defined (prepare-targets, validate, chain): the template.

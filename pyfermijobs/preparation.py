@@ -147,6 +147,7 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
         "plotting": master.plotting,
         "aliases": aliases,
         "config_localpath": master.config_localpath,
+        "darkmatter": darkmatter_doc(master, targets, scenarios),
         "inputs": {
             "master": str(master.source) if master.source else None,
             "config_template": str(master.config_template),
@@ -154,6 +155,46 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
         },
     }
     return Preparation(master=master, targets=targets, run_config=run_config, files=files)
+
+
+def darkmatter_doc(
+    master: MasterConfig, targets: dict[str, Target], scenarios: dict[str, dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The dark-matter stage as prepared: its spectra file read, every J-factor it needs checked."""
+    from pyfermijobs.config.darkmatter import DarkMatter, check_jfactor, load_spec_config
+    from pyfermijobs.darkmatter.spectra import channel_name
+
+    settings = master.darkmatter
+    origin = master.source or "command line"
+    for name, scenario in scenarios.items():  # injected DM spectra with norm nan take the target's J
+        model = (scenario.get("injected_source") or {}).get("source_model") or {}
+        if str(model.get("SpectrumType", "")).lower() == "dmfitfunction":
+            for target in targets.values():
+                for version in target.versions:
+                    check_jfactor(target.info[version], ["none"], target.name, version, f"{origin} (sims.{name})")
+    if settings is None:
+        return None
+    spec = load_spec_config(settings.specconfig)
+    plot_channels = settings.plot_channels
+    if plot_channels is None:
+        plot_channels = [c for c in ("bb", "tautau") if c in spec.channels] or list(spec.channels[:2])
+    for section, plots in master.plotting.items():
+        for plot, opts in plots.items():
+            for channel in [*plot_channels, *(opts.get("plot_channels") or [])]:
+                key = f"{section}.{plot}.plot_channels" if channel not in plot_channels else "plot_channels"
+                try:
+                    short = channel_name(channel)
+                except ValueError as exc:
+                    raise InputError(origin, key, str(exc)) from None
+                if short not in spec.channels:
+                    raise InputError(
+                        origin, key, f"channel {channel!r} is not in {settings.specconfig} (channels: {spec.channels})"
+                    )
+    for target in targets.values():
+        for version in target.versions:
+            check_jfactor(target.info[version], settings.priors, target.name, version, origin)
+    doc = DarkMatter(tuple(settings.priors), spec, tuple(channel_name(c) for c in plot_channels)).to_doc()
+    return {**doc, "specconfig": str(settings.specconfig)}
 
 
 def check_outdir(plan: Preparation, outdir: Path, overwrite: bool = False) -> Layout:

@@ -26,6 +26,8 @@ def stub_outputs(step: str, args: dict[str, Any]) -> list[Path]:
     sim = args.get("sim") or (RANDOM_SIM if args.get("skydirs") else None)
     if step == "report":
         return [layout.report()]
+    if step in DM_STEPS:
+        return dm_outputs(step, args, layout, config, sim)
     targets = target_profiles(args, layout, sim)
     pairs = [(t, p) for t, profiles in targets.items() for p in profiles]
     prefix = config.baseline_prefix(args.get("roi_baseline", "fit_baseline"))  # steps without the option: the default
@@ -63,6 +65,62 @@ def stub_outputs(step: str, args: dict[str, Any]) -> list[Path]:
     else:
         raise ValueError(f"no stub for step {step!r}")
     return out
+
+
+DM_STEPS = (
+    "spec-table",
+    "convert-castro",
+    "stack-likelihood",
+    "collect-limits",
+    "plot-dm",
+    "plot-limits",
+    "plot-stacked-dm",
+    "plot-stacked-limits",
+    "plot-control-limits",
+    "plot-control-mles",
+    "plot-final-limits",
+)
+#: plot step -> the kind in its file names (Layout.dm_plot / Layout.stacked_plot)
+_DM_PLOT_KINDS = {
+    "plot-dm": "dmlike",
+    "plot-limits": "dmlimits",
+    "plot-stacked-dm": "stackeddm",
+    "plot-stacked-limits": "stackedlimits",
+    "plot-control-limits": "controllimits",
+    "plot-control-mles": "controlmles",
+    "plot-final-limits": "finallimits",
+}
+
+
+def dm_outputs(step: str, args: dict[str, Any], layout: Layout, config: RunConfig, sim: str | None) -> list[Path]:
+    """The files of the dark-matter steps."""
+    from pyfermijobs.steps.dm_common import priors, rosters, seeds, stage
+    from pyfermijobs.steps.dm_plots import data_targets, plot_choices
+
+    if step == "spec-table":
+        return [layout.spec_table_file()]
+    if step.startswith("plot-"):
+        channels, chosen = plot_choices(args, config, step)
+    else:
+        channels, chosen = [], priors(args, stage(config))
+    kind = _DM_PLOT_KINDS.get(step)
+    if step in ("convert-castro", "plot-dm", "plot-limits"):
+        where = args if step == "convert-castro" else data_targets(args, layout)
+        pairs = [(t, p) for t, profiles in target_profiles(where, layout, sim).items() for p in profiles]
+        if step == "convert-castro":
+            keys = seeds(config, args)
+            files = (layout.dmlike_file, layout.dmlimits_file)
+            return [f(t, p, j, sim, k) for t, p in pairs for j in chosen for k in keys for f in files]
+        return [layout.dm_plot(t, p, j, kind, c) for t, p in pairs for j in chosen for c in channels]
+    names = list(rosters(layout, sim, args.get("roster")))
+    if step == "stack-likelihood":
+        files = (layout.stacked_like_file, layout.stacked_limits_file)
+        return [f(r, j, sim, k) for r in names for j in chosen for k in seeds(config, args) for f in files]
+    if step == "collect-limits":
+        seed_range = _seeds(config, str(sim), args)
+        ends = (seed_range.start, seed_range.stop - 1)
+        return [layout.stacked_summary_file(str(sim), r, j, *ends) for r in names for j in chosen]
+    return [layout.stacked_plot(r, j, str(kind), c, sim) for r in names for j in chosen for c in channels]
 
 
 def write_stubs(step: str, args: dict[str, Any]) -> int:

@@ -85,7 +85,7 @@ def layering_violations(graph: dict[str, set[str]], package: str) -> list[str]:
     bad = []
     for mod, deps in sorted(graph.items()):
         for dep in sorted(deps):
-            shared = (f"{package}.steps.common",)  # the steps' shared helpers, not a step
+            shared = (f"{package}.steps.common", f"{package}.steps.dm_common")  # shared helpers, not steps
             if (
                 mod.startswith(steps)
                 and dep.startswith(steps)

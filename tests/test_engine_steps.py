@@ -194,7 +194,22 @@ def test_corrupt_baseline_fits(analysed: Path, tmp_path: Path, pfj) -> None:
                 "mass": {"value": 100.0},
                 "channel0": {"value": 4},
             },
-            "DMFitFunction (dark-matter spectra) is not supported yet",
+            "nan means the target's J-factor",
+        ),
+        (
+            {
+                "SpatialModel": "PointSource",
+                "SpectrumType": "DMFitFunction",
+                "norm": 1e19,
+                "sigmav": 3e-26,
+                "mass": 100.0,
+                "channel0": 99,
+            },
+            "channel code 99 is not an annihilation channel",
+        ),
+        (
+            {"SpectrumType": "DMFitFunction", "norm": 1e19, "sigmav": 3e-26, "mass": 5e4, "channel0": 4},
+            "outside fermipy's spectra table",
         ),
         (
             {"SpatialModel": "PointSource", "SpectrumType": "BrokenPowerLaw", "Prefactor": 1e-12},

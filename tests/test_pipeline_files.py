@@ -26,7 +26,7 @@ def test_schema_describes_every_parameter() -> None:
 
 
 def test_every_module_is_one_process_with_the_nf_core_parts() -> None:
-    assert len(MODULES) == 11
+    assert len(MODULES) == 16
     for path in MODULES:
         text = path.read_text()
         assert len(re.findall(r"^process \w+", text, flags=re.M)) == 1, path

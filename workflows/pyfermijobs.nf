@@ -1,4 +1,4 @@
-// The whole analysis: prepare, data, simulation and random-direction controls, bands, report.
+// The whole analysis: prepare, data, simulation and random-direction controls, bands, dark matter, report.
 import groovy.json.JsonSlurper
 
 include { PREPARE_TARGETS   } from '../modules/local/prepare_targets/main'
@@ -7,6 +7,7 @@ include { REPORT            } from '../modules/local/report/main'
 include { DATA              } from '../subworkflows/local/data/main'
 include { SIMULATIONS       } from '../subworkflows/local/simulations/main'
 include { RANDOM_DIRECTIONS } from '../subworkflows/local/random_directions/main'
+include { DARK_MATTER       } from '../subworkflows/local/dark_matter/main'
 
 workflow PYFERMIJOBS {
     take:
@@ -42,6 +43,7 @@ workflow PYFERMIJOBS {
         }
     }
     RANDOM_DIRECTIONS(random_study, DATA.out.roi, prepared)
+    DARK_MATTER(DATA.out.sed, SIMULATIONS.out.chunks.mix(RANDOM_DIRECTIONS.out.chunks), prepared, plan)
 
     // bands: the data SED with the null and random-direction summaries of the same target x profile
     controls = SIMULATIONS.out.collected.filter { meta, tree -> !meta.injected }
@@ -59,7 +61,7 @@ workflow PYFERMIJOBS {
     PLOT_BANDS(bands_in)
 
     everything = DATA.out.roi.mix(DATA.out.sed, DATA.out.castro, SIMULATIONS.out.collected, SIMULATIONS.out.calibration,
-                                  RANDOM_DIRECTIONS.out.collected, PLOT_BANDS.out.tree)
+                                  RANDOM_DIRECTIONS.out.collected, PLOT_BANDS.out.tree, DARK_MATTER.out.trees)
         .map { meta, tree -> tree }
         .collect()
         .ifEmpty([])
@@ -70,5 +72,6 @@ workflow PYFERMIJOBS {
     report   = REPORT.out.tree
     versions = PREPARE_TARGETS.out.versions.mix(DATA.out.versions, SIMULATIONS.out.versions,
                                                 RANDOM_DIRECTIONS.out.versions, PLOT_BANDS.out.versions,
+                                                DARK_MATTER.out.versions,
                                                 REPORT.out.versions)
 }

@@ -176,6 +176,17 @@ def _header(
     )
 
 
+def target_jfactor(layout: Layout, target: str, profile: str, sim: str) -> float | None:
+    """The J-factor (GeV2 cm-5) of a target's profile version, if its astro_val file has one."""
+    from pyfermijobs.yamlio import load_yaml
+
+    path = layout.astro_value_file(target, profile.rsplit("_", 1)[0], sim)
+    info = (load_yaml(path, "astro value file") or {}) if path.exists() else {}
+    from pyfermijobs.config.darkmatter import check_jfactor
+
+    return check_jfactor(info, ["none"], target, profile, path)[0] if "j_integ" in info else None
+
+
 def injected_component(
     layout: Layout, roi: ROIDataset, target: str, sim: str, sim_profile: str | None
 ) -> Component | None:
@@ -192,7 +203,9 @@ def injected_component(
     if injected is None:
         return None
     model = injected["source_model"]
-    spectrum = spectrum_from_fermipy(model, str(path), "injected_source.source_model")
+    spectrum = spectrum_from_fermipy(
+        model, str(path), "injected_source.source_model", jfactor=target_jfactor(layout, target, str(sim_profile), sim)
+    )
     _, ra, dec = profile_position(layout.profile_file(target, str(sim_profile), sim))
     lowered = {k.lower(): v for k, v in model.items()}
     if "ra" in lowered or "dec" in lowered:

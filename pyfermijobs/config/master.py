@@ -1,8 +1,8 @@
 """The master configuration: what to analyse, which control studies, which backend.
 
 Keys and defaults follow fermipy.jobs' master file (see the fermipy.jobs guide and the
-official ``master_dSphs.yaml``). Keys of the later dark-matter stage are accepted with a
-warning so that the official example loads unchanged. Relative paths resolve against the
+official ``master_dSphs.yaml``) and dmpipe's for the dark-matter stage (``astro_priors``,
+``plot_channels``, ``specconfig`` and the DM plot types). Relative paths resolve against the
 folder of the master file; fermipy.jobs writes them relative to the analysis root
 (``config/sim_null.yaml``), so when the master sits in that ``config/`` folder itself the
 file of the same name beside the master is used.
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pyfermijobs import layout
+from pyfermijobs.config.darkmatter import default_specconfig
 from pyfermijobs.config.fields import (
     Field,
     at_least,
@@ -81,18 +82,36 @@ RANDOM_FIELDS: dict[str, Field] = {
     ),
 }
 
-#: Plot types this project makes, per plotting section.
-PLOT_TYPES = {
-    "data_plotting": ("plot-castro", "plot-roi"),
-    "sim_plotting": ("plot-bands", "plot-calibration"),
-    "rand_plotting": ("plot-bands",),
+#: Plots of the dark-matter stage (dmpipe's names), per plotting section.
+DM_PLOT_TYPES = {
+    "data_plotting": ("plot-dm", "plot-limits", "plot-stacked-dm", "plot-stacked-limits", "plot-final-limits"),
+    "sim_plotting": ("plot-stacked-dm", "plot-stacked-limits", "plot-control-limits", "plot-control-mles"),
+    "rand_plotting": ("plot-stacked-dm", "plot-stacked-limits", "plot-control-limits", "plot-control-mles"),
 }
 
-#: Plots made when a plotting section lists none.
+#: Plot types this project makes, per plotting section.
+PLOT_TYPES = {
+    "data_plotting": ("plot-castro", "plot-roi", *DM_PLOT_TYPES["data_plotting"]),
+    "sim_plotting": ("plot-bands", "plot-calibration", *DM_PLOT_TYPES["sim_plotting"]),
+    "rand_plotting": ("plot-bands", *DM_PLOT_TYPES["rand_plotting"]),
+}
+
+#: Plots made when a plotting section lists none (and, with the dark-matter stage, its own).
 DEFAULT_PLOTS = {
     "data_plotting": ("plot-castro", "plot-roi"),
     "sim_plotting": ("plot-calibration", "plot-bands"),
     "rand_plotting": ("plot-bands",),
+}
+DM_DEFAULT_PLOTS = {
+    "data_plotting": ("plot-stacked-limits", "plot-final-limits"),
+    "sim_plotting": ("plot-control-limits",),
+    "rand_plotting": ("plot-control-limits",),
+}
+
+#: Options of a dark-matter plot (dmpipe's): which channels and priors it shows.
+DM_PLOT_FIELDS = {
+    "plot_channels": Field("list[str]|null", None, "channels plotted; default: the master's plot_channels"),
+    "jpriors": Field("list[str]|null", None, "J-factor priors plotted; default: every one of astro_priors"),
 }
 
 #: Plot types refused where they are not made, with what to use instead.
@@ -101,20 +120,12 @@ NOT_MADE = {
     "realizations are summarised by plot-bands and plot-calibration",
     "plot-roi": "ROI diagnostics are made for the data's baseline fit (data_plotting)",
     "plot-calibration": "calibration plots are made for the simulations (sim_plotting)",
+    "plot-dm": "per-target DM castro plots are made for the data (data_plotting)",
+    "plot-limits": "per-target limit plots are made for the data (data_plotting)",
+    "plot-final-limits": "the final limits are the data's (data_plotting), over the control studies' bands",
+    "plot-control-limits": "expected limits come from the control studies (sim_plotting, rand_plotting)",
+    "plot-control-mles": "best-fit distributions come from the control studies (sim_plotting, rand_plotting)",
 }
-
-#: Keys (top level or plot types) of dmpipe's dark-matter stage, which comes after castro.
-DM_STAGE = "dark-matter stage, outside pyfermijobs' scope for now"
-DM_TOP_KEYS = ("astro_priors", "plot_channels", "jpriors", "dm_spectra", "spec_config", "channels", "masses")
-DM_PLOT_TYPES = (
-    "plot-dm",
-    "plot-limits",
-    "plot-stacked-dm",
-    "plot-stacked-limits",
-    "plot-control-limits",
-    "plot-control-mles",
-    "plot-final-limits",
-)
 
 MASTER_FIELDS: dict[str, Field] = {
     "ttype": Field("str", doc="target type; names the top-level folders", check=file_field_name),
@@ -138,6 +149,14 @@ MASTER_FIELDS: dict[str, Field] = {
     "data_plotting": Field("dict|null", dict, "plots for the data"),
     "sim_plotting": Field("dict|null", dict, "plots for the simulations"),
     "rand_plotting": Field("dict|null", dict, "plots for the random directions"),
+    "astro_priors": Field(
+        "list[str]|null",
+        None,
+        "J-factor priors of the dark-matter stage (none, lgauss, lognorm, norm); absent: none",
+    ),
+    "jpriors": Field("list[str]|null", None, "dmpipe's older name for astro_priors"),
+    "plot_channels": Field("list[str]|null", None, "channels the dark-matter plots show; default: bb and tautau"),
+    "specconfig": Field("str|null", None, "dark-matter spectra file; default config/dm_spectra_{ttype}.yaml"),
     "backend": Field("str", "builtin", "engine of the data analysis (AnalyzeROI, AnalyzeSED)", choices=BACKENDS),
     "sim_backend": Field(
         "str|null",
@@ -187,6 +206,15 @@ class MasterConfig:
     backend: str = "builtin"
     sim_backend: str = "builtin"
     config_localpath: str = "config.yaml"
+    #: the dark-matter stage: priors, spectra file, plotted channels (None: no stage)
+    darkmatter: DarkMatterSettings | None = None
+
+
+@dataclass(frozen=True)
+class DarkMatterSettings:
+    priors: list[str]
+    specconfig: Path
+    plot_channels: list[str] | None
 
 
 def resolve_input(value: str, base: Path, file: str | Path, key: str, must_exist: bool = True) -> Path:
@@ -220,13 +248,22 @@ def _one_profile(section: Any, file: str | Path, prefix: str) -> Any:
 
 
 def _plotting(raw: dict | None, section: str, file: str | Path) -> dict[str, dict]:
-    ignored = {name: DM_STAGE for name in DM_PLOT_TYPES}
     fields = {name: Field("dict|null", None) for name in PLOT_TYPES[section]}
     for name in raw or {}:
         if name in NOT_MADE and name not in fields:
             raise InputError(file, f"{section}.{name}", f"not made here: {NOT_MADE[name]}")
-    checked = check_section(raw, fields, file, f"{section}.", ignored=ignored)
-    return {name: (opts or {}) for name, opts in checked.items() if name in (raw or {})}
+    checked = check_section(raw, fields, file, f"{section}.")
+    out = {}
+    for name, opts in checked.items():
+        if name not in (raw or {}):
+            continue
+        if name in DM_PLOT_TYPES[section]:
+            opts = check_section(opts or {}, DM_PLOT_FIELDS, file, f"{section}.{name}.")
+            opts = {k: v for k, v in opts.items() if v is not None}
+        elif opts:
+            raise InputError(file, f"{section}.{name}.{next(iter(opts))}", "this plot takes no options")
+        out[name] = opts or {}
+    return out
 
 
 def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None) -> MasterConfig:
@@ -267,8 +304,7 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
     def where(key: str) -> str | Path:
         return "command line" if key in overrides else file
 
-    ignored = {key: DM_STAGE for key in DM_TOP_KEYS}
-    top = check_section(merged, MASTER_FIELDS, file, ignored=ignored)
+    top = check_section(merged, MASTER_FIELDS, file)
 
     ttype = top["ttype"]
     sim_defaults = check_section(
@@ -348,6 +384,8 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
             "fermipy control studies start from fermipy's baseline fit: they need 'backend: fermipy'",
         )
 
+    plotting = {s: _plotting(top[s], s, file) for s in PLOT_TYPES}
+    darkmatter = _darkmatter(top, ttype, base, where, plotting, file)
     return MasterConfig(
         source=Path(path) if path is not None else None,
         ttype=ttype,
@@ -360,11 +398,49 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
         sim_defaults=sim_defaults,
         sims=sims,
         random=random,
-        plotting={s: _plotting(top[s], s, file) for s in PLOT_TYPES},
+        plotting=plotting,
+        darkmatter=darkmatter,
         backend=top["backend"],
         sim_backend=top["sim_backend"] or top["backend"],
         config_localpath=top["config_localpath"] or "config.yaml",
     )
+
+
+def _darkmatter(
+    top: dict[str, Any], ttype: str, base: Path, where: Any, plotting: dict[str, dict[str, dict]], file: str | Path
+) -> DarkMatterSettings | None:
+    """The dark-matter stage's settings; DM plots or keys without ``astro_priors`` are refused."""
+    from pyfermijobs.darkmatter.priors import PRIORS
+
+    if top["astro_priors"] is not None and top["jpriors"] is not None:
+        raise InputError(where("jpriors"), "jpriors", "give astro_priors or its older name jpriors, not both")
+    key = "astro_priors" if top["astro_priors"] is not None else "jpriors"
+    priors = top[key]
+    if priors is None:
+        for name in ("plot_channels", "specconfig"):
+            if top[name] is not None:
+                raise InputError(where(name), name, "belongs to the dark-matter stage, which astro_priors turns on")
+        for section, plots in plotting.items():
+            for plot in plots:
+                if plot in DM_PLOT_TYPES[section]:
+                    raise InputError(
+                        file, f"{section}.{plot}", "a dark-matter plot: set astro_priors to run the dark-matter stage"
+                    )
+        return None
+    if not priors:
+        raise InputError(where(key), key, "list at least one J-factor prior (none, lgauss, lognorm, norm)")
+    for prior in priors:
+        if prior not in PRIORS:
+            raise InputError(where(key), key, f"unknown J-factor prior {prior!r}; known: {', '.join(PRIORS)}")
+    for section, plots in plotting.items():
+        for plot, opts in plots.items():
+            for prior in opts.get("jpriors") or []:
+                if prior not in priors:
+                    raise InputError(
+                        file, f"{section}.{plot}.jpriors", f"prior {prior!r} is not one of astro_priors {priors}"
+                    )
+    specconfig = resolve_input(top["specconfig"] or default_specconfig(ttype), base, where("specconfig"), "specconfig")
+    return DarkMatterSettings(list(priors), specconfig, top["plot_channels"])
 
 
 def master_from_options(args: dict[str, Any]) -> MasterConfig:

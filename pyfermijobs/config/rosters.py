@@ -145,6 +145,18 @@ def _roster_sources(
     return out
 
 
+def with_jfactor(entry: dict[str, Any], version: str) -> dict[str, Any]:
+    """A catalog entry for one profile version: its published J-factor as dmsky's ``j_integ``
+    (GeV2 cm-5) and ``j_sigma`` (log10), when the catalog has one for that version."""
+    info = {k: v for k, v in entry.items() if k != "jfactors"}
+    published = (entry.get("jfactors") or {}).get(version)
+    if published and "j_integ" not in info:
+        info["j_integ"] = float(10.0 ** float(published["log10_j"]))
+        info["j_sigma"] = float(published["log10_j_sigma"])
+        info["j_ref"] = "Ackermann et al. 2015, PRL 115, 231301, Table I"
+    return info
+
+
 def _parse_roster(
     name: str,
     body: Any,
@@ -166,7 +178,7 @@ def _parse_roster(
                     f"target {target!r} is in no targets file nor the shipped "
                     "dwarf catalog; add it to a targets_file" + closest(target, catalog),
                 )
-            entries.append((target, version, dict(catalog[target])))
+            entries.append((target, version, with_jfactor(catalog[target], version)))
     elif isinstance(body, dict):  # explicit
         for target, info in body.items():
             target = str(target)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pyfermijobs.config.master import DEFAULT_PLOTS
+from pyfermijobs.config.darkmatter import DarkMatter
+from pyfermijobs.config.master import DEFAULT_PLOTS, DM_DEFAULT_PLOTS
 from pyfermijobs.errors import InputError, closest
 from pyfermijobs.layout import RANDOM_SIM, Layout
 
@@ -127,6 +128,8 @@ class RunConfig:
     doc: dict[str, Any]
     #: the analysis configuration's name in each target's folder (master: config_localpath)
     config_name: str = "config.yaml"
+    #: the dark-matter stage (None: not run)
+    darkmatter: DarkMatter | None = None
 
     @classmethod
     def read(cls, layout: Layout) -> RunConfig:
@@ -153,6 +156,7 @@ class RunConfig:
                 master=(doc.get("inputs") or {}).get("master"),
                 doc=doc,
                 config_name=str(doc.get("config_localpath") or "config.yaml"),
+                darkmatter=DarkMatter.from_doc(doc["darkmatter"]) if doc.get("darkmatter") else None,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise InputError(path, str(exc), "malformed run configuration: prepare the analysis again") from None
@@ -198,7 +202,19 @@ class RunConfig:
 
     def plots(self, section: str) -> tuple[str, ...]:
         """The plot types a plotting section asks for (its defaults when it lists none)."""
-        return tuple(self.plotting.get(section) or ()) or DEFAULT_PLOTS[section]
+        listed = tuple(self.plotting.get(section) or ())
+        if listed:
+            return listed
+        return DEFAULT_PLOTS[section] + (DM_DEFAULT_PLOTS[section] if self.darkmatter else ())
+
+    def plot_options(self, section: str, plot: str) -> dict[str, Any]:
+        """A dark-matter plot's channels and priors: its own options, else the stage's."""
+        opts = (self.plotting.get(section) or {}).get(plot) or {}
+        dm = self.darkmatter
+        return {
+            "channels": list(opts.get("plot_channels") or (dm.plot_channels if dm else ())),
+            "priors": list(opts.get("jpriors") or (dm.priors if dm else ())),
+        }
 
     def sim_profile(self, study: Study, target: str, requested: str | None = None) -> str:
         """The profile of ``target`` that ``study`` simulates (``--sim_profile`` wins over the study's)."""

@@ -41,6 +41,13 @@ def _plsuperexpcutoff(e: np.ndarray, p: dict[str, float]) -> np.ndarray:
     return p["Prefactor"] * (e / p["Scale"]) ** -p["Index1"] * np.exp(-((e / p["Cutoff"]) ** p["Index2"]))
 
 
+def _dmfit(e: np.ndarray, p: dict[str, float]) -> np.ndarray:
+    """fermipy's DMFitFunction: ``norm`` is J (GeV2 cm-5), sigmav in cm3 s-1, mass in GeV, channel0 its code."""
+    from pyfermijobs.darkmatter.spectra import channel_name, dnde
+
+    return dnde(e, channel_name(int(p["channel0"])), p["mass"], p["sigmav"], p["norm"])
+
+
 def _template_scale(e: np.ndarray, p: dict[str, float]) -> np.ndarray:
     return np.full_like(e, p["Normalization"])
 
@@ -73,12 +80,13 @@ FORMS: dict[str, SpectralForm] = {
     "PLSuperExpCutoff": SpectralForm(
         _plsuperexpcutoff, ("Prefactor", "Index1", "Scale", "Cutoff", "Index2"), "Prefactor", "Index1", {"Index2": 1.0}
     ),
+    "DMFitFunction": SpectralForm(_dmfit, ("norm", "sigmav", "mass", "channel0"), "norm", None, {"channel0": 4}),
     # A factor on a component whose spectrum lives in its template (fermipy's diffuse models,
     # sources exported from fermipy): only ratios of dN/dE mean anything.
     "TemplateScale": SpectralForm(_template_scale, ("Normalization",), "Normalization", None),
 }
 TEMPLATE_SCALE = "TemplateScale"
-UNSUPPORTED = {"DMFitFunction": "DMFitFunction (dark-matter spectra) is not supported yet by the builtin engine"}
+DMFIT = "DMFitFunction"
 
 
 @dataclass
@@ -123,17 +131,16 @@ def log_nodes(emin: np.ndarray, emax: np.ndarray, n: int) -> tuple[np.ndarray, n
     return np.exp(lo + half * (x[None, :] + 1.0)), half * w[None, :]
 
 
-def spectrum_from_fermipy(model: dict, file: str, key: str) -> Spectrum:
+def spectrum_from_fermipy(model: dict, file: str, key: str, jfactor: float | None = None) -> Spectrum:
     """A :class:`Spectrum` from a fermipy source dictionary (``SpectrumType`` + parameters).
 
     Parameters are ``{value: v}`` mappings or plain numbers; spectrum and parameter names are
     matched without regard to case (the fermipy.jobs guide writes ``Powerlaw``, ``index``, ``scale``).
+    A DMFitFunction's ``norm: nan`` (dmpipe's scenarios) means the target's J-factor: ``jfactor``.
     """
     given = str(model.get("SpectrumType", "PowerLaw"))
     # fermipy's names, matched without regard to case (the fermipy.jobs guide writes "Powerlaw")
-    kind = next((k for k in (*FORMS, *UNSUPPORTED, "PLSuperExpCutoff2") if k.lower() == given.lower()), given)
-    if kind in UNSUPPORTED:
-        raise InputError(file, f"{key}.SpectrumType", UNSUPPORTED[kind])
+    kind = next((k for k in (*FORMS, "PLSuperExpCutoff2") if k.lower() == given.lower()), given)
     if kind == TEMPLATE_SCALE:
         raise InputError(file, f"{key}.SpectrumType", f"{kind} is internal (templates exported from fermipy)")
     if kind == "PLSuperExpCutoff2":
@@ -157,11 +164,34 @@ def spectrum_from_fermipy(model: dict, file: str, key: str) -> Spectrum:
         value = raw.get("value") if isinstance(raw, dict) else raw
         scale = raw.get("scale", 1.0) if isinstance(raw, dict) else 1.0
         number = float(value) * float(scale)
+        if kind == DMFIT and name == "norm" and np.isnan(number):
+            if jfactor is None:
+                raise InputError(file, f"{key}.norm", "nan means the target's J-factor, which is not known here")
+            number = float(jfactor)
         if name == form.index and number < 0:  # fermipy's internal sign convention (scale -1)
             number = -number
         if not np.isfinite(number):
             raise InputError(file, f"{key}.{name}", f"must be a finite number, got {value!r}")
         values[name] = number
+    if kind == DMFIT:
+        _check_dm(values, file, key)
     if values[form.norm] < 0:
         raise InputError(file, f"{key}.{form.norm}", "normalisation must be >= 0")
     return Spectrum(kind, values)
+
+
+def _check_dm(values: dict[str, float], file: str, key: str) -> None:
+    """A DMFitFunction's channel code and mass must be in fermipy's table."""
+    from pyfermijobs.darkmatter.spectra import channel_name, table_masses
+
+    try:
+        channel_name(int(values["channel0"]) if float(values["channel0"]).is_integer() else values["channel0"])
+    except ValueError as exc:
+        raise InputError(file, f"{key}.channel0", str(exc)) from None
+    lo, hi = table_masses()
+    if not lo <= values["mass"] <= hi:
+        raise InputError(
+            file, f"{key}.mass", f"{values['mass']} GeV is outside fermipy's spectra table ({lo:g}-{hi:g})"
+        )
+    if not values["sigmav"] >= 0:
+        raise InputError(file, f"{key}.sigmav", "must be >= 0")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pyfermijobs.config.master import DM_PLOT_TYPES
 from pyfermijobs.config.run import RunConfig, Study
 from pyfermijobs.steps.common import layout_of, read_run_config
 
@@ -25,6 +26,7 @@ def study_plan(config: RunConfig, study: Study) -> dict[str, Any]:
         "nsims": study.nsims,
         "chunks": study.chunks(),
         "engine": config.engine(study.name),
+        "npairs": sum(len(p) for p in study.profiles.values()),
         "options": {"non_null_src": study.non_null_src, "do_find_src": study.do_find_src},
         "targets": {
             target: {
@@ -49,6 +51,16 @@ def work_plan(config: RunConfig) -> dict[str, Any]:
         "plots": {
             section: list(config.plots(section)) for section in ("data_plotting", "sim_plotting", "rand_plotting")
         },
+        # the dark-matter stage (None: off) and its plots per section, in the order they are made
+        "darkmatter": {
+            "priors": list(config.darkmatter.priors),
+            "plots": {
+                section: [p for p in config.plots(section) if p in DM_PLOT_TYPES[section]]
+                for section in ("data_plotting", "sim_plotting", "rand_plotting")
+            },
+        }
+        if config.darkmatter
+        else None,
         # what the pipeline's plot processes ask: decided here, not by plot names in Groovy
         "make": {
             "plot_roi": "plot-roi" in config.plots("data_plotting"),

@@ -38,7 +38,10 @@ def validate(master: Any) -> Any:
         for sim in master.sims.values():
             injected = load_scenario(sim.scenario_file)["injected_source"]
             if injected is not None:
-                spectrum_from_fermipy(injected["source_model"], str(sim.scenario_file), "injected_source.source_model")
+                # the form and its parameters; a DMFitFunction's J (norm: nan) is the target's, checked by prepare
+                spectrum_from_fermipy(
+                    injected["source_model"], str(sim.scenario_file), "injected_source.source_model", jfactor=1.0
+                )
     return plan
 
 

@@ -39,6 +39,7 @@ workflow RANDOM_DIRECTIONS {
 
     emit:
     collected = COLLECT_SED_RANDOM.out.tree
+    chunks    = ANALYZE_SED_RANDOM.out.tree  // per direction chunk
     versions  = COPY_BASE_ROI_RANDOM.out.versions.mix(RANDOM_DIR_GEN.out.versions, ANALYZE_SED_RANDOM.out.versions,
                                                       COLLECT_SED_RANDOM.out.versions)
 }

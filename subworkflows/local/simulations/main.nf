@@ -44,6 +44,7 @@ workflow SIMULATIONS {
 
     emit:
     collected   = COLLECT_SED.out.tree   // [ meta(sim, target, profile, ...), tree ]
+    chunks      = SIMULATE_ROI.out.tree  // [ meta(sim, target, profile, chunk), tree ] per realization chunk
     calibration = PLOT_CALIBRATION.out.tree
     versions    = COPY_BASE_ROI.out.versions.mix(SIMULATE_ROI.out.versions, COLLECT_SED.out.versions,
                                                  PLOT_CALIBRATION.out.versions)

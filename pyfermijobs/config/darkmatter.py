@@ -1,0 +1,122 @@
+"""The dark-matter stage's configuration: the spectra file and the J-factors it needs.
+
+``config/dm_spectra_{ttype}.yaml`` (dmpipe's spec config) names the annihilation channels and
+the mass grid; the master file's ``astro_priors`` turn the stage on. Every target x profile the
+stage analyses needs a J-factor (``j_integ`` in GeV2 cm-5, ``j_sigma`` in log10; from the shipped
+dwarf catalog or the roster / targets file): a missing one is an error before any work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pyfermijobs.config.fields import Field, at_least, check_section, non_empty, positive
+from pyfermijobs.errors import InputError
+from pyfermijobs.yamlio import load_yaml
+
+MASS_FIELDS = {
+    "mass_min": Field("float", doc="lowest mass (GeV)", check=positive),
+    "mass_max": Field("float", doc="highest mass (GeV)", check=positive),
+    "mass_nstep": Field("int", doc="number of masses, log-spaced", check=at_least(1)),
+}
+SPEC_FIELDS = {
+    "channels": Field("list[str]", doc="annihilation channels (DMFitFunction names)", check=non_empty),
+    "masses": Field("dict", doc="mass grid: mass_min, mass_max, mass_nstep (GeV)"),
+}
+
+
+def default_specconfig(ttype: str) -> str:
+    """dmpipe's default spectra configuration, relative to the master file's folder."""
+    return f"config/dm_spectra_{ttype}.yaml"
+
+
+@dataclass(frozen=True)
+class SpecConfig:
+    channels: tuple[str, ...]
+    masses: tuple[float, ...]
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"channels": list(self.channels), "masses": list(self.masses)}
+
+
+def load_spec_config(path: Path) -> SpecConfig:
+    """Read and check a spectra configuration: known channels, masses inside fermipy's table."""
+    from pyfermijobs.darkmatter.spectra import channel_name, table_masses
+
+    top = check_section(load_yaml(path, "dark-matter spectra configuration"), SPEC_FIELDS, path)
+    channels = []
+    for name in top["channels"]:
+        try:
+            channels.append(channel_name(name))
+        except ValueError as exc:
+            raise InputError(path, "channels", str(exc)) from None
+    grid = check_section(top["masses"], MASS_FIELDS, path, "masses.")
+    lo, hi = table_masses()
+    for key in ("mass_min", "mass_max"):
+        if not lo <= grid[key] <= hi:
+            raise InputError(
+                path, f"masses.{key}", f"{grid[key]} GeV is outside fermipy's spectra table ({lo:g}-{hi:g} GeV)"
+            )
+    if grid["mass_max"] < grid["mass_min"]:
+        raise InputError(path, "masses.mass_max", "must be >= mass_min")
+    masses = np.logspace(np.log10(grid["mass_min"]), np.log10(grid["mass_max"]), grid["mass_nstep"])
+    return SpecConfig(tuple(channels), tuple(float(m) for m in masses))
+
+
+def _positive_number(value: Any) -> float | None:
+    """A positive float from YAML (which reads ``6.3e18``, without a sign in the exponent, as text)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 and np.isfinite(number) else None
+
+
+def check_jfactor(
+    info: dict[str, Any], priors: list[str], target: str, version: str, origin: Any
+) -> tuple[float, float]:
+    """A target version's (J0, sigma of log10 J), as the priors need them (``none``: j_integ only)."""
+    j = _positive_number(info.get("j_integ"))
+    if j is None:
+        given = f" (got {info['j_integ']!r})" if "j_integ" in info else ""
+        raise InputError(
+            origin,
+            f"{target}:{version}",
+            f"no J-factor (j_integ, GeV2 cm-5, > 0){given} for this target and profile: the dark-matter stage "
+            "needs one; give j_integ/j_sigma in the roster or targets file",
+        )
+    sigma = _positive_number(info.get("j_sigma"))
+    if sigma is None and any(p != "none" for p in priors):
+        raise InputError(
+            origin,
+            f"{target}:{version}",
+            "no J-factor uncertainty (j_sigma, log10, > 0) for this target and profile: the priors "
+            f"{', '.join(p for p in priors if p != 'none')} need one",
+        )
+    return j, sigma or 0.0
+
+
+@dataclass(frozen=True)
+class DarkMatter:
+    """The stage as prepared: priors, channels, masses and the channels plotted."""
+
+    priors: tuple[str, ...]
+    spec: SpecConfig
+    plot_channels: tuple[str, ...]
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> DarkMatter:
+        return cls(
+            tuple(doc["priors"]),
+            SpecConfig(tuple(doc["channels"]), tuple(float(m) for m in doc["masses"])),
+            tuple(doc["plot_channels"]),
+        )
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"priors": list(self.priors), **self.spec.to_doc(), "plot_channels": list(self.plot_channels)}

@@ -1,0 +1,76 @@
+"""CollectLimits: the stacked limits of a control study's realizations, and their expected bands.
+
+Per roster x prior: every realization's best fit, TS and limits, and per channel x mass their
+median and 68%/95% bands (the expected limits), in ``limits_{roster}_{prior}_summary_*.fits``.
+A scenario that injected a dark-matter signal records it in the header (INJ_SV, INJ_MASS, INJ_CHAN).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from pyfermijobs.errors import InputError
+from pyfermijobs.layout import Layout
+from pyfermijobs.steps.common import layout_of, read_run_config
+from pyfermijobs.steps.dm_common import identity, priors, rosters, seeds, stage
+
+
+def injected_dm(layout: Layout, sim: str) -> dict[str, Any]:
+    """The injected dark-matter signal of a scenario (empty if it injects none or another spectrum)."""
+    from pyfermijobs.config.scenarios import load_scenario
+    from pyfermijobs.darkmatter.spectra import channel_name
+
+    injected = (
+        load_scenario(layout.scenario_copy(sim))["injected_source"] if layout.scenario_copy(sim).exists() else None
+    )
+    model = {k.lower(): v for k, v in ((injected or {}).get("source_model") or {}).items()}
+    if str(model.get("spectrumtype", "")).lower() != "dmfitfunction":
+        return {}
+
+    def value(key: str) -> Any:
+        raw = model.get(key)
+        return raw.get("value") if isinstance(raw, dict) else raw
+
+    return {
+        "INJ_SV": float(value("sigmav")),
+        "INJ_MASS": float(value("mass")),
+        "INJ_CHAN": channel_name(int(float(value("channel0")))),
+    }
+
+
+def run(args: dict[str, Any]) -> None:
+    from pyfermijobs.io.dm_fits import LIMIT_COLUMNS, read_limits, write_limits_summary
+
+    layout = layout_of(args)
+    config = read_run_config(layout)
+    chosen = priors(args, stage(config))
+    sim = args.get("sim")
+    if not sim:
+        raise InputError("command line", "--sim", "required: the control study whose limits are collected")
+    keys = seeds(config, args)
+    first, last = keys[0], keys[-1]
+    truth = injected_dm(layout, sim)
+    for roster in rosters(layout, sim, args.get("roster")):
+        for prior in chosen:
+            paths = [layout.stacked_limits_file(roster, prior, sim, s) for s in keys]
+            missing = [str(s) for s, p in zip(keys, paths, strict=True) if not p.exists()]
+            if missing:
+                raise InputError(
+                    layout.stacked_dir(sim), roster, f"stacked limits missing for seeds {', '.join(missing)}"
+                )
+            tables = [read_limits(p) for p in paths]
+            lim0, header0 = tables[0]
+            stacked = {name: np.stack([getattr(t, name) for t, _ in tables]) for name in LIMIT_COLUMNS}
+            header = identity(roster=roster, jprior=prior, sim=sim, first=first, last=last)
+            header.update(truth)
+            header["SYNTHET"] = bool(header0.get("SYNTHET", False))
+            write_limits_summary(
+                layout.stacked_summary_file(sim, roster, prior, first, last),
+                lim0.channels,
+                lim0.masses,
+                keys,
+                stacked,
+                header,
+            )

@@ -1,0 +1,249 @@
+"""The dark-matter plot steps (dmpipe's plot-dm, plot-limits, plot-stacked-*, plot-control-*, and
+plot-final-limits): each reads the stage's files and draws one PNG per channel x prior."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from pyfermijobs.config.run import RunConfig
+from pyfermijobs.darkmatter.spectra import channel_name
+from pyfermijobs.errors import InputError
+from pyfermijobs.layout import RANDOM_SIM, Layout
+from pyfermijobs.steps.common import layout_of, read_run_config, target_profiles
+from pyfermijobs.steps.dm_common import rosters, stage
+
+SECTION = {None: "data_plotting", RANDOM_SIM: "rand_plotting"}
+
+
+def plot_choices(args: dict[str, Any], config: RunConfig, plot: str) -> tuple[list[str], list[str]]:
+    """Channels and priors a plot shows: the flags, else the plot's options, else the stage's."""
+    dm = stage(config)
+    sim = args.get("sim")
+    section = SECTION.get(sim, "sim_plotting")
+    opts = config.plot_options(section, plot)
+    channels = [channel_name(c) for c in (args.get("channels") or opts["channels"])]
+    for channel in channels:
+        if channel not in dm.spec.channels:
+            raise InputError("command line", "--channels", f"channel {channel!r} was not prepared ({dm.spec.channels})")
+    priors = list(args.get("jpriors") or opts["priors"])
+    for prior in priors:
+        if prior not in dm.priors:
+            raise InputError("command line", "--jpriors", f"prior {prior!r} was not prepared ({dm.priors})")
+    return channels, priors
+
+
+def _context(args: dict[str, Any], plot: str) -> tuple[Layout, RunConfig, list[str], list[str]]:
+    layout = layout_of(args)
+    config = read_run_config(layout)
+    return (layout, config, *plot_choices(args, config, plot))
+
+
+def data_targets(args: dict[str, Any], layout: Layout) -> dict[str, Any]:
+    """Per-target plots cover the data's whole target list unless --target/--targetlist say otherwise."""
+    if args.get("target") or args.get("targetlist"):
+        return args
+    return {**args, "targetlist": str(layout.target_list())}
+
+
+def run_dm(args: dict[str, Any]) -> None:
+    """plot-dm: each target's likelihood over (mass, sigmav)."""
+    from pyfermijobs.io.dm_fits import read_dmlike, read_limits
+    from pyfermijobs.plotting.darkmatter import plot_dm_castro
+
+    layout, _, channels, priors = _context(args, "plot-dm")
+    for target, profiles in target_profiles(data_targets(args, layout), layout).items():
+        for profile in profiles:
+            for prior in priors:
+                like, header = read_dmlike(layout.dmlike_file(target, profile, prior))
+                lim, _ = read_limits(layout.dmlimits_file(target, profile, prior))
+                for ch in channels:
+                    plot_dm_castro(
+                        like,
+                        lim,
+                        ch,
+                        layout.dm_plot(target, profile, prior, "dmlike", ch),
+                        f"{target} - {profile} - J prior {prior}",
+                        bool(header.get("SYNTHET")),
+                        bool(args.get("pdf")),
+                    )
+
+
+def run_limits(args: dict[str, Any]) -> None:
+    """plot-limits: each target's 95% upper limits against mass."""
+    from pyfermijobs.io.dm_fits import read_limits
+    from pyfermijobs.plotting.darkmatter import plot_limit_curves
+
+    layout, _, channels, priors = _context(args, "plot-limits")
+    for target, profiles in target_profiles(data_targets(args, layout), layout).items():
+        for profile in profiles:
+            for prior in priors:
+                lim, header = read_limits(layout.dmlimits_file(target, profile, prior))
+                for ch in channels:
+                    i = lim.channels.index(ch)
+                    plot_limit_curves(
+                        {f"{target} 95% UL": (lim.masses, lim.ul95[i]), "68% UL": (lim.masses, lim.ul68[i])},
+                        ch,
+                        layout.dm_plot(target, profile, prior, "dmlimits", ch),
+                        f"{target} - {profile} - J prior {prior}",
+                        bool(header.get("SYNTHET")),
+                        bool(args.get("pdf")),
+                    )
+
+
+def _seeds(config: RunConfig, args: dict[str, Any]) -> list[int | None]:
+    sim = args.get("sim")
+    return [None] if not sim else list(config.study(sim).seeds(args.get("seed"), args.get("nsims")))
+
+
+def run_stacked_dm(args: dict[str, Any]) -> None:
+    """plot-stacked-dm: the roster's stacked likelihood (for a study: its first realization)."""
+    from pyfermijobs.io.dm_fits import read_dmlike, read_limits
+    from pyfermijobs.plotting.darkmatter import plot_dm_castro
+
+    layout, config, channels, priors = _context(args, "plot-stacked-dm")
+    sim = args.get("sim")
+    seed = _seeds(config, args)[0]
+    for roster in rosters(layout, sim, args.get("roster")):
+        for prior in priors:
+            like, header = read_dmlike(layout.stacked_like_file(roster, prior, sim, seed))
+            lim, _ = read_limits(layout.stacked_limits_file(roster, prior, sim, seed))
+            what = "data" if sim is None else f"{sim}, realization {seed}"
+            for ch in channels:
+                plot_dm_castro(
+                    like,
+                    lim,
+                    ch,
+                    layout.stacked_plot(roster, prior, "stackeddm", ch, sim),
+                    f"stacked {roster} - J prior {prior} - {what}",
+                    bool(header.get("SYNTHET")),
+                    bool(args.get("pdf")),
+                )
+
+
+def run_stacked_limits(args: dict[str, Any]) -> None:
+    """plot-stacked-limits: the roster's stacked limits, with each target's (data) or every
+    realization's (control studies) as thin lines."""
+    from pyfermijobs.io.dm_fits import read_limits
+    from pyfermijobs.plotting.darkmatter import plot_limit_curves
+
+    layout, config, channels, priors = _context(args, "plot-stacked-limits")
+    sim = args.get("sim")
+    for roster, members in rosters(layout, sim, args.get("roster")).items():
+        for prior in priors:
+            if sim is None:
+                stacked, header = read_limits(layout.stacked_limits_file(roster, prior))
+                thin = [read_limits(layout.dmlimits_file(t, p, prior))[0] for t, p in members]
+                thin_label, bold = "targets", {"stacked 95% UL": stacked}
+            else:
+                thin = [read_limits(layout.stacked_limits_file(roster, prior, sim, s))[0] for s in _seeds(config, args)]
+                header = read_limits(layout.stacked_limits_file(roster, prior, sim, _seeds(config, args)[0]))[1]
+                thin_label, bold = f"{sim}: realizations", {}
+            for ch in channels:
+                i = thin[0].channels.index(ch)
+                plot_limit_curves(
+                    {k: (v.masses, v.ul95[i]) for k, v in bold.items()},
+                    ch,
+                    layout.stacked_plot(roster, prior, "stackedlimits", ch, sim),
+                    f"stacked {roster} - J prior {prior}" + (f" - {sim}" if sim else ""),
+                    bool(header.get("SYNTHET")),
+                    bool(args.get("pdf")),
+                    thin={thin_label: [(t.masses, t.ul95[i]) for t in thin]},
+                )
+
+
+def _summary(layout: Layout, config: RunConfig, sim: str, roster: str, prior: str) -> Any:
+    from pyfermijobs.io.dm_fits import read_limits_summary
+
+    study = config.study(sim)
+    return read_limits_summary(layout.stacked_summary_file(sim, roster, prior, study.seed, study.last))
+
+
+def _band(summary: dict[str, np.ndarray], channel: str) -> dict[str, np.ndarray]:
+    i = list(summary["channel"]).index(channel)
+    return {k: v[i] for k, v in summary.items() if k != "channel"}
+
+
+def run_control_limits(args: dict[str, Any]) -> None:
+    """plot-control-limits: a control study's expected limits, the injected signal marked."""
+    from pyfermijobs.plotting.darkmatter import plot_expected_bands
+
+    layout, config, channels, priors = _context(args, "plot-control-limits")
+    sim = args.get("sim")
+    if not sim:
+        raise InputError("command line", "--sim", "required: the control study")
+    for roster in rosters(layout, sim, args.get("roster")):
+        for prior in priors:
+            summary, _, header = _summary(layout, config, sim, roster, prior)
+            for ch in channels:
+                band = _band(summary, ch)
+                truth = (header["INJ_MASS"], header["INJ_SV"]) if header.get("INJ_CHAN") == ch else None
+                plot_expected_bands(
+                    band["mass"],
+                    {sim: band},
+                    ch,
+                    layout.stacked_plot(roster, prior, "controllimits", ch, sim),
+                    f"stacked {roster} - J prior {prior} - {sim}: expected limits",
+                    bool(header.get("SYNTHET")),
+                    truth=truth,
+                    pdf=bool(args.get("pdf")),
+                )
+
+
+def run_control_mles(args: dict[str, Any]) -> None:
+    """plot-control-mles: TS and best fits across realizations, at the injected (or 100 GeV) mass."""
+    from pyfermijobs.plotting.darkmatter import plot_ts_and_mles
+
+    layout, config, channels, priors = _context(args, "plot-control-mles")
+    sim = args.get("sim")
+    if not sim:
+        raise InputError("command line", "--sim", "required: the control study")
+    for roster in rosters(layout, sim, args.get("roster")):
+        for prior in priors:
+            summary, collected, header = _summary(layout, config, sim, roster, prior)
+            masses = summary["mass"][0]
+            for ch in channels:
+                i = list(summary["channel"]).index(ch)
+                injected = header.get("INJ_CHAN") == ch
+                j = int(np.argmin(np.abs(np.log(masses / (header["INJ_MASS"] if injected else 100.0)))))
+                plot_ts_and_mles(
+                    collected["ts"][:, i, j],
+                    collected["mle"][:, i, j],
+                    f"{ch}, {masses[j]:.3g} GeV",
+                    layout.stacked_plot(roster, prior, "controlmles", ch, sim),
+                    f"stacked {roster} - J prior {prior} - {sim}",
+                    bool(header.get("SYNTHET")),
+                    truth=header["INJ_SV"] if injected else None,
+                    pdf=bool(args.get("pdf")),
+                )
+
+
+def run_final_limits(args: dict[str, Any]) -> None:
+    """plot-final-limits: the data's stacked limit over the expected bands of the null simulations
+    and the random directions."""
+    from pyfermijobs.io.dm_fits import read_limits
+    from pyfermijobs.plotting.darkmatter import plot_expected_bands
+
+    layout, config, channels, priors = _context(args, "plot-final-limits")
+    controls = [n for n, s in config.sims.items() if not s.injected] + ([RANDOM_SIM] if config.random else [])
+    for roster in rosters(layout, None, args.get("roster")):
+        for prior in priors:
+            data, header = read_limits(layout.stacked_limits_file(roster, prior))
+            summaries = {}
+            for sim in controls:
+                path = layout.stacked_summary_file(sim, roster, prior, config.study(sim).seed, config.study(sim).last)
+                if path.exists():
+                    summaries[sim] = _summary(layout, config, sim, roster, prior)[0]
+            for ch in channels:
+                i = data.channels.index(ch)
+                plot_expected_bands(
+                    data.masses,
+                    {sim: _band(s, ch) for sim, s in summaries.items()},
+                    ch,
+                    layout.stacked_plot(roster, prior, "finallimits", ch),
+                    f"stacked {roster} - J prior {prior}: data over expected limits",
+                    bool(header.get("SYNTHET")),
+                    data=data.ul95[i],
+                    pdf=bool(args.get("pdf")),
+                )

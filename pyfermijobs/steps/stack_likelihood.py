@@ -1,0 +1,45 @@
+"""StackLikelihood: per roster x prior, the sum of its targets' dark-matter likelihoods.
+
+For the data and for every realization (``--sim``): realization k of a roster sums realization
+k of each target (for random directions, each target's direction k).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyfermijobs.layout import Layout
+from pyfermijobs.steps.common import for_each, layout_of, read_run_config
+from pyfermijobs.steps.dm_common import identity, priors, rosters, seeds, stage
+
+
+def stack_one(
+    layout: Layout, roster: str, members: list[tuple[str, str]], prior: str, sim: str | None, seed: int | None
+) -> None:
+    from pyfermijobs.darkmatter.limits import limits
+    from pyfermijobs.io.dm_fits import read_dmlike, write_dmlike, write_limits
+
+    total = None
+    synthetic = False
+    for target, profile in members:
+        like, header = read_dmlike(layout.dmlike_file(target, profile, prior, sim, seed))
+        synthetic |= bool(header.get("SYNTHET", False))
+        total = like if total is None else total + like
+    keys = identity(roster=roster, jprior=prior, sim=sim, seed=seed, ntargets=len(members), synthet=synthetic)
+    keys["TARGETS"] = ",".join(t for t, _ in members)[:68]
+    write_dmlike(layout.stacked_like_file(roster, prior, sim, seed), total, keys)
+    write_limits(layout.stacked_limits_file(roster, prior, sim, seed), limits(total), keys)
+
+
+def run(args: dict[str, Any]) -> None:
+    layout = layout_of(args)
+    config = read_run_config(layout)
+    chosen = priors(args, stage(config))
+    sim = args.get("sim")
+    work = [
+        (roster, members, prior, s)
+        for roster, members in rosters(layout, sim, args.get("roster")).items()
+        for prior in chosen
+        for s in seeds(config, args)
+    ]
+    for_each(work, len(work), "stack-likelihood", lambda w: stack_one(layout, w[0], w[1], w[2], sim, w[3]))
