@@ -25,7 +25,7 @@ def test_no_import_cycles() -> None:
 
 
 def test_steps_and_backends_keep_their_floors() -> None:
-    """Steps share only steps.common (and the dark-matter steps steps.dm_common); backends never import a step (the engines sit below the steps)."""
+    """Steps share only steps.common (and steps.dm_common); backends never import a step (engines sit below steps)."""
     assert layering_violations(import_graph(PACKAGE), "pyfermijobs") == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -17,14 +18,17 @@ def files_below(root: Path) -> set[str]:
 
 def test_official_example_prepares_fermipy_layout(official_example: Path, tmp_path: Path, pfj) -> None:
     out = tmp_path / "out"
-    with pytest.warns(ConfigWarning) as warned:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConfigWarning)  # every key of the example takes effect: none is ignored
         code, _stdout, stderr = pfj(
             "prepare-targets", "--master", str(official_example / "master_dSphs.yaml"), "--outdir", str(out)
         )
     assert code == 0, stderr
-    # Dark-matter-stage keys are warned about, not refused.
-    messages = " ".join(str(w.message) for w in warned)
-    assert "astro_priors: ignored" in messages and "data_plotting.plot-dm: ignored" in messages
+    # The dark-matter stage's keys are in effect: priors, spectra, plotted channels, J-factors.
+    dm = read_yaml(out / "dSphs/pipeline_config.yaml")["darkmatter"]
+    assert dm["priors"] == ["none", "lgauss"] and dm["plot_channels"] == ["bb", "tautau"]
+    assert len(dm["channels"]) == 12 and len(dm["masses"]) == 13
+    assert read_yaml(out / "dSphs/segue_1/astro_val_ack2016.yaml")["j_integ"] == pytest.approx(10**19.5)
 
     assert read_yaml(out / "dSphs/target_list.yaml") == {"segue_1": ["ack2016_point"], "draco": ["ack2016_point"]}
     assert read_yaml(out / "dSphs/roster_list.yaml") == {"test_point": ["segue_1:ack2016_point", "draco:ack2016_point"]}

@@ -31,6 +31,8 @@ class DMLimits:
     ts: np.ndarray
     ul68: np.ndarray
     ul95: np.ndarray
+    errn: np.ndarray  # 1-sigma errors of the best fit (drop of 0.5 below / above it; 0 below sigmav = 0)
+    errp: np.ndarray
 
 
 def _crossing(log_s: np.ndarray, curve: np.ndarray, start: int, level: float) -> float:
@@ -49,7 +51,7 @@ def _crossing(log_s: np.ndarray, curve: np.ndarray, start: int, level: float) ->
 def limits(like: DMLikelihood) -> DMLimits:
     log_s = np.log10(like.sigmav)
     shape = like.dloglike.shape[:2]
-    mle, ts, ul68, ul95 = (np.zeros(shape) for _ in range(4))
+    mle, ts, ul68, ul95, errn, errp = (np.zeros(shape) for _ in range(6))
     d68, d95 = delta_loglike(0.68), delta_loglike(0.95)
     for i in range(shape[0]):
         for j in range(shape[1]):
@@ -69,4 +71,9 @@ def limits(like: DMLikelihood) -> DMLimits:
             ts[i, j] = 2.0 * top
             ul68[i, j] = 10.0 ** _crossing(log_s, curve, k, top - d68)
             ul95[i, j] = 10.0 ** _crossing(log_s, curve, k, top - d95)
-    return DMLimits(like.channels, like.masses, mle, ts, ul68, ul95)
+            errp[i, j] = 10.0 ** _crossing(log_s, curve, k, top - 0.5) - mle[i, j]
+            if mle[i, j] > 0:
+                below = _crossing(log_s[::-1], curve[::-1], len(curve) - 1 - k, top - 0.5)
+                # not crossed above sigmav = 0 on the grid: the error reaches down to 0
+                errn[i, j] = mle[i, j] - (10.0**below if np.isfinite(below) else 0.0)
+    return DMLimits(like.channels, like.masses, mle, ts, ul68, ul95, errn, errp)

@@ -21,7 +21,7 @@ from pyfermijobs.errors import InputError
 from pyfermijobs.yamlio import atomic_path
 
 SIGMAV_UNIT = "cm3 / s"
-LIMIT_COLUMNS = ("mle", "ts", "ul68", "ul95")
+LIMIT_COLUMNS = ("mle", "ts", "ul68", "ul95", "errn", "errp")
 
 
 def _write(path: Path, hdu: Any, header: dict[str, Any]) -> None:

@@ -64,6 +64,71 @@ class ReportContent:
     controls: list[ControlResult]
     failures: list[str]
     synthetic: bool
+    darkmatter: list[DMResult] = field(default_factory=list)
+
+
+@dataclass
+class DMResult:
+    """One roster x prior of the dark-matter stage: the data's limits beside the expected ones."""
+
+    roster: str
+    prior: str
+    #: channel -> rows (mass, data UL95, TS, {control study: (median, q16, q84) of its UL95})
+    rows: dict[str, list[tuple[float, float, float, dict[str, tuple[float, float, float]]]]]
+    plots: list[tuple[Path, str]]
+
+
+def darkmatter_results(layout: Layout, config: RunConfig, failures: list[str]) -> list[DMResult]:
+    """The stage's stacked results per roster x prior (empty when the stage is off)."""
+    from pyfermijobs.io.dm_fits import read_limits, read_limits_summary
+    from pyfermijobs.yamlio import load_yaml
+
+    dm = config.darkmatter
+    if dm is None:
+        return []
+    out = []
+    for roster in load_yaml(layout.roster_list(), "roster list") or {}:
+        for prior in dm.priors:
+            path = layout.stacked_limits_file(roster, prior)
+            if not path.exists():
+                failures.append(f"dark matter {roster} {prior}: stacked limits missing ({path})")
+                continue
+            data, _ = read_limits(path)
+            summaries = {}
+            for name, study in config.studies.items():
+                summary = layout.stacked_summary_file(name, roster, prior, study.seed, study.last)
+                if summary.exists():
+                    summaries[name] = read_limits_summary(summary)[0]
+                else:
+                    failures.append(f"dark matter {roster} {prior} {name}: limits summary missing ({summary})")
+            rows = {}
+            for channel in dm.plot_channels:
+                i = data.channels.index(channel)
+                rows[channel] = [
+                    (
+                        float(m),
+                        float(data.ul95[i, j]),
+                        float(data.ts[i, j]),
+                        {
+                            n: tuple(float(s[f"ul95_{q}"][i][j]) for q in ("median", "q16", "q84"))
+                            for n, s in summaries.items()
+                        },
+                    )
+                    for j, m in enumerate(data.masses)
+                ]
+            kinds = {"finallimits": "data over expected limits", "stackedlimits": "stacked limits"}
+            plots = [
+                (layout.stacked_plot(roster, prior, kind, c), f"{what}, {roster} {prior} {c}")
+                for kind, what in kinds.items()
+                for c in dm.plot_channels
+            ]
+            plots += [
+                (layout.stacked_plot(roster, prior, "controllimits", c, n), f"expected limits of {n}, {c}")
+                for n in config.studies
+                for c in dm.plot_channels
+            ]
+            out.append(DMResult(roster, prior, rows, [(p, alt) for p, alt in plots if p.exists()]))
+    return out
 
 
 def study_kind(name: str, study: Study) -> str:
@@ -169,4 +234,5 @@ def gather(layout: Layout) -> ReportContent:
                     failures.append(f"{name} {target} {profile}: {result.nmissing} realizations missing")
                 controls.append(result)
     studies = [(n, study_kind(n, s), s) for n, s in config.studies.items()]
-    return ReportContent(config, studies, targets, rois, controls, failures, synthetic)
+    darkmatter = darkmatter_results(layout, config, failures)
+    return ReportContent(config, studies, targets, rois, controls, failures, synthetic, darkmatter)

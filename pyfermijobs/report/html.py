@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pyfermijobs import __version__
 from pyfermijobs.layout import Layout
-from pyfermijobs.report.content import ReportContent, RoiFit, gather, study_options
+from pyfermijobs.report.content import DMResult, ReportContent, RoiFit, gather, study_options
 
 CSS = """
 body { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 2em; color: #222; }
@@ -60,6 +60,22 @@ def _roi_section(fit: RoiFit) -> str:
         + _table(["source (15 highest TS)", "TS", "offset (deg)", "free"], sources)
         + (f"<div class='plots'>{plots}</div>" if plots else "")
     )
+
+
+def _dm_section(result: DMResult) -> str:
+    """Per channel: the data's stacked 95% limit and TS per mass, beside each control study's expected one."""
+    blocks = [f"<h3>{escape(result.roster)} &mdash; J-factor prior {escape(result.prior)}</h3>"]
+    for channel, rows in result.rows.items():
+        studies = list(rows[0][3]) if rows else []
+        header = ["mass (GeV)", "95% UL (cm3 s-1)", "TS", *(f"{s}: expected 95% UL [68%]" for s in studies)]
+        cells = [
+            [f"{m:.3g}", f"{ul:.3g}", f"{ts:.2f}", *(f"{v[0]:.3g} [{v[1]:.3g}, {v[2]:.3g}]" for v in exp.values())]
+            for m, ul, ts, exp in rows
+        ]
+        blocks.append(f"<p>channel {escape(channel)}</p>" + _table(header, cells))
+    if result.plots:
+        blocks.append("<div class='plots'>" + "".join(_img(p, alt) for p, alt in result.plots) + "</div>")
+    return "".join(blocks)
 
 
 def render(content: ReportContent) -> str:
@@ -131,6 +147,7 @@ def render(content: ReportContent) -> str:
         if controls
         else "<p>none configured</p>",
         *control_blocks,
+        *(["<h2>Dark matter</h2>", *(_dm_section(r) for r in content.darkmatter)] if content.config.darkmatter else []),
         "<h2>Failures</h2>",
         ("<ul>" + "".join(f"<li class='failed'>{escape(f)}</li>" for f in content.failures) + "</ul>")
         if content.failures
