@@ -148,52 +148,68 @@ def test_dark_matter_keys_without_the_stage_are_refused(tmp_path: Path, pfj) -> 
     assert code == 2 and "plot-stacked-limits" in err and "astro_priors" in err
 
 
-@pytest.mark.slow
-def test_positive_control_coverage_and_null_ts(tmp_path: Path, pfj) -> None:
-    """Validations 3 and 4 on four shipped dwarfs (SYNTHETIC sky, 6 years of LAT-like exposure).
-
-    Prior 'none': the simulations inject at the published J, so J is known exactly; the lgauss
-    limits are recorded beside them (they cover more, as a prior on a known J must).
-    """
-    sims = {
-        "bb1e25": (dm_injection(1e-25), 100),
-        "bb3e26": (dm_injection(3e-26), 300),
-        "null": ({"injected_source": None}, 300),
-    }
-    dwarfs = ["segue_1", "draco", "ursa_minor", "coma_berenices"]
+def run_study(tmp_path: Path, pfj, dwarfs: list[str], sims: dict) -> Layout:
     master = write_study(tmp_path / "study", dwarfs, sims, SMALL, ["none", "lgauss"])
     code, _, err = pfj("chain", "--master", str(master), "--outdir", str(tmp_path / "out"))
     assert code == 0, err
-    layout = Layout(tmp_path / "out", "dSphs")
+    return Layout(tmp_path / "out", "dSphs")
 
+
+def pulls(table: dict, truth: float) -> np.ndarray:
+    """(best fit - truth) / its error on the side of the truth, at bb 100 GeV."""
+    mle = at(table, "bb", 100.0, "mle")
+    return (mle - truth) / np.where(mle < truth, at(table, "bb", 100.0, "errp"), at(table, "bb", 100.0, "errn"))
+
+
+@pytest.mark.slow
+def test_positive_control(tmp_path: Path, pfj) -> None:
+    """Validation 3 on four shipped dwarfs (SYNTHETIC sky, 6 years of LAT-like exposure), prior 'none':
+    the simulations inject at the published J, so J is known exactly."""
+    dwarfs = ["segue_1", "draco", "ursa_minor", "coma_berenices"]
+    layout = run_study(tmp_path, pfj, dwarfs, {"bb1e25": (dm_injection(1e-25), 100)})
     _, strong, head = collected(layout, "bb1e25", "none", 100)
     assert head["INJ_SV"] == 1e-25
-    mle, ts = at(strong, "bb", 100.0, "mle"), at(strong, "bb", 100.0, "ts")
-    err = np.where(mle < 1e-25, at(strong, "bb", 100.0, "errp"), at(strong, "bb", 100.0, "errn"))
-    pulls = (mle - 1e-25) / err
+    mle, ts, pull = at(strong, "bb", 100.0, "mle"), at(strong, "bb", 100.0, "ts"), pulls(strong, 1e-25)
+    record("positive_control", {
+        "dwarfs": dwarfs, "realizations": 100, "prior": "none", "mean_mle_over_truth": float(np.mean(mle) / 1e-25),
+        "pull_mean": float(np.mean(pull)), "pull_sd": float(np.std(pull)),
+        "fraction_ts_above_25": float(np.mean(ts > 25)), "median_ts": float(np.median(ts)),
+    })  # fmt: skip
     assert np.mean(mle) == pytest.approx(1e-25, rel=0.10)
-    assert np.std(pulls) == pytest.approx(1.0, abs=0.15)
+    assert np.std(pull) == pytest.approx(1.0, abs=0.15)
     assert np.mean(ts > 25) > 0.5
 
-    _, weak, _ = collected(layout, "bb3e26", "none", 300)
-    covered = np.mean(at(weak, "bb", 100.0, "ul95") >= 3e-26)
-    assert covered == pytest.approx(0.95, abs=0.03)
-    _, weak_lg, _ = collected(layout, "bb3e26", "lgauss", 300)
-    covered_lgauss = np.mean(at(weak_lg, "bb", 100.0, "ul95") >= 3e-26)
 
+@pytest.mark.slow
+def test_coverage_and_null_ts(tmp_path: Path, pfj) -> None:
+    """Validation 4 on Segue 1 and Draco: 300 realizations with 3e-26 injected (prior 'none'; the
+    lgauss limits, with J known in the simulation, must cover at least as often) and 300 null ones.
+
+    The null TS is the half chi-square mixture in its tail (5% above 2.71); at zero it holds where
+    the bins are in the Gaussian regime (bb 10 GeV: photons of 0.5-5 GeV). At higher masses the
+    photons are fewer and the zeros more (64% at bb 100 GeV, 72% at 1 TeV): the Poisson regime of
+    empty bins (README, "Where asymptotics fail"), recorded, not hidden.
+    """
+    sims = {"bb3e26": (dm_injection(3e-26), 300), "null": ({"injected_source": None}, 300)}
+    layout = run_study(tmp_path, pfj, ["segue_1", "draco"], sims)
+    _, weak, _ = collected(layout, "bb3e26", "none", 300)
+    _, weak_lg, _ = collected(layout, "bb3e26", "lgauss", 300)
+    covered = float(np.mean(at(weak, "bb", 100.0, "ul95") >= 3e-26))
+    covered_lgauss = float(np.mean(at(weak_lg, "bb", 100.0, "ul95") >= 3e-26))
     _, null, _ = collected(layout, "null", "none", 300)
-    null_ts = at(null, "bb", 100.0, "ts")
-    zero = np.mean(null_ts < 1e-3)
-    above = np.mean(null_ts > 2.71)  # (1/2) chi2_1: 5% above 2.71
-    assert zero == pytest.approx(0.5, abs=0.1)
-    assert above == pytest.approx(0.05, abs=0.035)
-    record("controls", {
-        "dwarfs": dwarfs, "positive_mean_mle_over_truth": float(np.mean(mle) / 1e-25),
-        "positive_pull_mean": float(np.mean(pulls)), "positive_pull_sd": float(np.std(pulls)),
-        "positive_fraction_ts_above_25": float(np.mean(ts > 25)), "positive_median_ts": float(np.median(ts)),
-        "coverage_95_none": float(covered), "coverage_95_lgauss": float(covered_lgauss),
-        "null_fraction_ts_zero": float(zero), "null_fraction_ts_above_2.71": float(above),
+    stats = {}
+    for mass in (10.0, 100.0, 1000.0):
+        ts = at(null, "bb", mass, "ts")
+        stats[f"bb {mass:g} GeV"] = {"ts_zero": float(np.mean(ts < 1e-3)), "ts_above_2.71": float(np.mean(ts > 2.71))}
+    record("coverage_and_null", {
+        "dwarfs": ["segue_1", "draco"], "realizations": 300, "coverage_95_none": covered,
+        "coverage_95_lgauss": covered_lgauss, "pull_sd_3e26": float(np.std(pulls(weak, 3e-26))), "null": stats,
     })  # fmt: skip
+    assert covered == pytest.approx(0.95, abs=0.03)
+    assert covered_lgauss >= covered - 0.01
+    assert stats["bb 10 GeV"]["ts_zero"] == pytest.approx(0.5, abs=0.1)
+    for values in stats.values():
+        assert values["ts_above_2.71"] == pytest.approx(0.05, abs=0.03)
 
 
 @pytest.mark.slow

@@ -40,10 +40,14 @@ class Limits:
 
 
 def crossing(profile: Callable[[float], float], level: float, start: float, stop: float) -> float:
-    """Where ``profile`` falls to ``level`` between ``start`` (above) and ``stop`` (below)."""
+    """Where ``profile`` falls to ``level`` between ``start`` (above) and ``stop`` (below); nan when
+    the two ends do not bracket it (a profile evaluation that did not converge)."""
     # tolerance relative to where the bracket starts: a wide bracket (a flat profile's huge error
     # estimate) must not round a crossing near the start to the start itself
-    return float(brentq(lambda x: profile(x) - level, start, stop, xtol=1e-10 * max(1.0, abs(start)), rtol=1e-10))
+    try:
+        return float(brentq(lambda x: profile(x) - level, start, stop, xtol=1e-10 * max(1.0, abs(start)), rtol=1e-10))
+    except ValueError:  # f(start) and f(stop) of one sign
+        return np.nan
 
 
 def limits(profile: Callable[[float], float], best: float, loglike: float, scale: float, cl: float) -> Limits:

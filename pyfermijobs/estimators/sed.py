@@ -134,6 +134,11 @@ def _profile_of(fit: PoissonFit, start: np.ndarray) -> Any:
         begin = warm["x"].copy()
         begin[0] = x
         result = fit.fit(begin)
+        if not result.converged:  # a far warm start (e.g. the fit at zero): try again from the best fit's
+            again = np.asarray(start, float).copy()
+            again[0] = x
+            retry = fit.fit(again)
+            result = retry if retry.loglike > result.loglike else result
         warm["x"] = result.values
         return result.loglike
 

@@ -2,9 +2,10 @@
 
 Likelihood files hold one row per channel: the masses, the sigmav grid and ``dloglike`` (mass x
 sigmav, relative to sigmav = 0; HDU ``DM_LIKE``). Limits files hold one row per channel: the
-masses and, per mass, the best-fit sigmav, TS and the 68%/95% upper limits (HDU ``DM_LIMITS``).
-Headers say what the file is (target or roster, profile, prior, scenario, seed, J-factor, and
-``SYNTHET`` for synthetic data).
+masses and, per mass, the best-fit sigmav with its errors, TS and the 68%/95% upper limits (HDU
+``DM_LIMITS``). Headers say what the file is (target or roster, profile, prior, scenario, seed,
+J-factor, and ``SYNTHET`` for synthetic data). Written with fitsio: there is a file per
+realization, target and prior, and astropy's writer would cost more than the conversion itself.
 """
 
 from __future__ import annotations
@@ -22,56 +23,64 @@ from pyfermijobs.yamlio import atomic_path
 
 SIGMAV_UNIT = "cm3 / s"
 LIMIT_COLUMNS = ("mle", "ts", "ul68", "ul95", "errn", "errp")
+QUANTILES = {"q02": 0.025, "q16": 0.16, "median": 0.5, "q84": 0.84, "q97": 0.975}
 
 
-def _write(path: Path, hdu: Any, header: dict[str, Any]) -> None:
-    from astropy.io import fits
+def _write(path: Path, tables: list[tuple[str, np.ndarray, dict[str, str]]], header: dict[str, Any]) -> None:
+    """An empty primary HDU (``SYNTHET``), then each (extname, records, units) with ``header``."""
+    import fitsio
 
-    for key, value in header.items():
-        if value is not None:
-            hdu.header[key] = value
-    primary = fits.PrimaryHDU()
-    primary.header["SYNTHET"] = bool(header.get("SYNTHET", False))
-    with atomic_path(path) as tmp:
-        fits.HDUList([primary, hdu]).writeto(tmp)
+    keys = {k: v for k, v in header.items() if v is not None}
+    with atomic_path(path) as tmp, fitsio.FITS(str(tmp), "rw", clobber=True) as fits:
+        fits.write(None, header={"SYNTHET": bool(keys.get("SYNTHET", False))})
+        for extname, records, units in tables:
+            fits.write(records, extname=extname, header=keys, units=[units.get(n, "") for n in records.dtype.names])
 
 
-def _read(path: Path, hdu: str) -> tuple[Any, dict[str, Any]]:
-    from astropy.io import fits
+def _read(path: Path, hdu: str) -> tuple[np.ndarray, dict[str, Any]]:
+    import fitsio
 
+    if not Path(path).exists():
+        raise InputError(path, None, "file not found (run the step that writes it first)")
     try:
-        with fits.open(path, memmap=False) as hdul:
-            table = hdul[hdu]
-            data = {name: np.array(table.data[name]) for name in table.columns.names}
-            return data, dict(table.header)
-    except FileNotFoundError:
-        raise InputError(path, None, "file not found (run the step that writes it first)") from None
-    except (OSError, KeyError, TypeError, ValueError) as exc:
+        data, header = fitsio.read(str(path), ext=hdu, header=True)
+    except (OSError, ValueError) as exc:
         raise InputError(path, hdu, f"not a readable dark-matter file ({exc})") from None
+    names = header.keys()  # a fitsio header iterates over its records, not its keys
+    return data, {k: header[k] for k in names}
+
+
+def _records(columns: dict[str, np.ndarray], text: dict[str, list[str]] | None = None) -> np.ndarray:
+    """Rows of equal-length arrays (first axis) as a record array; ``text`` columns are strings."""
+    text = text or {}
+    nrows = len(next(iter(text.values()))) if text else len(next(iter(columns.values())))
+    dtype = [(n, "S16") for n in text] + [(n, v.dtype, v.shape[1:]) for n, v in columns.items()]
+    out = np.zeros(nrows, dtype=dtype)
+    for name, values in text.items():
+        out[name] = values
+    for name, values in columns.items():
+        out[name] = values
+    return out
+
+
+def _text(values: np.ndarray) -> tuple[str, ...]:
+    return tuple(v.decode().strip() if isinstance(v, bytes) else str(v).strip() for v in values)
 
 
 def write_spec_table(path: Path, table: SpecTable, header: dict[str, Any]) -> None:
-    from astropy.io import fits
-
-    nm, ne = len(table.masses), len(table.emin)
-    cols = [
-        fits.Column("channel", "8A", array=np.asarray(table.channels)),
-        fits.Column("mass", f"{nm}D", unit="GeV", array=np.tile(table.masses, (len(table.channels), 1))),
-        fits.Column("ref_flux", f"{nm * ne}D", dim=f"({ne},{nm})", unit="ph / (cm2 s)", array=table.ref_flux),
-        fits.Column("ref_eflux", f"{nm * ne}D", dim=f"({ne},{nm})", unit="MeV / (cm2 s)", array=table.ref_eflux),
-    ]
-    hdu = fits.BinTableHDU.from_columns(cols, name="SPECTRA")
-    bounds = fits.BinTableHDU.from_columns(
-        [
-            fits.Column("e_min", "D", unit="MeV", array=table.emin),
-            fits.Column("e_max", "D", unit="MeV", array=table.emax),
-        ],
-        name="EBOUNDS",
+    nc = len(table.channels)
+    spectra = _records(
+        {
+            "mass": np.tile(table.masses, (nc, 1)),
+            "ref_flux": table.ref_flux,
+            "ref_eflux": table.ref_eflux,
+        },
+        {"channel": list(table.channels)},
     )
-    for key, value in {"SIGV_REF": SIGMAV_REF, "J_REF": J_REF, **header}.items():
-        hdu.header[key] = value
-    with atomic_path(path) as tmp:
-        fits.HDUList([fits.PrimaryHDU(), hdu, bounds]).writeto(tmp)
+    bounds = _records({"e_min": np.asarray(table.emin, float), "e_max": np.asarray(table.emax, float)})
+    units = {"mass": "GeV", "ref_flux": "ph / (cm2 s)", "ref_eflux": "MeV / (cm2 s)", "e_min": "MeV", "e_max": "MeV"}
+    keys = {"SIGV_REF": SIGMAV_REF, "J_REF": J_REF, **header}
+    _write(path, [("SPECTRA", spectra, units), ("EBOUNDS", bounds, units)], keys)
 
 
 def read_spec_table(path: Path) -> SpecTable:
@@ -80,32 +89,32 @@ def read_spec_table(path: Path) -> SpecTable:
     if float(header.get("SIGV_REF", 0)) != SIGMAV_REF or float(header.get("J_REF", 0)) != J_REF:
         raise InputError(path, "SIGV_REF", "spectra table made for another reference normalisation: make it again")
     return SpecTable(
-        tuple(str(c).strip() for c in data["channel"]),
+        _text(data["channel"]),
         np.asarray(data["mass"][0], float),
-        bounds["e_min"],
-        bounds["e_max"],
+        np.asarray(bounds["e_min"], float),
+        np.asarray(bounds["e_max"], float),
         np.asarray(data["ref_flux"], float),
         np.asarray(data["ref_eflux"], float),
     )
 
 
 def write_dmlike(path: Path, like: DMLikelihood, header: dict[str, Any]) -> None:
-    from astropy.io import fits
-
-    nc, nm, ns = like.dloglike.shape
-    cols = [
-        fits.Column("channel", "8A", array=np.asarray(like.channels)),
-        fits.Column("mass", f"{nm}D", unit="GeV", array=np.tile(like.masses, (nc, 1))),
-        fits.Column("sigmav", f"{ns}D", unit=SIGMAV_UNIT, array=np.tile(like.sigmav, (nc, 1))),
-        fits.Column("dloglike", f"{nm * ns}E", dim=f"({ns},{nm})", array=like.dloglike.astype(np.float32)),
-    ]
-    _write(path, fits.BinTableHDU.from_columns(cols, name="DM_LIKE"), header)
+    nc = len(like.channels)
+    rows = _records(
+        {
+            "mass": np.tile(like.masses, (nc, 1)),
+            "sigmav": np.tile(like.sigmav, (nc, 1)),
+            "dloglike": like.dloglike.astype(np.float32),
+        },
+        {"channel": list(like.channels)},
+    )
+    _write(path, [("DM_LIKE", rows, {"mass": "GeV", "sigmav": SIGMAV_UNIT})], header)
 
 
 def read_dmlike(path: Path) -> tuple[DMLikelihood, dict[str, Any]]:
     data, header = _read(path, "DM_LIKE")
     like = DMLikelihood(
-        tuple(str(c).strip() for c in data["channel"]),
+        _text(data["channel"]),
         np.asarray(data["mass"][0], float),
         np.asarray(data["sigmav"][0], float),
         np.asarray(data["dloglike"], float),
@@ -114,23 +123,16 @@ def read_dmlike(path: Path) -> tuple[DMLikelihood, dict[str, Any]]:
 
 
 def write_limits(path: Path, lim: DMLimits, header: dict[str, Any]) -> None:
-    from astropy.io import fits
-
-    nc, nm = lim.mle.shape
-    cols = [
-        fits.Column("channel", "8A", array=np.asarray(lim.channels)),
-        fits.Column("mass", f"{nm}D", unit="GeV", array=np.tile(lim.masses, (nc, 1))),
-    ]
-    for name in LIMIT_COLUMNS:
-        unit = None if name == "ts" else SIGMAV_UNIT
-        cols.append(fits.Column(name, f"{nm}D", unit=unit, array=getattr(lim, name)))
-    _write(path, fits.BinTableHDU.from_columns(cols, name="DM_LIMITS"), header)
+    nc = len(lim.channels)
+    columns = {"mass": np.tile(lim.masses, (nc, 1)), **{n: np.asarray(getattr(lim, n), float) for n in LIMIT_COLUMNS}}
+    units = {"mass": "GeV", **{n: SIGMAV_UNIT for n in LIMIT_COLUMNS if n != "ts"}}
+    _write(path, [("DM_LIMITS", _records(columns, {"channel": list(lim.channels)}), units)], header)
 
 
 def read_limits(path: Path) -> tuple[DMLimits, dict[str, Any]]:
     data, header = _read(path, "DM_LIMITS")
     lim = DMLimits(
-        tuple(str(c).strip() for c in data["channel"]),
+        _text(data["channel"]),
         np.asarray(data["mass"][0], float),
         *(np.asarray(data[name], float) for name in LIMIT_COLUMNS),
     )
@@ -145,41 +147,28 @@ def write_limits_summary(
     stacked: dict[str, np.ndarray],
     header: dict[str, Any],
 ) -> None:
-    """Every realization's limits (HDU ``LIMITS_COLLECTED``, one row per seed) and, per channel,
-    the expected limits: median and 68%/95% bands of each quantity (HDU ``LIMITS_SUMMARY``)."""
-    from astropy.io import fits
-
-    nc, nm = len(channels), len(masses)
-    rows = [fits.Column("seed", "K", array=np.asarray(seeds))]
-    for name in LIMIT_COLUMNS:
-        rows.append(fits.Column(name, f"{nc * nm}D", dim=f"({nm},{nc})", array=stacked[name]))
-    collected = fits.BinTableHDU.from_columns(rows, name="LIMITS_COLLECTED")
-    cols = [
-        fits.Column("channel", "8A", array=np.asarray(channels)),
-        fits.Column("mass", f"{nm}D", unit="GeV", array=np.tile(masses, (nc, 1))),
-    ]
+    """Per channel, the expected limits: median and 68%/95% bands, mean and sd of each quantity
+    over the realizations (HDU ``LIMITS_SUMMARY``); then every realization's (``LIMITS_COLLECTED``,
+    one row per seed, arrays channel x mass)."""
+    columns: dict[str, np.ndarray] = {"mass": np.tile(masses, (len(channels), 1))}
     for name in LIMIT_COLUMNS:
         values = stacked[name]
         # unconstrained limits are inf (tt below its threshold has no photons): they stay inf
         with np.errstate(invalid="ignore"):
-            quantiles = np.quantile(values, [0.025, 0.16, 0.5, 0.84, 0.975], axis=0)
-            mean, std = np.mean(values, axis=0), np.std(values, axis=0)
-        for q, suffix in zip(quantiles, ("q02", "q16", "median", "q84", "q97"), strict=True):
-            cols.append(fits.Column(f"{name}_{suffix}", f"{nm}D", array=q))
-        cols.append(fits.Column(f"{name}_mean", f"{nm}D", array=mean))
-        cols.append(fits.Column(f"{name}_std", f"{nm}D", array=std))
-    summary = fits.BinTableHDU.from_columns(cols, name="LIMITS_SUMMARY")
-    for hdu in (collected, summary):
-        for key, value in header.items():
-            if value is not None:
-                hdu.header[key] = value
-    with atomic_path(path) as tmp:
-        fits.HDUList([fits.PrimaryHDU(), summary, collected]).writeto(tmp)
+            for suffix, q in QUANTILES.items():
+                columns[f"{name}_{suffix}"] = np.quantile(values, q, axis=0)
+            columns[f"{name}_mean"] = np.mean(values, axis=0)
+            columns[f"{name}_std"] = np.std(values, axis=0)
+    summary = _records(columns, {"channel": list(channels)})
+    collected = _records({"seed": np.asarray(seeds, np.int64), **{n: stacked[n] for n in LIMIT_COLUMNS}})
+    units = {"mass": "GeV"}
+    _write(path, [("LIMITS_SUMMARY", summary, units), ("LIMITS_COLLECTED", collected, units)], header)
 
 
 def read_limits_summary(path: Path) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, Any]]:
     """(summary columns, collected columns, header)."""
     summary, header = _read(path, "LIMITS_SUMMARY")
     collected, _ = _read(path, "LIMITS_COLLECTED")
-    summary["channel"] = np.array([str(c).strip() for c in summary["channel"]])
-    return summary, collected, header
+    out = {name: np.asarray(summary[name]) for name in summary.dtype.names}
+    out["channel"] = np.array(_text(summary["channel"]))
+    return out, {name: np.asarray(collected[name]) for name in collected.dtype.names}, header

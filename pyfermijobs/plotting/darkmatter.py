@@ -33,7 +33,9 @@ def plot_dm_castro(
     fig.colorbar(mesh, ax=ax, label=r"$\Delta \ln L$")
     ax.plot(lim.masses, lim.ul95[i], color="w", lw=2, label="95% UL")
     _limit_axes(ax, channel)
-    ax.set_ylim(like.sigmav[0], like.sigmav[-1])
+    finite = lim.ul95[i][np.isfinite(lim.ul95[i])]
+    if finite.size:  # around the limits: two decades below the lowest, one above the highest
+        ax.set_ylim(max(like.sigmav[0], finite.min() / 100), min(like.sigmav[-1], finite.max() * 10))
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7, loc="upper left")
     mark_synthetic(fig, synthetic)
