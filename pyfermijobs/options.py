@@ -105,6 +105,7 @@ OPTIONS: dict[str, Option] = {
     "container_engine": Option("str", None, "container engine the pipeline's tasks run in (docker, singularity)"),
     "fermitools_container": Option("str", None, "image the fermipy steps run in, with a container engine"),
     "allow_missing": Option("bool", False, "collect the realizations present; record the missing seeds"),
+    "dag": Option("str", None, "the pipeline's DAG file, relative to --outdir: the report links it"),
     # --- the dark-matter stage (dmpipe's flags) ---
     "jpriors": Option(
         "list",

@@ -52,3 +52,34 @@ def test_castrodata_reads_our_sed_and_agrees(tmp_path: Path, extra_source: float
     # the energy-flux view fermipy uses for its castro plots
     castro_e = CastroData.create_from_sedfile(str(path), norm_type="eflux")
     assert np.allclose(castro_e.getLimits(0.05), ours["norm_ul"] * ours["ref_eflux"], rtol=0.01)
+
+
+@pytest.mark.parametrize("cl", [0.95, 0.68])
+def test_gammapy_reads_our_sed_and_recomputes_our_limits(tmp_path: Path, cl: float) -> None:
+    """gammapy's FluxPoints reads the SED HDU as a gadf 'likelihood' SED; from our stat_scan its
+    recompute_ul gives our one-sided upper limits (n_sigma_ul = Phi^-1(cl)) within 1% (issue 18)."""
+    from scipy.stats import norm
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from astropy.table import Table
+        from gammapy.estimators import FluxPoints
+
+        from pyfermijobs.estimators import reference_spectrum
+        from pyfermijobs.rng import generator
+
+        roi = build_synthetic_roi(SMALL_TEMPLATE, "draco", *DRACO)
+        signal = roi.point_source("signal", *DRACO, reference_spectrum(2.0))
+        roi.counts = roi.counts + generator("compat-signal").poisson(2.0 * signal.template)
+        choose_free(roi, builtin_settings({}, "t"))
+        fit_components(roi, free_names(roi)).apply()
+        product = compute_sed(roi, "test", *DRACO, sed_settings({"ul_confidence": cl}, "t"))
+        path = tmp_path / "sed.fits"
+        write_sed(path, product.sed, product.model_flux, product.params, {"SRCNAME": "test", "UL_CONF": cl})
+        points = FluxPoints.from_table(Table.read(path, hdu="SED"), sed_type="likelihood", format="gadf-sed")
+        points.recompute_ul(n_sigma_ul=float(norm.ppf(cl)))
+        theirs = np.squeeze(points.norm_ul.data)
+        ts = np.squeeze(points.ts.data)
+    ours, _ = read_sed(path)
+    assert np.allclose(theirs, ours["norm_ul"], rtol=0.01), (theirs, ours["norm_ul"])
+    assert np.allclose(ts, ours["ts"], atol=1e-6)

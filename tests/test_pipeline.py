@@ -117,6 +117,22 @@ def test_test_profile_completes_with_fermipy_layout(full_run: Path) -> None:
     assert sum(r["process"].endswith("SIMULATE_ROI") for r in rows) == 2 * 2 * 2
     for name in ("execution_report", "execution_timeline"):
         assert list((results / "pipeline_info").glob(f"{name}_*.html"))
+    # the DAG, linked from the report (issue 18)
+    dag = results / "pipeline_info/pipeline_dag.html"
+    assert dag.exists() and "CONVERT_CASTRO" in dag.read_text()
+    assert "href='pipeline_info/pipeline_dag.html'" in (results / "report.html").read_text()
+    # the dark-matter stage ran: conversions per chunk, stacks, limits per study, plots
+    assert {
+        "SPEC_TABLE",
+        "CONVERT_CASTRO",
+        "STACK_LIKELIHOOD",
+        "COLLECT_LIMITS",
+        "PLOT_DM",
+        "PLOT_DM_CONTROLS",
+    } <= processes
+    for sim in ("null", "pl2", "random"):
+        assert (results / f"dSphs_sim/sim_{sim}/stacked/limits_pair_point_lgauss_summary_000000_000003.fits").exists()
+    assert (results / "dSphs/stacked/finallimits_pair_point_lgauss_bb.png").exists()
     versions = (results / "pipeline_info/software_versions.yml").read_text()
     assert '"PYFERMIJOBS:DATA:ANALYZE_ROI":' in versions and "pyfermijobs: 0.1.0" in versions
 
@@ -336,3 +352,23 @@ def test_lat_gc_profile_runs_on_real_data(tmp_path: Path) -> None:
             assert (results / f"gc_sim/sim_{sim}/{target}/sed_default_point_summary_000000_000003.fits").exists()
     report = (results / "report.html").read_text()
     assert "SYNTHETIC DATA" not in report and "3FHL J1745.6-2900" in report
+
+
+def test_official_example_runs_through_nextflow(official_example: Path, tmp_path: Path) -> None:
+    """The official dmpipe example, end to end through `nextflow run`, its dark-matter keys in effect
+    (fewer realizations: 2 per study instead of 20)."""
+    master = official_example / "master_dSphs.yaml"
+    master.write_text(master.read_text().replace("nsims : 20", "nsims : 2"))
+    rand = official_example / "random_dSphs.yaml"
+    rand.write_text(rand.read_text().replace("nsims : 20", "nsims : 2"))
+    nextflow(tmp_path / "official", "--master", str(master), timeout=1500)
+    results = tmp_path / "official/results"
+    for prior in ("none", "lgauss"):
+        assert (results / f"dSphs/stacked/limits_test_point_{prior}.fits").exists()
+        for channel in ("bb", "tautau"):  # plot_channels
+            assert (results / f"dSphs/segue_1/dmlike_ack2016_point_{prior}_{channel}.png").exists()
+            assert (results / f"dSphs/stacked/stackedlimits_test_point_{prior}_{channel}.png").exists()
+        for sim in ("null", "100GeV_bb_1e25", "100GeV_bb_3e26", "random"):
+            summary = results / f"dSphs_sim/sim_{sim}/stacked/limits_test_point_{prior}_summary_000000_000001.fits"
+            assert summary.exists(), summary
+    assert "Dark matter" in (results / "report.html").read_text()

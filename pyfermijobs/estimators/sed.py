@@ -119,9 +119,12 @@ def prepare(
     )
 
 
-def bin_profile(roi: ROIDataset, setup: SEDSetup, k: int) -> tuple[Any, LinearProfile]:
-    """Best fit in energy bin k, and the profile log-likelihood of the test normalisation there."""
-    fit = PoissonFit(roi.counts, setup.background, [setup.test_fc, *setup.nuisance], bins=[k])
+def bin_profile(roi: ROIDataset, setup: SEDSetup, k: int, joint: PoissonFit | None = None) -> tuple[Any, LinearProfile]:
+    """Best fit in energy bin k, and the profile log-likelihood of the test normalisation there
+    (``joint``: the all-bins likelihood of the same model, cut instead of built again)."""
+    if joint is None:
+        joint = PoissonFit(roi.counts, setup.background, [setup.test_fc, *setup.nuisance])
+    fit = joint.in_bin(k)
     best = fit.fit()
     return best, LinearProfile(fit, best.values)
 
@@ -156,7 +159,7 @@ def compute_sed(
     out["norm_scan"] = np.zeros((nb, npts))
     out["dloglike_scan"] = np.zeros((nb, npts))
     for k in range(nb):
-        best, profile = bin_profile(roi, setup, k)
+        best, profile = bin_profile(roi, setup, k, joint_fit)
         x_hat, l_hat = float(best.values[0]), best.loglike
         lim = limits(profile, x_hat, l_hat, float(best.errors[0]) or 1.0, settings["ul_confidence"])
         points = scan_points(lim, npts)

@@ -29,7 +29,16 @@ class LinearProfile:
         self.n, self.b, self.btot = fit.n, fit.b, fit.btot
         self.t, self.t_tot = fit.T[0], float(fit.S[0].sum())
         self.T, self.S = fit.T[1:], fit.S[1:].sum(axis=1)
-        self.start = np.clip(np.asarray(start, float)[1:], 0.0, None)  # nuisances at the best fit
+        start = np.asarray(start, float)
+        self.x_best, self.start = float(start[0]), np.clip(start[1:], 0.0, None)  # the best fit
+        # how the nuisances follow x near the best fit (implicit function theorem on the gradient):
+        # ds/dx = -H_ss^-1 H_sx, so each point starts close to its solution
+        self.ds_dx = np.zeros(len(self.S))
+        if len(self.S):
+            mu = self.b + self.x_best * self.t + self.start @ self.T
+            w = self.n / mu**2
+            h_ss = (self.T * w) @ self.T.T + 1e-12 * np.eye(len(self.S))
+            self.ds_dx = -np.linalg.lstsq(h_ss, (self.T * w) @ self.t, rcond=None)[0]
 
     def _loglike(self, x: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mu = self.b + x[:, None] * self.t + s @ self.T
@@ -38,20 +47,24 @@ class LinearProfile:
         return np.where(np.all(mu > 0, axis=1), ll, -np.inf), mu
 
     def __call__(
-        self, x: np.ndarray, tol: float = 1e-9, max_iter: int = 100
+        self, x: np.ndarray, start: np.ndarray | None = None, tol: float = 1e-9, max_iter: int = 100
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(P(x), dP/dx, nuisance scales) at each x, by batched projected Newton from the best fit's
-        nuisances (Bertsekas: a scale at zero that the gradient pushes down is held there)."""
+        """(P(x), dP/dx, nuisance scales) at each x, by batched projected Newton (Bertsekas: a scale
+        at zero that the gradient pushes down is held there), from ``start`` (points x nuisances)
+        or from the best fit's nuisances moved along ds/dx."""
         x = np.atleast_1d(np.asarray(x, float))
         k = len(self.S)
-        s = np.tile(self.start, (len(x), 1))
+        if start is None:
+            s = np.clip(self.start + (x - self.x_best)[:, None] * self.ds_dx, 0.0, None)
+        else:
+            s = np.clip(np.array(start, float).reshape(len(x), k), 0.0, None)
         ll, mu = self._loglike(x, s)
         eye = np.eye(k)
         todo = np.ones(len(x), bool)
         for _ in range(max_iter if k else 0):
             r = self.n / mu[todo]
             grad = r @ self.T.T - self.S
-            hess = np.einsum("pm,km,lm->pkl", r / mu[todo], self.T, self.T)
+            hess = ((r / mu[todo])[:, None, :] * self.T[None]) @ self.T.T
             free = ~((s[todo] <= BOUND_EPS) & (grad < 0))
             both = free[:, :, None] & free[:, None, :]
             h = np.where(both, hess, 0.0) + np.where(free[:, :, None], 1e-12, 1.0) * eye
@@ -90,9 +103,13 @@ class LinearProfile:
         out = np.full(len(x), np.nan)
         todo = np.ones(len(x), bool)
         far = 1e12 * max(abs(best) + 1.0, 1.0)
+        nuisance: np.ndarray | None = None  # each search's last solution: the next start
         for _ in range(max_iter):
             idx = np.nonzero(todo)[0]
-            ll, slope, _ = self(x[idx])
+            ll, slope, solved = self(x[idx], None if nuisance is None else nuisance[idx])
+            if nuisance is None:
+                nuisance = np.zeros((len(x), len(self.S)))
+            nuisance[idx] = solved
             f = ll - levels[idx]
             hit = np.abs(f) < 1e-10 * (1.0 + np.abs(levels[idx]))
             with np.errstate(divide="ignore", invalid="ignore"):

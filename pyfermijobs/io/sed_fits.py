@@ -51,6 +51,19 @@ SED_COLUMNS: list[tuple[str, str | None]] = [
     ("dloglike_scan", None),
 ]
 MODEL_FLUX_COLUMNS = ["energy", "dnde", "dnde_lo", "dnde_hi", "dnde_err", "dnde_ferr"]
+#: The same likelihood in gamma-astro-data-formats' words (gammapy's ``FluxPoints``), after fermipy's
+#: columns: stat = -2 log L at the best fit, at zero flux, and over the scan. fermipy ignores them.
+GADF_COLUMNS = ("stat", "stat_null", "stat_scan")
+
+
+def gadf_columns(sed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``stat``, ``stat_null`` and ``stat_scan`` from fermipy's ``loglike``, ``ts`` and ``dloglike_scan``."""
+    loglike = np.asarray(sed["loglike"], float)
+    return {
+        "stat": -2.0 * loglike,
+        "stat_null": -2.0 * loglike + np.asarray(sed["ts"], float),
+        "stat_scan": -2.0 * (loglike[:, None] + np.asarray(sed["dloglike_scan"], float)),
+    }
 
 
 def write_sed(
@@ -68,6 +81,8 @@ def write_sed(
         data = np.asarray(sed[name], dtype=float)
         fmt = f"{data.shape[1]}D" if data.ndim == 2 else "D"
         cols.append(fits.Column(name=name, format=fmt, unit=unit, array=data))
+    for name, data in gadf_columns(sed).items():
+        cols.append(fits.Column(name=name, format=f"{data.shape[1]}D" if data.ndim == 2 else "D", array=data))
     sed_hdu = fits.BinTableHDU.from_columns(cols, name="SED")
     sed_hdu.header["UL_CONF"] = header.get("UL_CONF", 0.95)
     for key, value in header.items():

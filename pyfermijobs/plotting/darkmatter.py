@@ -21,6 +21,15 @@ def _limit_axes(ax: Any, channel: str) -> None:
     ax.axhline(THERMAL_RELIC, color="grey", ls=":", label="thermal relic (Steigman+ 2012)")
 
 
+def _finish(fig: Any, ax: Any, channel: str, title: str, synthetic: bool, path: Path, pdf: bool) -> list[Path]:
+    """Axes of a limits plot (log-log, thermal relic), title, legend, SYNTHETIC mark; saved."""
+    _limit_axes(ax, channel)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    mark_synthetic(fig, synthetic)
+    return save(fig, path, pdf)
+
+
 def plot_dm_castro(
     like: Any, lim: Any, channel: str, path: Path, title: str, synthetic: bool, pdf: bool = False
 ) -> list[Path]:
@@ -59,11 +68,7 @@ def plot_limit_curves(
             ax.plot(masses, values, color="tab:grey", lw=0.5, alpha=0.4, label=label if k == 0 else None)
     for label, (masses, values) in curves.items():
         ax.plot(masses, values, lw=2, label=label)
-    _limit_axes(ax, channel)
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=7)
-    mark_synthetic(fig, synthetic)
-    return save(fig, path, pdf)
+    return _finish(fig, ax, channel, title, synthetic, path, pdf)
 
 
 def plot_expected_bands(
@@ -89,11 +94,7 @@ def plot_expected_bands(
         ax.plot(masses, data, color="k", lw=2, label="data: 95% UL")
     if truth is not None:
         ax.plot([truth[0]], [truth[1]], marker="*", ms=14, color="crimson", ls="none", label="injected")
-    _limit_axes(ax, channel)
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=7)
-    mark_synthetic(fig, synthetic)
-    return save(fig, path, pdf)
+    return _finish(fig, ax, channel, title, synthetic, path, pdf)
 
 
 def plot_ts_and_mles(

@@ -9,6 +9,7 @@ Maps are drawn in the ROI's own frame and projection (WCS axes, degrees).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -19,12 +20,22 @@ from pyfermijobs.plotting.style import mark_synthetic, pyplot, save, unit_gaussi
 LABEL_TS = 25.0  # sources above this TS get their name written next to the marker
 
 
-def _map_axes(fig, roi: ROIDataset, position: int = 111):
-    ax = fig.add_subplot(position, projection=roi.geom.wcs)
+def _map_axes(fig, roi: ROIDataset, rect: tuple[float, float, float, float] = (0.1, 0.1, 0.72, 0.8)):
+    """WCS axes whose labels belong to the coordinates, not to the frame's sides: near a pole the
+    longitude's ticks can sit on either side, and set_xlabel would name the wrong one."""
+    ax = fig.add_axes(rect, projection=roi.geom.wcs)
     names = ("Galactic longitude", "Galactic latitude") if roi.geom.coordsys == "GAL" else ("RA", "Dec")
-    ax.set_xlabel(f"{names[0]} [deg]")
-    ax.set_ylabel(f"{names[1]} [deg]")
+    for coord, name in zip(ax.coords, names, strict=True):
+        coord.set_format_unit("deg", decimal=True)  # RA in degrees too, as the label says
+        coord.set_major_formatter("d.d")
+        coord.set_axislabel(f"{name} [deg]")
+        coord.set_axislabel_position(coord.get_ticklabel_position())
     return ax
+
+
+def _title(ax: Any, title: str) -> None:
+    """Above the frame, clear of tick labels a coordinate may put on the top side."""
+    ax.set_title(title, pad=26)  # where the ticks go is decided at drawing time
 
 
 def _mark_sources(ax, roi: ROIDataset) -> None:
@@ -61,38 +72,56 @@ def plot_map(
     symmetric: bool = False,
     pdf: bool = False,
 ) -> list[Path]:
+    return save(map_figure(roi, image, title, label, cmap, sources, symmetric), path, pdf)
+
+
+def map_figure(
+    roi: ROIDataset,
+    image: np.ndarray,
+    title: str,
+    label: str,
+    cmap: str = "magma",
+    sources: bool = True,
+    symmetric: bool = False,
+) -> Any:
+    """A sky map of the ROI in its own frame and projection, with its colour bar."""
     plt = pyplot()
     fig = plt.figure(figsize=(7, 6))
-    ax = _map_axes(fig, roi)
+    ax = _map_axes(fig, roi, (0.12, 0.1, 0.68, 0.8))
     limit = np.nanmax(np.abs(image)) if symmetric else None
     im = ax.imshow(image, origin="lower", cmap=cmap, vmin=-limit if symmetric else None, vmax=limit)
-    cbar = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    cbar = fig.colorbar(im, cax=fig.add_axes((0.84, 0.1, 0.03, 0.8)))
     cbar.set_label(label)
     if sources:
         _mark_sources(ax, roi)
-    ax.set_title(title)
+    _title(ax, title)
     mark_synthetic(fig, roi.synthetic)
-    return save(fig, path, pdf)
+    return fig
 
 
 def plot_residuals(roi: ROIDataset, significance: np.ndarray, path: Path, title: str, pdf: bool = False) -> list[Path]:
+    return save(residuals_figure(roi, significance, title), path, pdf)
+
+
+def residuals_figure(roi: ROIDataset, significance: np.ndarray, title: str) -> Any:
+    """The residual-significance map beside its histogram against a unit Gaussian."""
     plt = pyplot()
-    fig = plt.figure(figsize=(12, 5))
-    ax = _map_axes(fig, roi, 121)
+    fig = plt.figure(figsize=(12, 5.5))
+    # the map keeps a square panel of its own (a shared grid squeezed it beside the histogram)
+    ax = _map_axes(fig, roi, (0.07, 0.1, 0.38, 0.8))
     im = ax.imshow(significance, origin="lower", cmap="RdBu_r", vmin=-5, vmax=5)
-    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04).set_label(r"residual significance [$\sigma$]")
+    fig.colorbar(im, cax=fig.add_axes((0.47, 0.1, 0.015, 0.8))).set_label(r"residual significance [$\sigma$]")
     _mark_sources(ax, roi)
-    ax.set_title(title)
-    hist = fig.add_subplot(122)
+    _title(ax, title)
+    hist = fig.add_axes((0.6, 0.12, 0.37, 0.76))
     unit_gaussian_histogram(hist, significance, "pixels", 5.0)
     hist.set_yscale("log")
     hist.set_ylim(1e-4, 1)
     hist.set_xlabel(r"significance [$\sigma$]")
     hist.set_ylabel("fraction of pixels per unit")
     hist.legend(fontsize=8)
-    fig.subplots_adjust(wspace=0.55, left=0.07, right=0.97)
     mark_synthetic(fig, roi.synthetic)
-    return save(fig, path, pdf)
+    return fig
 
 
 def plot_spectrum(roi: ROIDataset, path: Path, title: str, pdf: bool = False) -> list[Path]:

@@ -78,7 +78,7 @@ def _dm_section(result: DMResult) -> str:
     return "".join(blocks)
 
 
-def render(content: ReportContent) -> str:
+def render(content: ReportContent, dag: str | None = None) -> str:
     """The page, as one string."""
     config = content.config
     targets = [
@@ -134,6 +134,10 @@ def render(content: ReportContent) -> str:
         f"<p class='small'>pyfermijobs {escape(__version__)}, backend {escape(config.backend)} "
         f"(control studies: {escape(config.sim_backend)}), written {written}</p>",
         SYNTHETIC_NOTE if content.synthetic else "",
+        f"<p class='small'>the pipeline: <a href='{escape(dag)}'>its DAG</a> (processes and channels of this "
+        "Nextflow run), and beside it in pipeline_info/ the execution report, timeline and trace</p>"
+        if dag
+        else "",
         "<h2>Configuration</h2>",
         _table(["setting", "value"], settings),
         _table(["control study", "kind", "realizations", "seeds", "per task", "options"], studies) if studies else "",
@@ -157,10 +161,11 @@ def render(content: ReportContent) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def build_report(layout: Layout) -> Path:
-    """Write ``report.html`` at the top of the output folder; returns its path."""
+def build_report(layout: Layout, dag: str | None = None) -> Path:
+    """Write ``report.html`` at the top of the output folder; returns its path. ``dag``: the
+    pipeline's DAG file relative to that folder (written when the run ends), linked."""
     from pyfermijobs.yamlio import atomic_write
 
     with atomic_write(layout.report()) as handle:
-        handle.write(render(gather(layout)))
+        handle.write(render(gather(layout), dag))
     return layout.report()

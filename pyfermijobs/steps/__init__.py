@@ -320,7 +320,7 @@ STEPS: dict[str, Step] = {
             "report",
             "Report",
             "pyfermijobs.steps.report",
-            ("ttype", "outdir"),
+            ("ttype", "outdir", "dag"),
             "One self-contained HTML page with every result, control study and failure.",
             "(none in fermipy)",
         ),

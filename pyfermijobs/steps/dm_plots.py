@@ -165,58 +165,61 @@ def _band(summary: dict[str, np.ndarray], channel: str) -> dict[str, np.ndarray]
     return {k: v[i] for k, v in summary.items() if k != "channel"}
 
 
-def run_control_limits(args: dict[str, Any]) -> None:
-    """plot-control-limits: a control study's expected limits, the injected signal marked."""
-    from pyfermijobs.plotting.darkmatter import plot_expected_bands
-
-    layout, config, channels, priors = _context(args, "plot-control-limits")
-    sim = args.get("sim")
-    if not sim:
-        raise InputError("command line", "--sim", "required: the control study")
-    for roster in rosters(layout, sim, args.get("roster")):
-        for prior in priors:
-            summary, _, header = _summary(layout, config, sim, roster, prior)
-            for ch in channels:
-                band = _band(summary, ch)
-                truth = (header["INJ_MASS"], header["INJ_SV"]) if header.get("INJ_CHAN") == ch else None
-                plot_expected_bands(
-                    band["mass"],
-                    {sim: band},
-                    ch,
-                    layout.stacked_plot(roster, prior, "controllimits", ch, sim),
-                    f"stacked {roster} - J prior {prior} - {sim}: expected limits",
-                    bool(header.get("SYNTHET")),
-                    truth=truth,
-                    pdf=bool(args.get("pdf")),
-                )
-
-
-def run_control_mles(args: dict[str, Any]) -> None:
-    """plot-control-mles: TS and best fits across realizations, at the injected (or 100 GeV) mass."""
-    from pyfermijobs.plotting.darkmatter import plot_ts_and_mles
-
-    layout, config, channels, priors = _context(args, "plot-control-mles")
+def _study_summaries(args: dict[str, Any], plot: str) -> Any:
+    """(layout, roster, prior, summary, collected, header, channels) for each roster x prior of the
+    control study ``--sim`` names."""
+    layout, config, channels, priors = _context(args, plot)
     sim = args.get("sim")
     if not sim:
         raise InputError("command line", "--sim", "required: the control study")
     for roster in rosters(layout, sim, args.get("roster")):
         for prior in priors:
             summary, collected, header = _summary(layout, config, sim, roster, prior)
-            masses = summary["mass"][0]
-            for ch in channels:
-                i = list(summary["channel"]).index(ch)
-                injected = header.get("INJ_CHAN") == ch
-                j = int(np.argmin(np.abs(np.log(masses / (header["INJ_MASS"] if injected else 100.0)))))
-                plot_ts_and_mles(
-                    collected["ts"][:, i, j],
-                    collected["mle"][:, i, j],
-                    f"{ch}, {masses[j]:.3g} GeV",
-                    layout.stacked_plot(roster, prior, "controlmles", ch, sim),
-                    f"stacked {roster} - J prior {prior} - {sim}",
-                    bool(header.get("SYNTHET")),
-                    truth=header["INJ_SV"] if injected else None,
-                    pdf=bool(args.get("pdf")),
-                )
+            yield layout, roster, prior, summary, collected, header, channels
+
+
+def run_control_limits(args: dict[str, Any]) -> None:
+    """plot-control-limits: a control study's expected limits, the injected signal marked."""
+    from pyfermijobs.plotting.darkmatter import plot_expected_bands
+
+    sim = args.get("sim")
+    for layout, roster, prior, summary, _, header, channels in _study_summaries(args, "plot-control-limits"):
+        for ch in channels:
+            band = _band(summary, ch)
+            truth = (header["INJ_MASS"], header["INJ_SV"]) if header.get("INJ_CHAN") == ch else None
+            plot_expected_bands(
+                band["mass"],
+                {sim: band},
+                ch,
+                layout.stacked_plot(roster, prior, "controllimits", ch, sim),
+                f"stacked {roster} - J prior {prior} - {sim}: expected limits",
+                bool(header.get("SYNTHET")),
+                truth=truth,
+                pdf=bool(args.get("pdf")),
+            )
+
+
+def run_control_mles(args: dict[str, Any]) -> None:
+    """plot-control-mles: TS and best fits across realizations, at the injected (or 100 GeV) mass."""
+    from pyfermijobs.plotting.darkmatter import plot_ts_and_mles
+
+    sim = args.get("sim")
+    for layout, roster, prior, summary, collected, header, channels in _study_summaries(args, "plot-control-mles"):
+        masses = summary["mass"][0]
+        for ch in channels:
+            i = list(summary["channel"]).index(ch)
+            injected = header.get("INJ_CHAN") == ch
+            j = int(np.argmin(np.abs(np.log(masses / (header["INJ_MASS"] if injected else 100.0)))))
+            plot_ts_and_mles(
+                collected["ts"][:, i, j],
+                collected["mle"][:, i, j],
+                f"{ch}, {masses[j]:.3g} GeV",
+                layout.stacked_plot(roster, prior, "controlmles", ch, sim),
+                f"stacked {roster} - J prior {prior} - {sim}",
+                bool(header.get("SYNTHET")),
+                truth=header["INJ_SV"] if injected else None,
+                pdf=bool(args.get("pdf")),
+            )
 
 
 def run_final_limits(args: dict[str, Any]) -> None:

@@ -10,5 +10,5 @@ from pyfermijobs.steps.common import layout_of
 def run(args: dict[str, Any]) -> None:
     from pyfermijobs.report.html import build_report
 
-    path = build_report(layout_of(args))
+    path = build_report(layout_of(args), args.get("dag"))
     print(f"report: {path}")

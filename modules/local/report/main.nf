@@ -17,15 +17,17 @@ process REPORT {
 
     script:
     def args = task.ext.args ?: ''
+    def dag  = task.ext.dag ? "--dag ${task.ext.dag}" : ''
     """
-    pfj-task part* -- report --ttype ${meta.ttype} ${args}
+    pfj-task part* -- report --ttype ${meta.ttype} ${dag} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 
     stub:
     def args = task.ext.args ?: ''
+    def dag  = task.ext.dag ? "--dag ${task.ext.dag}" : ''
     """
-    pfj-task --stub part* -- report --ttype ${meta.ttype} ${args}
+    pfj-task --stub part* -- report --ttype ${meta.ttype} ${dag} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }
