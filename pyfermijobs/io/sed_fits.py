@@ -140,11 +140,17 @@ def sed_identity(
 
 
 def read_sed(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """The SED table as arrays, and its header; unreadable files raise InputError."""
+    """The SED table as arrays, and its header; unreadable files raise InputError.
+
+    fermipy's format (HDU ``SED``), or a gamma-astro-data-formats likelihood SED (gammapy's
+    ``FluxPoints.write(format="gadf-sed")``, HDU ``FLUXPOINTS``) turned into fermipy's columns.
+    """
     from astropy.io import fits
 
     try:
         with fits.open(path, memmap=False) as hdul:
+            if "SED" not in hdul and "FLUXPOINTS" in hdul:
+                return from_gadf(path, hdul["FLUXPOINTS"])
             hdu = hdul["SED"]
             data = {name.lower(): np.array(hdu.data[name]) for name in hdu.columns.names}
             header = dict(hdu.header)
@@ -155,11 +161,77 @@ def read_sed(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     return data, header
 
 
+#: What a gadf likelihood SED must hold for a castro: the bins, the reference and the scans.
+GADF_REQUIRED = ("e_min", "e_max", "ref_dnde", "norm", "norm_scan", "stat_scan")
+
+
+def from_gadf(path: Path, hdu: Any) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """fermipy's SED columns from a gadf likelihood SED: energies in MeV, dN/dE per MeV cm2 s,
+    ``dloglike_scan = -(stat_scan - stat_min) / 2``. The reference spectrum within each bin is
+    taken as fermipy's default power law of index 2 where the file gives no ``ref_flux``/``ref_eflux``."""
+    import astropy.units as u
+    from astropy.table import Table
+
+    table = Table.read(hdu)
+    header = dict(hdu.header)
+    if str(header.get("SED_TYPE", "likelihood")).lower() != "likelihood":
+        raise InputError(path, "SED_TYPE", f"a {header.get('SED_TYPE')!r} SED has no likelihood scans")
+    missing = [c for c in GADF_REQUIRED if c not in table.colnames]
+    if missing:
+        raise InputError(path, "FLUXPOINTS", f"gadf SED without {', '.join(missing)}: no castro to read")
+
+    def column(name: str, unit: str | None) -> np.ndarray:
+        col = table[name]
+        if unit is None or col.unit is None:
+            return np.asarray(col, float)
+        quantity = col.quantity
+        if u.ph in quantity.unit.bases:  # gadf counts photons without a unit; fermipy writes "ph"
+            quantity = quantity / u.ph
+        return quantity.to_value(u.Unit(unit.replace("ph / ", "1 / ")))
+
+    emin, emax = column("e_min", "MeV"), column("e_max", "MeV")
+    eref = column("e_ref", "MeV") if "e_ref" in table.colnames else np.sqrt(emin * emax)
+    ref = column("ref_dnde", FLUX_UNIT)
+    power = ref * eref**2  # index 2: dN/dE = ref (E / e_ref)^-2
+    ref_flux = column("ref_flux", "1 / (cm2 s)") if "ref_flux" in table.colnames else power * (1 / emin - 1 / emax)
+    ref_eflux = column("ref_eflux", EFLUX_UNIT) if "ref_eflux" in table.colnames else power * np.log(emax / emin)
+    nan = np.full(len(emin), np.nan)
+    norms = {n: (column(n, None) if n in table.colnames else nan) for n in ("norm_err", "norm_errp", "norm_errn")}
+    norm, norm_ul = column("norm", None), (column("norm_ul", None) if "norm_ul" in table.colnames else nan)
+    stat_scan = column("stat_scan", None)
+    stat_min = np.minimum(np.min(stat_scan, axis=1), column("stat", None) if "stat" in table.colnames else np.inf)
+    sed = {
+        "e_min": emin,
+        "e_ref": eref,
+        "e_max": emax,
+        "ref_dnde_e_min": ref * (emin / eref) ** -2,
+        "ref_dnde_e_max": ref * (emax / eref) ** -2,
+        "ref_dnde": ref,
+        "ref_flux": ref_flux,
+        "ref_eflux": ref_eflux,
+        "ref_npred": nan,
+        "norm": norm,
+        "norm_ul": norm_ul,
+        "ts": column("ts", None) if "ts" in table.colnames else nan,
+        "loglike": -0.5 * stat_min,
+        "norm_scan": column("norm_scan", None),
+        "dloglike_scan": -0.5 * (stat_scan - stat_min[:, None]),
+        **norms,
+    }
+    for prefix, scale in (("dnde", ref), ("e2dnde", ref * eref**2)):
+        sed[prefix] = norm * scale
+        sed[f"{prefix}_ul"] = norm_ul * scale
+        for suffix in ("err", "errp", "errn"):
+            sed[f"{prefix}_{suffix}"] = norms[f"norm_{suffix}"] * scale
+    return sed, {**header, "SEDFMT": "gadf-sed"}
+
+
 def sed_rows(path: Path) -> int:
     """Number of energy bins of an SED file, from its header alone."""
     from astropy.io import fits
 
     try:
-        return int(fits.getheader(path, "SED")["NAXIS2"])
+        with fits.open(path, memmap=False) as hdul:
+            return int(hdul["SED" if "SED" in hdul else "FLUXPOINTS"].header["NAXIS2"])
     except (OSError, KeyError, TypeError, ValueError) as exc:
         raise InputError(path, None, f"not a readable SED FITS file ({exc})") from None
