@@ -103,7 +103,7 @@ def test_castro_scans_agree(roi) -> None:
     compared = 0
     for k in range(roi.geom.nebins):
         best, profile = bin_profile(roi, setup, k)
-        ours = profile(scan_values)[0] - best.loglike
+        ours = np.array([profile(x) for x in scan_values]) - best.loglike
         theirs = -0.5 * (stat_scan[k] - stat_best[k])
         keep = ours > -10
         assert np.all(np.abs(ours[keep] - theirs[keep]) < 0.1), (k, ours[keep], theirs[keep])

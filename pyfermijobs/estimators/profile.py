@@ -7,14 +7,12 @@ the one-sided upper limit where it has dropped by ``chi2.isf(1 - 2 (1 - cl), 1) 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.optimize import brentq
 from scipy.stats import chi2
-
-if TYPE_CHECKING:
-    from pyfermijobs.fitting.linear_profile import LinearProfile
 
 
 def ul_delta(cl: float) -> float:
@@ -41,36 +39,48 @@ class Limits:
         return 0.5 * (self.err_lo + self.err_hi) if np.isfinite(self.err_lo) else self.err_hi
 
 
-def limits(profile: LinearProfile, best: float, loglike: float, scale: float, cl: float) -> Limits:
-    """Errors and upper limit of an amplitude >= 0 whose profile has its maximum ``loglike`` at ``best``.
+def crossing(profile: Callable[[float], float], level: float, start: float, stop: float) -> float:
+    """Where ``profile`` falls to ``level`` between ``start`` (above) and ``stop`` (below); nan when
+    the two ends do not bracket it (a profile evaluation that did not converge)."""
+    # tolerance relative to where the bracket starts: a wide bracket (a flat profile's huge error
+    # estimate) must not round a crossing near the start to the start itself
+    try:
+        return float(brentq(lambda x: profile(x) - level, start, stop, xtol=1e-10 * max(1.0, abs(start)), rtol=1e-10))
+    except ValueError:  # f(start) and f(stop) of one sign
+        return np.nan
 
-    ``scale``, a rough 1-sigma width, places the starts of the Newton searches on the profile
-    (:meth:`LinearProfile.crossings`); the three crossings are found together.
+
+def limits(profile: Callable[[float], float], best: float, loglike: float, scale: float, cl: float) -> Limits:
+    """Errors and upper limit of an amplitude >= 0 whose maximum is at ``best``.
+
+    ``scale`` is a rough 1-sigma width used to bracket the crossings.
     """
-    if not (np.isfinite(scale) and scale > 0):  # no curvature to go by (e.g. a bin without counts)
+    if not (np.isfinite(scale) and scale > 0):  # no curvature to go by (e.g. a bin without counts): bracket from 1
         scale = 1.0
     scale = max(scale, 1e-12 * max(best, 1.0))
-    d_ul = ul_delta(cl)
-    loglike0 = float(profile(np.zeros(1))[0][0]) if best > 0 else loglike
-    levels = [loglike - 0.5, loglike - d_ul]
-    starts = [best + scale, best + scale * np.sqrt(2.0 * d_ul)]
-    lower = best > 0 and loglike0 < loglike - 0.5
-    if lower:
-        levels.append(loglike - 0.5)
-        starts.append(0.0)
-    found = profile.crossings(np.array(levels), np.array(starts), best)
-    lo_cross = found[2] if lower else np.nan
+
+    def upper_crossing(delta: float) -> float:
+        hi = best + scale
+        while profile(hi) > loglike - delta:
+            hi = best + 2.0 * (hi - best)
+            if hi > 1e12 * max(abs(best) + scale, 1.0):
+                return np.inf
+        return crossing(profile, loglike - delta, best, hi)
+
+    loglike0 = profile(0.0) if best > 0 else loglike
+    lo_cross = crossing(profile, loglike - 0.5, 0.0, best) if best > 0 and loglike0 < loglike - 0.5 else np.nan
+    up = upper_crossing(0.5)
     return Limits(
         best,
         loglike,
         loglike0,
         best - lo_cross if np.isfinite(lo_cross) else np.nan,
-        found[0] - best,
-        found[1],
+        up - best,
+        upper_crossing(ul_delta(cl)),
     )
 
 
-def scan_points(lim: Limits, npts: int) -> np.ndarray:
+def scan_points(lim: Limits, profile: Callable[[float], float], npts: int) -> np.ndarray:
     """``npts`` amplitudes covering the profile down to a drop of ~10, dense near the limits.
 
     The castro curve is read back by interpolation (fermipy's CastroData), so the points

@@ -18,7 +18,6 @@ from pyfermijobs.datasets.geom import separation_deg, to_frame, unit_vectors
 from pyfermijobs.datasets.roi import Component, ROIDataset
 from pyfermijobs.estimators.profile import Limits, limits, scan_points
 from pyfermijobs.fitting.likelihood import FreeComponent, PoissonFit
-from pyfermijobs.fitting.linear_profile import LinearProfile
 from pyfermijobs.fitting.roi_fit import free_names
 from pyfermijobs.models.spectra import Spectrum
 
@@ -119,14 +118,31 @@ def prepare(
     )
 
 
-def bin_profile(roi: ROIDataset, setup: SEDSetup, k: int, joint: PoissonFit | None = None) -> tuple[Any, LinearProfile]:
-    """Best fit in energy bin k, and the profile log-likelihood of the test normalisation there
-    (``joint``: the all-bins likelihood of the same model, cut instead of built again)."""
-    if joint is None:
-        joint = PoissonFit(roi.counts, setup.background, [setup.test_fc, *setup.nuisance])
-    fit = joint.in_bin(k)
+def bin_profile(roi: ROIDataset, setup: SEDSetup, k: int) -> tuple[Any, Any]:
+    """Best fit in energy bin k, and the profile log-likelihood of the test normalisation there."""
+    fit = PoissonFit(roi.counts, setup.background, [setup.test_fc, *setup.nuisance], bins=[k])
     best = fit.fit()
-    return best, LinearProfile(fit, best.values)
+    return best, _profile_of(fit, best.values)
+
+
+def _profile_of(fit: PoissonFit, start: np.ndarray) -> Any:
+    """Profile log-likelihood of the first parameter of ``fit`` (the others re-optimised)."""
+    warm = {"x": np.asarray(start, float).copy()}
+
+    def profile(x: float) -> float:
+        fit.lower[0] = fit.upper[0] = x
+        begin = warm["x"].copy()
+        begin[0] = x
+        result = fit.fit(begin)
+        if not result.converged:  # a far warm start (e.g. the fit at zero): try again from the best fit's
+            again = np.asarray(start, float).copy()
+            again[0] = x
+            retry = fit.fit(again)
+            result = retry if retry.loglike > result.loglike else result
+        warm["x"] = result.values
+        return result.loglike
+
+    return profile
 
 
 def compute_sed(
@@ -144,7 +160,7 @@ def compute_sed(
     joint_fit = PoissonFit(roi.counts, setup.background, [setup.test_fc, *setup.nuisance])
     joint = joint_fit.fit()
     global_limits = limits(
-        LinearProfile(joint_fit, joint.values),
+        _profile_of(joint_fit, joint.values),
         float(joint.values[0]),
         joint.loglike,
         float(joint.errors[0]) or 1.0,
@@ -159,11 +175,11 @@ def compute_sed(
     out["norm_scan"] = np.zeros((nb, npts))
     out["dloglike_scan"] = np.zeros((nb, npts))
     for k in range(nb):
-        best, profile = bin_profile(roi, setup, k, joint_fit)
+        best, profile = bin_profile(roi, setup, k)
         x_hat, l_hat = float(best.values[0]), best.loglike
         lim = limits(profile, x_hat, l_hat, float(best.errors[0]) or 1.0, settings["ul_confidence"])
-        points = scan_points(lim, npts)
-        scan = profile(points)[0]
+        points = scan_points(lim, profile, npts)
+        scan = np.array([profile(x) for x in points])
         l_max = max(l_hat, scan.max())
         out["norm"][k] = x_hat
         out["norm_err"][k] = lim.err

@@ -79,7 +79,6 @@ class PoissonFit:
         self.n = counts[mask].astype(float)
         self.b = background[mask]
         self.btot = float(background.sum())
-        self.btot_bins = background.sum(axis=1)
         self.components = list(components)
         flat = [c.template[self.bins].reshape(len(self.bins), -1) for c in self.components]
         self.T = np.array([f[mask] for f in flat]).reshape(len(flat), len(self.n))
@@ -101,21 +100,6 @@ class PoissonFit:
                 lower.append(self.components[i].index_bounds[0])
                 upper.append(self.components[i].index_bounds[1])
         self.lower, self.upper = np.array(lower), np.array(upper)
-
-    def in_bin(self, k: int) -> PoissonFit:
-        """The same likelihood restricted to energy bin ``k`` of this fit's bins, from the arrays
-        already built (the SED fits every bin of one model: no template is cut again)."""
-        rows = self.kidx == k
-        fit = object.__new__(PoissonFit)
-        fit.bins = self.bins[k : k + 1]
-        fit.kidx = np.zeros(int(rows.sum()), dtype=self.kidx.dtype)
-        fit.n, fit.b, fit.T = self.n[rows], self.b[rows], self.T[:, rows]
-        fit.S = self.S[:, k : k + 1]
-        fit.btot_bins = self.btot_bins[k : k + 1]
-        fit.btot = float(fit.btot_bins.sum())
-        fit.components, fit.names, fit.slots = self.components, self.names, self.slots
-        fit.lower, fit.upper = self.lower.copy(), self.upper.copy()
-        return fit
 
     def initial(self) -> np.ndarray:
         return np.array([1.0 if kind == "norm" else self.components[i].index0 for i, kind in self.slots])
