@@ -12,7 +12,7 @@ from pyfermijobs.darkmatter.spectra import channel_name
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
 from pyfermijobs.steps.common import layout_of, read_run_config, target_profiles
-from pyfermijobs.steps.dm_common import rosters, stage
+from pyfermijobs.steps.dm_common import rosters, seeds, stage
 
 SECTION = {None: "data_plotting", RANDOM_SIM: "rand_plotting"}
 
@@ -47,54 +47,53 @@ def data_targets(args: dict[str, Any], layout: Layout) -> dict[str, Any]:
     return {**args, "targetlist": str(layout.target_list())}
 
 
-def run_dm(args: dict[str, Any]) -> None:
-    """plot-dm: each target's likelihood over (mass, sigmav)."""
-    from pyfermijobs.io.dm_fits import read_dmlike, read_limits
-    from pyfermijobs.plotting.darkmatter import plot_dm_castro
-
-    layout, _, channels, priors = _context(args, "plot-dm")
-    for target, profiles in target_profiles(data_targets(args, layout), layout).items():
-        for profile in profiles:
-            for prior in priors:
-                like, header = read_dmlike(layout.dmlike_file(target, profile, prior))
-                lim, _ = read_limits(layout.dmlimits_file(target, profile, prior))
-                for ch in channels:
-                    plot_dm_castro(
-                        like,
-                        lim,
-                        ch,
-                        layout.dm_plot(target, profile, prior, "dmlike", ch),
-                        f"{target} - {profile} - J prior {prior}",
-                        bool(header.get("SYNTHET")),
-                        bool(args.get("pdf")),
-                    )
-
-
-def run_limits(args: dict[str, Any]) -> None:
-    """plot-limits: each target's 95% upper limits against mass."""
+def _target_limits(args: dict[str, Any], plot: str) -> Any:
+    """(layout, target, profile, prior, limits, header, channels) for each data target x profile x
+    prior a per-target plot draws."""
     from pyfermijobs.io.dm_fits import read_limits
-    from pyfermijobs.plotting.darkmatter import plot_limit_curves
 
-    layout, _, channels, priors = _context(args, "plot-limits")
+    layout, _, channels, priors = _context(args, plot)
     for target, profiles in target_profiles(data_targets(args, layout), layout).items():
         for profile in profiles:
             for prior in priors:
                 lim, header = read_limits(layout.dmlimits_file(target, profile, prior))
-                for ch in channels:
-                    i = lim.channels.index(ch)
-                    plot_limit_curves(
-                        {f"{target} 95% UL": (lim.masses, lim.ul95[i]), "68% UL": (lim.masses, lim.ul68[i])},
-                        ch,
-                        layout.dm_plot(target, profile, prior, "dmlimits", ch),
-                        f"{target} - {profile} - J prior {prior}",
-                        bool(header.get("SYNTHET")),
-                        bool(args.get("pdf")),
-                    )
+                yield layout, target, profile, prior, lim, header, channels
 
 
-def _seeds(config: RunConfig, args: dict[str, Any]) -> list[int | None]:
-    sim = args.get("sim")
-    return [None] if not sim else list(config.study(sim).seeds(args.get("seed"), args.get("nsims")))
+def run_dm(args: dict[str, Any]) -> None:
+    """plot-dm: each target's likelihood over (mass, sigmav)."""
+    from pyfermijobs.io.dm_fits import read_dmlike
+    from pyfermijobs.plotting.darkmatter import plot_dm_castro
+
+    for layout, target, profile, prior, lim, header, channels in _target_limits(args, "plot-dm"):
+        like, _ = read_dmlike(layout.dmlike_file(target, profile, prior))
+        for ch in channels:
+            plot_dm_castro(
+                like,
+                lim,
+                ch,
+                layout.dm_plot(target, profile, prior, "dmlike", ch),
+                f"{target} - {profile} - J prior {prior}",
+                bool(header.get("SYNTHET")),
+                bool(args.get("pdf")),
+            )
+
+
+def run_limits(args: dict[str, Any]) -> None:
+    """plot-limits: each target's 95% upper limits against mass."""
+    from pyfermijobs.plotting.darkmatter import plot_limit_curves
+
+    for layout, target, profile, prior, lim, header, channels in _target_limits(args, "plot-limits"):
+        for ch in channels:
+            i = lim.channels.index(ch)
+            plot_limit_curves(
+                {f"{target} 95% UL": (lim.masses, lim.ul95[i]), "68% UL": (lim.masses, lim.ul68[i])},
+                ch,
+                layout.dm_plot(target, profile, prior, "dmlimits", ch),
+                f"{target} - {profile} - J prior {prior}",
+                bool(header.get("SYNTHET")),
+                bool(args.get("pdf")),
+            )
 
 
 def run_stacked_dm(args: dict[str, Any]) -> None:
@@ -104,7 +103,7 @@ def run_stacked_dm(args: dict[str, Any]) -> None:
 
     layout, config, channels, priors = _context(args, "plot-stacked-dm")
     sim = args.get("sim")
-    seed = _seeds(config, args)[0]
+    seed = seeds(config, args)[0]
     for roster in rosters(layout, sim, args.get("roster")):
         for prior in priors:
             like, header = read_dmlike(layout.stacked_like_file(roster, prior, sim, seed))
@@ -137,8 +136,8 @@ def run_stacked_limits(args: dict[str, Any]) -> None:
                 thin = [read_limits(layout.dmlimits_file(t, p, prior))[0] for t, p in members]
                 thin_label, bold = "targets", {"stacked 95% UL": stacked}
             else:
-                thin = [read_limits(layout.stacked_limits_file(roster, prior, sim, s))[0] for s in _seeds(config, args)]
-                header = read_limits(layout.stacked_limits_file(roster, prior, sim, _seeds(config, args)[0]))[1]
+                tables = [read_limits(layout.stacked_limits_file(roster, prior, sim, s)) for s in seeds(config, args)]
+                thin, header = [lim for lim, _ in tables], tables[0][1]
                 thin_label, bold = f"{sim}: realizations", {}
             for ch in channels:
                 i = thin[0].channels.index(ch)
