@@ -22,7 +22,7 @@ import numpy as np
 
 from pyfermijobs.config import builtin_settings, sed_settings
 from pyfermijobs.darkmatter.castro import CastroLikelihood
-from pyfermijobs.darkmatter.likelihood import convert
+from pyfermijobs.darkmatter.likelihood import convert_priors
 from pyfermijobs.darkmatter.limits import limits
 from pyfermijobs.darkmatter.spectra import CHANNELS, spec_table
 from pyfermijobs.datasets import build_synthetic_roi, realization
@@ -56,8 +56,8 @@ def main(repeats: int = 10) -> dict:
             sim_times.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             castro = CastroLikelihood.from_sed(product.sed)
-            for prior in ("none", "lgauss"):
-                like = convert(castro, phi, table.channels, table.masses, J0, JSIGMA, prior)
+            likes = convert_priors(castro, phi, table.channels, table.masses, J0, JSIGMA, ["none", "lgauss"])
+            for prior, like in likes.items():  # as convert-castro does: one reading, both priors
                 path = Path(tmp) / f"dmlike_{prior}_{seed}.fits"
                 write_dmlike(path, like, {"SEED": seed})
                 write_limits(Path(tmp) / f"dmlimits_{prior}_{seed}.fits", limits(like), {"SEED": seed})

@@ -61,6 +61,7 @@ def run(profile: str) -> dict:
     rows = list(csv.DictReader(trace.open(), delimiter="\t"))
     task_time = sum(seconds(r["realtime"]) for r in rows)
     sims = [seconds(r["realtime"]) for r in rows if r["process"].endswith(("SIMULATE_ROI", "ANALYZE_SED_RANDOM"))]
+    fits = [seconds(r["realtime"]) for r in rows if r["process"].endswith(":ANALYZE_ROI")]
     return {
         "profile": profile,
         "tasks": len(rows),
@@ -69,6 +70,7 @@ def run(profile: str) -> dict:
         "cores": CORES,
         "share_outside_python_steps": round(1.0 - task_time / (wall * CORES), 3),
         "median_realization_task_s": round(sorted(sims)[len(sims) // 2], 1) if sims else None,
+        "median_analyze_roi_task_s": round(sorted(fits)[len(fits) // 2], 1) if fits else None,
         "jvm_start_s": round(timed([NEXTFLOW, "-version"], env), 2),
         "python_task_start_s": round(timed([str(Path(sys.executable).parent / "pfj"), "--version"], env), 2),
     }

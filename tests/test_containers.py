@@ -1,18 +1,22 @@
-"""The pipeline inside Docker: every task runs in the pyfermijobs image.
+"""The pipeline inside Docker and podman: every task runs in the pyfermijobs image.
 
 `make test` (scripts/with-docker.sh) starts a private Docker engine, builds the image from a
-debootstrapped Debian base and sets PFJ_DOCKER_IMAGE; run alone, these tests skip.
+debootstrapped Debian base, loads it into podman's store and sets PFJ_DOCKER_IMAGE and
+PFJ_PODMAN_IMAGE; run alone, these tests skip.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
+import numpy as np
 import pytest
 from test_pipeline import nextflow, sed_arrays, trace_rows
 
 IMAGE = os.environ.get("PFJ_DOCKER_IMAGE")
+PODMAN_IMAGE = os.environ.get("PFJ_PODMAN_IMAGE")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not IMAGE, reason="no image built: run through `make test` (scripts/with-docker.sh)"),
@@ -35,14 +39,41 @@ def test_image_is_labelled_small_and_not_root() -> None:
     assert docker("run", "--rm", IMAGE, "sh", "-c", "ls /usr/local/share/ca-certificates | wc -l") == "0"
 
 
-def test_pipeline_runs_every_task_in_the_image(tmp_path) -> None:
-    launch = tmp_path / "docker"
+@pytest.fixture(scope="module")
+def docker_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    launch = tmp_path_factory.mktemp("docker")
     nextflow(launch, "--container", IMAGE, profile="test,docker")
-    rows = trace_rows(launch / "results")
+    return launch / "results"
+
+
+def test_pipeline_runs_every_task_in_the_image(docker_results: Path) -> None:
+    rows = trace_rows(docker_results)
     assert rows and all(r["status"] == "COMPLETED" for r in rows)
     assert {r["container"] for r in rows} == {IMAGE}
-    assert len(sed_arrays(launch / "results")) == 2 + 3 * 2 * 4
-    assert (launch / "results/report.html").exists()
+    assert len(sed_arrays(docker_results)) == 2 + 3 * 2 * 4
+    assert (docker_results / "report.html").exists()
+
+
+@pytest.mark.skipif(not PODMAN_IMAGE, reason="no image in podman's store: run through `make test`")
+def test_podman_profile_runs_every_task_in_the_image(tmp_path: Path, docker_results: Path) -> None:
+    """-profile test,podman: rootful podman (runc, cgroupfs, containers/podman/containers.conf's ulimits)."""
+    launch = tmp_path / "podman"
+    nextflow(launch, "--container", PODMAN_IMAGE, profile="test,podman")
+    results = launch / "results"
+    rows = trace_rows(results)
+    assert rows and all(r["status"] == "COMPLETED" for r in rows)
+    assert {r["container"] for r in rows} == {PODMAN_IMAGE}
+    wrappers = list(launch.glob("work/*/*/.command.run"))
+    assert wrappers and all("podman run" in w.read_text() for w in wrappers)
+    assert (results / "report.html").exists()
+    # same image, same seeds: the same SEDs as under Docker
+    ours, docker_seds = sed_arrays(results), sed_arrays(docker_results)
+    assert ours.keys() == docker_seds.keys() and len(ours) == 2 + 3 * 2 * 4
+    for name, arrays in ours.items():
+        for column, values in arrays.items():
+            np.testing.assert_allclose(
+                values, docker_seds[name][column], rtol=1e-9, atol=1e-12, err_msg=f"{name} {column}"
+            )
 
 
 @pytest.mark.parametrize("sim_backend", ["fermipy", "builtin"])

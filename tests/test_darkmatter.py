@@ -10,7 +10,7 @@ from scipy.integrate import quad
 from scipy.optimize import minimize_scalar
 
 from pyfermijobs.darkmatter.castro import CastroLikelihood
-from pyfermijobs.darkmatter.likelihood import DMLikelihood, convert, sigmav_grid
+from pyfermijobs.darkmatter.likelihood import DMLikelihood, convert, convert_priors, sigmav_grid
 from pyfermijobs.darkmatter.limits import delta_loglike, limits
 from pyfermijobs.darkmatter.priors import log_prior
 from pyfermijobs.darkmatter.spectra import J_REF, SIGMAV_REF, bin_integrals, dnde, spec_table
@@ -113,6 +113,17 @@ def test_lgauss_tends_to_none_as_the_j_uncertainty_vanishes(castro_and_table) ->
     assert np.allclose(tight[finite], none[finite], atol=1e-3)
     assert np.all(wide >= none - 1e-9)  # profiling over J can only raise the likelihood
     assert np.any(wide[finite] > none[finite] + 0.1)
+
+
+def test_all_priors_from_one_reading_equal_each_alone(castro_and_table) -> None:
+    """convert-castro reads a castro once for every prior: the same curves as one prior at a time
+    (each prior's own sigmav J grid is a slice of the shared one)."""
+    table, ref, signal, sigma, j0 = castro_and_table
+    castro = CastroLikelihood.from_sed(gaussian_castro(signal, sigma, ref))
+    args = (castro, table.eflux_per_unit(), table.channels, table.masses, j0, 0.25)
+    together = convert_priors(*args, ["none", "lgauss", "lognorm", "norm"])
+    for prior, like in together.items():
+        np.testing.assert_array_equal(like.dloglike, convert(*args, prior).dloglike)
 
 
 @pytest.mark.parametrize("prior", ["lgauss", "lognorm", "norm"])

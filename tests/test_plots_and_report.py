@@ -19,6 +19,8 @@ from pyfermijobs.layout import Layout
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HOSTILE = "<script>"
+#: near the south Galactic pole (Sculptor, b = -83 deg), near the north celestial pole, across RA = 0
+SKY_PLACES = {"sculptor_sgp": (15.03917, -33.70917), "near_ncp": (30.0, 87.0), "across_ra0": (359.6, 12.0)}
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +33,15 @@ def chain_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_yaml(
         root / "cfg" / "hostile_roster.yaml", {"hostile": {HOSTILE: {"ra": 150.0, "dec": 2.2, "version": "nfw"}}}
     )
+    # targets whose ROI maps are hard to label (issue 18): the report's sections are screenshotted
+    write_yaml(
+        root / "cfg" / "sky_roster.yaml",
+        {"sky": {name: {"ra": ra, "dec": dec, "version": "nfw"} for name, (ra, dec) in SKY_PLACES.items()}},
+    )
     import yaml
 
     doc = yaml.safe_load(master.read_text())
-    doc["rosters"] = ["pair", "hostile"]
+    doc["rosters"] = ["pair", "hostile", "sky"]
     doc["sim_defaults"]["nsims_job"] = 2
     master.write_text(yaml.safe_dump(doc))
     out = root / "out"
@@ -120,9 +127,23 @@ def test_report_in_a_real_browser(chain_run: Path) -> None:
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(Layout(chain_run, "small").report().as_uri())
         images = page.evaluate("[...document.images].map(i => i.complete && i.naturalWidth > 0)")
+        # every plot is shown with its own aspect ratio (displayed w/h over natural w/h)
+        aspects = page.evaluate(
+            "[...document.images].map(i => (i.width / i.height) / (i.naturalWidth / i.naturalHeight))"
+        )
         text = page.inner_text("body")
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+        sections = {}
+        for name in SKY_PLACES:  # the ROI-fit sections of the hard-to-label targets, as a reader sees them
+            section = page.locator("div.roi-fit").filter(has=page.locator("h3", has_text=name))
+            sections[name] = section.count()
+            if sections[name]:
+                section.first.screenshot(path=str(ARTIFACTS / f"report_roi_{name}.png"))
         browser.close()
+    assert sections == dict.fromkeys(SKY_PLACES, 1)
+    for name in SKY_PLACES:
+        assert (ARTIFACTS / f"report_roi_{name}.png").stat().st_size > 50_000
     assert len(images) >= 12 and all(images), "every image decodes"
+    assert aspects == pytest.approx([1.0] * len(aspects), abs=0.02), "no plot is squeezed"
     assert HOSTILE in text and not dialogs
     assert (ARTIFACTS / "report.png").stat().st_size > 50_000

@@ -56,18 +56,37 @@ def convert(
 ) -> DMLikelihood:
     """The dark-matter likelihood of one castro: ``eflux_per_unit`` is (nchan, nmass, nE)
     energy flux per unit sigmav J; J0 = ``j_integ`` (GeV2 cm-5), ``j_sigma`` in log10."""
+    return convert_priors(castro, eflux_per_unit, channels, masses, j_integ, j_sigma, [prior])[prior]
+
+
+def convert_priors(
+    castro: CastroLikelihood,
+    eflux_per_unit: np.ndarray,
+    channels: tuple[str, ...],
+    masses: np.ndarray,
+    j_integ: float,
+    j_sigma: float,
+    priors: list[str],
+) -> dict[str, DMLikelihood]:
+    """``convert`` under several J-factor priors: the castro is read once, on the grid of sigmav J
+    that the widest prior needs, and each prior profiles over its own shifts of it."""
     sigmav = sigmav_grid()
-    u = u_grid(prior, j_sigma, LOG_STEP)
-    shifts = np.rint(u / LOG_STEP).astype(int)
-    lp = log_prior(prior, u, j_sigma)
+    plans = {}
+    for prior in priors:
+        u = u_grid(prior, j_sigma, LOG_STEP)
+        plans[prior] = (np.rint(u / LOG_STEP).astype(int), log_prior(prior, u, j_sigma))
+    lo = min(int(shifts.min()) for shifts, _ in plans.values())
+    hi = max(int(shifts.max()) for shifts, _ in plans.values())
     # t = sigmav J on the extended grid: index k + shift
-    lo, hi = shifts.min(), shifts.max()
     log_t = np.log10(sigmav[0] * j_integ) + LOG_STEP * np.arange(lo, len(sigmav) + hi)
     t = 10.0**log_t
     g = castro.loglike_of(t[None, None, :, None] * eflux_per_unit[:, :, None, :])  # (nc, nm, nt)
     g0 = castro.loglike_of(np.zeros(castro.nbins))
-    best = np.full((*g.shape[:2], len(sigmav)), -np.inf)
-    for shift, weight in zip(shifts, lp, strict=True):
-        start = shift - lo
-        np.maximum(best, g[:, :, start : start + len(sigmav)] + weight, out=best)
-    return DMLikelihood(tuple(channels), np.asarray(masses, float), sigmav, best - g0)
+    out = {}
+    for prior, (shifts, lp) in plans.items():
+        best = np.full((*g.shape[:2], len(sigmav)), -np.inf)
+        for shift, weight in zip(shifts, lp, strict=True):
+            start = shift - lo
+            np.maximum(best, g[:, :, start : start + len(sigmav)] + weight, out=best)
+        out[prior] = DMLikelihood(tuple(channels), np.asarray(masses, float), sigmav, best - g0)
+    return out

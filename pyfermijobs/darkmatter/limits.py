@@ -35,45 +35,46 @@ class DMLimits:
     errp: np.ndarray
 
 
-def _crossing(log_s: np.ndarray, curve: np.ndarray, start: int, level: float) -> float:
-    """log10 sigmav where ``curve`` first falls below ``level`` after index ``start``; inf if it never
-    does (no constraint on the grid, e.g. a channel without photons at that mass)."""
-    below = np.nonzero(curve[start:] < level)[0]
-    if below.size == 0:
-        return np.inf
-    k = start + int(below[0])
-    if k == 0:
-        return log_s[0]
-    f = (curve[k - 1] - level) / (curve[k - 1] - curve[k])
-    return log_s[k - 1] + f * (log_s[k] - log_s[k - 1])
+def _crossing(log_s: np.ndarray, curves: np.ndarray, start: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """Per curve (last axis), log10 sigmav where it first falls below ``level`` at or after index
+    ``start``; inf where it never does (no constraint on the grid, e.g. a channel without photons
+    at that mass)."""
+    n = curves.shape[-1]
+    falls = (curves < level[..., None]) & (np.arange(n) >= start[..., None])
+    found = falls.any(axis=-1)
+    k = np.where(found, np.argmax(falls, axis=-1), 1)
+    prev = np.maximum(k - 1, 0)
+    c_prev = np.take_along_axis(curves, prev[..., None], -1)[..., 0]
+    c_k = np.take_along_axis(curves, k[..., None], -1)[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = (c_prev - level) / (c_prev - c_k)
+        x = log_s[prev] + f * (log_s[k] - log_s[prev])
+    return np.where(~found, np.inf, np.where(k == 0, log_s[0], x))
 
 
 def limits(like: DMLikelihood) -> DMLimits:
+    """All channels and masses at once (a realization's conversion asks for hundreds of them)."""
     log_s = np.log10(like.sigmav)
-    shape = like.dloglike.shape[:2]
-    mle, ts, ul68, ul95, errn, errp = (np.zeros(shape) for _ in range(6))
+    curves = like.dloglike
+    n = curves.shape[-1]
+    k = np.argmax(curves, axis=-1)
+    top = np.take_along_axis(curves, k[..., None], -1)[..., 0]
+    null = top <= 0.0  # no signal preferred: best fit at sigmav = 0
+    interior = ~null & (k > 0) & (k < n - 1)
+    a = np.take_along_axis(curves, np.clip(k - 1, 0, n - 1)[..., None], -1)[..., 0]
+    c = np.take_along_axis(curves, np.clip(k + 1, 0, n - 1)[..., None], -1)[..., 0]
+    denom = a - 2 * top + c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        off = np.where(interior & (denom < 0), 0.5 * (a - c) / denom, 0.0)
+    mle = np.where(null, 0.0, 10.0 ** (log_s[k] + off * (log_s[1] - log_s[0])))
+    top = np.where(null, 0.0, np.where(interior, np.maximum(top, top - 0.25 * (a - c) * off), top))
+    k = np.where(null, 0, k)
     d68, d95 = delta_loglike(0.68), delta_loglike(0.95)
-    for i in range(shape[0]):
-        for j in range(shape[1]):
-            curve = like.dloglike[i, j]
-            k = int(np.argmax(curve))
-            top = float(curve[k])
-            if top <= 0.0:  # no signal preferred: best fit at sigmav = 0
-                mle[i, j], top, k = 0.0, 0.0, 0
-            elif 0 < k < len(curve) - 1:
-                a, b, c = curve[k - 1], curve[k], curve[k + 1]
-                denom = a - 2 * b + c
-                off = 0.5 * (a - c) / denom if denom < 0 else 0.0
-                mle[i, j] = 10.0 ** (log_s[k] + off * (log_s[1] - log_s[0]))
-                top = max(top, b - 0.25 * (a - c) * off)
-            else:
-                mle[i, j] = like.sigmav[k]
-            ts[i, j] = 2.0 * top
-            ul68[i, j] = 10.0 ** _crossing(log_s, curve, k, top - d68)
-            ul95[i, j] = 10.0 ** _crossing(log_s, curve, k, top - d95)
-            errp[i, j] = 10.0 ** _crossing(log_s, curve, k, top - 0.5) - mle[i, j]
-            if mle[i, j] > 0:
-                below = _crossing(log_s[::-1], curve[::-1], len(curve) - 1 - k, top - 0.5)
-                # not crossed above sigmav = 0 on the grid: the error reaches down to 0
-                errn[i, j] = mle[i, j] - (10.0**below if np.isfinite(below) else 0.0)
-    return DMLimits(like.channels, like.masses, mle, ts, ul68, ul95, errn, errp)
+    ul68 = 10.0 ** _crossing(log_s, curves, k, top - d68)
+    ul95 = 10.0 ** _crossing(log_s, curves, k, top - d95)
+    errp = 10.0 ** _crossing(log_s, curves, k, top - 0.5) - mle
+    # below the best fit: the same search on the reversed curves; not crossed above sigmav = 0 on
+    # the grid, the error reaches down to 0
+    below = _crossing(log_s[::-1], curves[..., ::-1], n - 1 - k, top - 0.5)
+    errn = np.where(mle > 0, mle - np.where(np.isfinite(below), 10.0**below, 0.0), 0.0)
+    return DMLimits(like.channels, like.masses, mle, 2.0 * top, ul68, ul95, errn, errp)

@@ -50,25 +50,83 @@ def crossing(profile: Callable[[float], float], level: float, start: float, stop
         return np.nan
 
 
+def newton_crossing(
+    value_and_slope: Callable[[float], tuple[float, float]],
+    level: float,
+    above: float,
+    guess: float,
+    below: float | None = None,
+    too_far: float = np.inf,
+) -> float:
+    """Where a profile with known slope falls to ``level``, from ``above`` (a point above it) towards ``guess``.
+
+    A log-likelihood profile of a Poisson model linear in its free normalisations is concave, so
+    a Newton step from either side lands on or beyond the crossing and the iterates then
+    approach it from there, quadratically: two or three evaluations from a parabolic guess.
+    Safeguards for a profile that is not quite concave (a refit that stopped short): until a
+    point below the level is found (``below``), a step that does not move away from ``above``
+    doubles the distance instead, and ``inf`` is returned beyond ``too_far``; once the crossing
+    is bracketed, a step that leaves the bracket bisects it.
+    """
+    origin, x = above, guess
+    for _ in range(200):
+        value, slope = value_and_slope(x)
+        f = value - level
+        newton = x - f / slope if slope != 0.0 else np.nan
+        if abs(f) <= LEVEL_TOL and np.isfinite(newton):
+            return float(newton)  # one more step from here is exact far below the refits' own precision
+        if f > 0.0:
+            above = x
+        else:
+            below = x
+        if below is None:  # still looking for a point below the level, away from the origin
+            onward = np.isfinite(newton) and (newton - x) * (guess - origin) > 0
+            x = newton if onward else origin + 2.0 * (x - origin)
+            if abs(x - origin) > too_far:
+                return np.inf
+            continue
+        lo, hi = min(above, below), max(above, below)
+        if hi - lo <= 1e-10 * max(1.0, abs(hi)):
+            return float(0.5 * (lo + hi))
+        x = newton if lo < newton < hi else 0.5 * (lo + hi)
+    return float(x)
+
+
+#: A crossing is taken when the profile is this close to its level (log-likelihood units); the
+#: refits that give the profile converge to 1e-7.
+LEVEL_TOL = 1e-5
+
+
 def limits(profile: Callable[[float], float], best: float, loglike: float, scale: float, cl: float) -> Limits:
     """Errors and upper limit of an amplitude >= 0 whose maximum is at ``best``.
 
-    ``scale`` is a rough 1-sigma width used to bracket the crossings.
+    ``scale`` is a rough 1-sigma width: the crossings are sought first where a parabola of that
+    width crosses. A profile that also gives its slope (``value_and_slope``) is solved by
+    Newton's method, any other by bracketing and Brent's method.
     """
     if not (np.isfinite(scale) and scale > 0):  # no curvature to go by (e.g. a bin without counts): bracket from 1
         scale = 1.0
     scale = max(scale, 1e-12 * max(best, 1.0))
+    sloped = getattr(profile, "value_and_slope", None)
+    too_far = 1e12 * max(abs(best) + scale, 1.0)
 
     def upper_crossing(delta: float) -> float:
-        hi = best + scale
+        hi = best + scale * np.sqrt(2.0 * delta)
+        if sloped is not None:
+            return newton_crossing(sloped, loglike - delta, best, hi, too_far=too_far)
         while profile(hi) > loglike - delta:
             hi = best + 2.0 * (hi - best)
-            if hi > 1e12 * max(abs(best) + scale, 1.0):
+            if hi - best > too_far:
                 return np.inf
         return crossing(profile, loglike - delta, best, hi)
 
     loglike0 = profile(0.0) if best > 0 else loglike
-    lo_cross = crossing(profile, loglike - 0.5, 0.0, best) if best > 0 and loglike0 < loglike - 0.5 else np.nan
+    lo_cross = np.nan
+    if best > 0 and loglike0 < loglike - 0.5:
+        if sloped is not None:
+            lo_cross = newton_crossing(sloped, loglike - 0.5, best, max(best - scale, 0.0), below=0.0)
+        else:
+            lo_cross = crossing(profile, loglike - 0.5, 0.0, best)
     up = upper_crossing(0.5)
     return Limits(
         best,

@@ -18,6 +18,7 @@ from pyfermijobs.datasets.geom import separation_deg, to_frame, unit_vectors
 from pyfermijobs.datasets.roi import Component, ROIDataset
 from pyfermijobs.estimators.profile import Limits, limits, scan_points
 from pyfermijobs.fitting.likelihood import FreeComponent, PoissonFit
+from pyfermijobs.fitting.profile import ProfileLikelihood
 from pyfermijobs.fitting.roi_fit import free_names
 from pyfermijobs.models.spectra import Spectrum
 
@@ -118,31 +119,11 @@ def prepare(
     )
 
 
-def bin_profile(roi: ROIDataset, setup: SEDSetup, k: int) -> tuple[Any, Any]:
+def bin_profile(roi: ROIDataset, setup: SEDSetup, k: int) -> tuple[Any, ProfileLikelihood]:
     """Best fit in energy bin k, and the profile log-likelihood of the test normalisation there."""
     fit = PoissonFit(roi.counts, setup.background, [setup.test_fc, *setup.nuisance], bins=[k])
     best = fit.fit()
-    return best, _profile_of(fit, best.values)
-
-
-def _profile_of(fit: PoissonFit, start: np.ndarray) -> Any:
-    """Profile log-likelihood of the first parameter of ``fit`` (the others re-optimised)."""
-    warm = {"x": np.asarray(start, float).copy()}
-
-    def profile(x: float) -> float:
-        fit.lower[0] = fit.upper[0] = x
-        begin = warm["x"].copy()
-        begin[0] = x
-        result = fit.fit(begin)
-        if not result.converged:  # a far warm start (e.g. the fit at zero): try again from the best fit's
-            again = np.asarray(start, float).copy()
-            again[0] = x
-            retry = fit.fit(again)
-            result = retry if retry.loglike > result.loglike else result
-        warm["x"] = result.values
-        return result.loglike
-
-    return profile
+    return best, ProfileLikelihood(fit, best)
 
 
 def compute_sed(
@@ -160,7 +141,7 @@ def compute_sed(
     joint_fit = PoissonFit(roi.counts, setup.background, [setup.test_fc, *setup.nuisance])
     joint = joint_fit.fit()
     global_limits = limits(
-        _profile_of(joint_fit, joint.values),
+        ProfileLikelihood(joint_fit, joint),
         float(joint.values[0]),
         joint.loglike,
         float(joint.errors[0]) or 1.0,

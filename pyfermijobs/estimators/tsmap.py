@@ -19,8 +19,10 @@ from pyfermijobs.datasets.roi import ROIDataset
 from pyfermijobs.models.spectra import Spectrum
 
 KERNEL_MAX_DEG = 2.0
-NEWTON_STEPS = 8
-BATCH = 2048
+NEWTON_STEPS = 12  # from a = 0; positions leave once converged (most after 3-5)
+#: a position whose Newton step is below this fraction of its amplitude has converged
+STEP_TOL = 1e-7
+BATCH = 64  # positions solved together: their windows stay in cache (2048: 3x slower)
 
 
 @dataclass
@@ -67,27 +69,44 @@ def ts_map(roi: ROIDataset, background: np.ndarray | None = None, index: float =
 
 
 def _gain(patches: list, a: np.ndarray) -> np.ndarray:
-    """log L(a) - log L(0) per position."""
+    """log L(a) - log L(0) per position (zero where a = 0: the many positions without excess)."""
     out = np.zeros_like(a)
-    for n, m, t in patches:
-        out += np.sum(n * np.log1p(a[:, None] * t / m), axis=1) - a * t.sum(axis=1)
+    some = np.nonzero(a > 0)[0]
+    if some.size:
+        at = a[some]
+        for n, m, t in patches:
+            n, m, t = n[some], m[some], t[some]
+            out[some] += np.sum(n * np.log1p(at[:, None] * t / m), axis=1) - at * t.sum(axis=1)
     return out
 
 
 def _solve(patches: list) -> np.ndarray:
-    """Newton iterations on the amplitude, started from the linearised estimate, a >= 0."""
-    num = sum(np.sum((n - m) * t / m, axis=1) for n, m, t in patches)
-    den = sum(np.sum(t * t / m, axis=1) for n, m, t in patches)
-    a = np.clip(num / np.maximum(den, 1e-300), 0.0, None)
+    """Newton iterations on the amplitude from a = 0, a >= 0.
+
+    Positions drop out once their step is below ``STEP_TOL`` of the amplitude: most converge in
+    three or four steps, a few (near a = 0) take all of them.
+    """
+    a = np.zeros(len(patches[0][0]))
+    work = [(n * t, m, t, t.sum(axis=1)) for n, m, t in patches]
+    todo = np.arange(len(a))
     for _ in range(NEWTON_STEPS):
-        grad = np.zeros_like(a)
-        hess = np.zeros_like(a)
-        for n, m, t in patches:
-            q = m + a[:, None] * t
-            grad += np.sum(n * t / q, axis=1) - t.sum(axis=1)
-            hess -= np.sum(n * t * t / (q * q), axis=1)
-        step = np.divide(grad, -hess, out=np.zeros_like(a), where=hess < 0)
-        a = np.clip(a + step, 0.0, None)
+        at = a[todo]
+        grad = np.zeros_like(at)
+        hess = np.zeros_like(at)
+        for nt, m, t, total in work:
+            q = m + at[:, None] * t
+            w = nt / q
+            grad += w.sum(axis=1) - total
+            hess -= np.einsum("ij,ij->i", w, t / q)
+        step = np.divide(grad, -hess, out=np.zeros_like(at), where=hess < 0)
+        new = np.clip(at + step, 0.0, None)
+        a[todo] = new
+        moving = np.abs(new - at) > STEP_TOL * np.maximum(new, 1e-3)
+        if not moving.any():
+            break
+        if moving.mean() < 0.5:  # carry on with the positions still moving
+            todo = todo[moving]
+            work = [(nt[moving], m[moving], t[moving], total[moving]) for nt, m, t, total in work]
     return a
 
 

@@ -6,6 +6,7 @@ __all__, __getattr__ = lazy(
     __name__,
     {
         "likelihood": ("FitResult", "FreeComponent", "PoissonFit"),
+        "profile": ("ProfileLikelihood",),
         "roi_fit": ("ModelFit", "choose_free", "fit_components", "free_names", "source_ts"),
     },
 )

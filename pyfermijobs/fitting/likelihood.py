@@ -20,6 +20,8 @@ import numpy as np
 
 #: Parameters closer than this to a bound count as on it (normalisation scales are O(1)).
 BOUND_EPS = 1e-6
+#: A parameter closer than this to a bound the gradient pushes it towards takes a scaled gradient step.
+NEAR_BOUND = 0.1
 
 IndexFactor = Callable[[float], np.ndarray]  # gamma -> per-bin factor g (nebins,)
 
@@ -44,6 +46,8 @@ class FitResult:
     loglike: float
     niter: int
     converged: bool
+    #: d loglike / d parameter at ``values`` (for a parameter held fixed, the profile's slope)
+    gradient: np.ndarray | None = None
 
     def value(self, name: str) -> float:
         return float(self.values[self.names.index(name)])
@@ -83,6 +87,10 @@ class PoissonFit:
         flat = [c.template[self.bins].reshape(len(self.bins), -1) for c in self.components]
         self.T = np.array([f[mask] for f in flat]).reshape(len(flat), len(self.n))
         self.S = np.array([f.sum(axis=1) for f in flat]).reshape(len(flat), len(self.bins))
+        # only normalisations free: the model is linear in them (the SED's fits), and mu, the
+        # gradient and the Fisher matrix come straight from the templates
+        self.linear = all(c.index_factor is None for c in self.components)
+        self.Stot = self.S.sum(axis=1)
         self.names: list[str] = []
         self.slots: list[tuple[int, str]] = []
         for i, c in enumerate(self.components):
@@ -100,6 +108,9 @@ class PoissonFit:
                 lower.append(self.components[i].index_bounds[0])
                 upper.append(self.components[i].index_bounds[1])
         self.lower, self.upper = np.array(lower), np.array(upper)
+        # rows of each component's normalisation and index among the parameters
+        self._norm_row = np.array([p for p, (_, kind) in enumerate(self.slots) if kind == "norm"])
+        self._index_row = {i: p for p, (i, kind) in enumerate(self.slots) if kind == "index"}
 
     def initial(self) -> np.ndarray:
         return np.array([1.0 if kind == "norm" else self.components[i].index0 for i, kind in self.slots])
@@ -126,55 +137,89 @@ class PoissonFit:
         return self.btot + float(np.sum(s[:, None] * g * self.S))
 
     def loglike(self, x: np.ndarray) -> float:
-        s, g, _ = self._factors(x)
-        mu = self.b + s @ (g[:, self.kidx] * self.T)
+        if self.linear:
+            mu = self.b + x @ self.T
+            total = self.btot + float(x @ self.Stot)
+        else:
+            s, g, _ = self._factors(x)
+            mu = self.b + s @ self.T
+            for i in self._index_row:  # the spectral shape changes only these templates
+                mu += s[i] * (g[i][self.kidx] - 1.0) * self.T[i]
+            total = self.btot + float(np.sum(s[:, None] * g * self.S))
         if np.any(mu <= 0):
             return -np.inf
-        return float(np.sum(self.n * np.log(mu)) - self.btot - np.sum(s[:, None] * g * self.S))
+        return float(self.n @ np.log(mu)) - total
 
     def _derivatives(self, x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """log-likelihood, gradient and Fisher matrix (n/mu^2-weighted outer products)."""
+        if self.linear:
+            mu = self.b + x @ self.T
+            ratio = self.n / mu
+            logl = float(self.n @ np.log(mu)) - self.btot - float(x @ self.Stot)
+            return logl, self.T @ ratio - self.Stot, (self.T * (ratio / mu)) @ self.T.T
         s, g, dg = self._factors(x)
-        gT = g[:, self.kidx] * self.T
-        mu = self.b + s @ gT
-        logl = float(np.sum(self.n * np.log(mu)) - self.btot - np.sum(s[:, None] * g * self.S))
         jac = np.empty((len(x), len(self.n)))
+        jac[self._norm_row] = self.T
         jtot = np.empty(len(x))
-        for p, (i, kind) in enumerate(self.slots):
-            if kind == "norm":
-                jac[p] = gT[i]
-                jtot[p] = np.sum(g[i] * self.S[i])
-            else:
-                jac[p] = s[i] * dg[i][self.kidx] * self.T[i]
-                jtot[p] = s[i] * np.sum(dg[i] * self.S[i])
+        jtot[self._norm_row] = np.sum(g * self.S, axis=1)
+        for i, p in self._index_row.items():
+            jac[p] = (s[i] * dg[i][self.kidx]) * self.T[i]
+            jac[self._norm_row[i]] *= g[i][self.kidx]
+            jtot[p] = s[i] * np.sum(dg[i] * self.S[i])
+        weights = np.zeros(len(x))
+        weights[self._norm_row] = s
+        mu = self.b + weights @ jac
+        logl = float(self.n @ np.log(mu)) - self.btot - float(np.sum(s[:, None] * g * self.S))
         ratio = self.n / mu
         grad = jac @ ratio - jtot
         fisher = (jac * (ratio / mu)) @ jac.T
         return logl, grad, fisher
 
     # --- maximisation -------------------------------------------------------------------
+    def _projected_newton_step(self, x: np.ndarray, grad: np.ndarray, fisher: np.ndarray) -> np.ndarray:
+        """Bertsekas' (1982) projected Newton direction, to be followed along its projection.
+
+        A parameter on a bound that the gradient pushes outward is held there. One merely near
+        a bound that the gradient pushes towards it (nearer than the projected gradient's
+        length, at most NEAR_BOUND) takes a scaled gradient step instead of a Newton one: in a
+        Newton step computed as if it could cross the bound, strongly correlated partners (the
+        two diffuse normalisations, say) would move to compensate, the projection would cut the
+        step short, and the fit would creep towards the bound by ever smaller gains and stop
+        short of it, with the other parameters still far from their optimum.
+        """
+        width = float(np.max(np.abs(x - np.clip(x + grad, self.lower, self.upper))))
+        near = min(NEAR_BOUND, width)
+        held = ((x <= self.lower + BOUND_EPS) & (grad < 0)) | ((x >= self.upper - BOUND_EPS) & (grad > 0))
+        towards = ((x <= self.lower + near) & (grad < 0)) | ((x >= self.upper - near) & (grad > 0))
+        scaled = towards & ~held
+        newton = ~(held | towards)
+        step = np.zeros_like(x)
+        diag = np.diag(fisher)
+        step[scaled] = grad[scaled] / np.where(diag[scaled] > 0, diag[scaled], 1.0)
+        if newton.any():
+            h = fisher[np.ix_(newton, newton)] + 1e-12 * np.eye(newton.sum())
+            try:
+                step[newton] = np.linalg.solve(h, grad[newton])
+            except np.linalg.LinAlgError:
+                step[newton] = np.linalg.lstsq(h, grad[newton], rcond=None)[0]
+        return step
+
     def fit(self, x0: np.ndarray | None = None, tol: float = 1e-7, max_iter: int = 200) -> FitResult:
         """Projected Newton with backtracking; parameters at a bound drop out of the step."""
         x = self.initial() if x0 is None else np.clip(np.asarray(x0, float), self.lower, self.upper)
         if len(x) == 0:
             ll = self.loglike(x)
-            return FitResult([], x, x, np.zeros((0, 0)), ll, 0, True)
+            return FitResult([], x, x, np.zeros((0, 0)), ll, 0, True, x)
         logl, grad, fisher = self._derivatives(x)
         converged = False
         it = 0
         for it in range(1, max_iter + 1):  # noqa: B007 - niter reported
-            # Bertsekas' projected Newton: a parameter within BOUND_EPS of a bound that the
-            # gradient pushes outward is held there, the others take a Newton step.
-            at_lower = (x <= self.lower + BOUND_EPS) & (grad < 0)
-            at_upper = (x >= self.upper - BOUND_EPS) & (grad > 0)
-            active = ~(at_lower | at_upper)
-            step = np.zeros_like(x)
-            if active.any():
-                h = fisher[np.ix_(active, active)] + 1e-12 * np.eye(active.sum())
-                try:
-                    step[active] = np.linalg.solve(h, grad[active])
-                except np.linalg.LinAlgError:
-                    step[active] = np.linalg.lstsq(h, grad[active], rcond=None)[0]
+            step = self._projected_newton_step(x, grad, fisher)
+            # Newton's decrement: what the step would gain. Below tol there is nothing left to
+            # gain, and a line search would only compare sums that differ by rounding.
+            if 0.5 * float(grad @ step) < tol and np.max(np.abs(step)) < 1e-5 * (1.0 + np.max(np.abs(x))):
+                converged = True
+                break
             t = 1.0
             improved = False
             for _ in range(40):
@@ -194,7 +239,8 @@ class PoissonFit:
                 converged = True
                 break
         cov = _inverse(fisher)
-        return FitResult(list(self.names), x, np.sqrt(np.clip(np.diag(cov), 0, None)), cov, logl, it, converged)
+        errors = np.sqrt(np.clip(np.diag(cov), 0, None))
+        return FitResult(list(self.names), x, errors, cov, logl, it, converged, grad)
 
 
 def _inverse(matrix: np.ndarray) -> np.ndarray:

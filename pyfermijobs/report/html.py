@@ -20,10 +20,12 @@ CSS = """
 body { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 2em; color: #222; }
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.6em; }
 table { border-collapse: collapse; margin: 0.6em 0; } td, th { border: 1px solid #ddd; padding: 4px 8px; }
-th { background: #f3f3f3; text-align: left; } img { max-width: 560px; display: block; }
+th { background: #f3f3f3; text-align: left; }
+img { max-width: 560px; height: auto; display: block; }
 .synthetic { background: #fff3cd; border: 1px solid #e0b000; padding: 0.6em 1em; margin: 1em 0; }
 .failed { color: #a00000; } .ok { color: #207020; } .small { color: #666; font-size: 0.9em; }
-.plots { display: flex; flex-wrap: wrap; gap: 1em; }
+/* flex items stretch to the row's height by default: that squeezed the wide residual plots */
+.plots { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
 """
 SYNTHETIC_NOTE = (
     "<div class='synthetic'><b>SYNTHETIC DATA.</b> These results come from pyfermijobs' "
@@ -55,10 +57,11 @@ def _roi_section(fit: RoiFit) -> str:
     sources = [[escape(n), f"{ts:.1f}", f"{off:.2f}", escape(free)] for n, ts, off, free in fit.sources]
     plots = "".join(_img(path, alt) for path, alt in fit.plots)
     return (
-        f"<h3>{escape(fit.target)}</h3>"
+        f"<div class='roi-fit'><h3>{escape(fit.target)}</h3>"
         + _table(["fit", "value"], [[escape(k), escape(v)] for k, v in fit.summary])
         + _table(["source (15 highest TS)", "TS", "offset (deg)", "free"], sources)
         + (f"<div class='plots'>{plots}</div>" if plots else "")
+        + "</div>"
     )
 
 

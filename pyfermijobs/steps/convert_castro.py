@@ -17,10 +17,11 @@ from pyfermijobs.steps.dm_common import identity, jfactor, priors, seeds, stage
 
 
 def convert_one(
-    layout: Layout, table: Any, target: str, profile: str, prior: str, sim: str | None, seed: int | None
+    layout: Layout, table: Any, target: str, profile: str, chosen: list[str], sim: str | None, seed: int | None
 ) -> None:
+    """One castro under each chosen prior: read and interpolated once, converted per J-factor."""
     from pyfermijobs.darkmatter.castro import CastroLikelihood
-    from pyfermijobs.darkmatter.likelihood import convert
+    from pyfermijobs.darkmatter.likelihood import convert_priors
     from pyfermijobs.darkmatter.limits import limits
     from pyfermijobs.io.dm_fits import write_dmlike, write_limits
     from pyfermijobs.io.sed_fits import read_sed
@@ -29,20 +30,25 @@ def convert_one(
     sed, header = read_sed(path)
     if len(sed["e_min"]) != len(table.emin) or not np.allclose(sed["e_min"], table.emin, rtol=1e-4):
         raise InputError(path, "e_min", f"energy bins differ from the spectra table {layout.spec_table_file()}")
-    j0, js = jfactor(layout, target, profile, sim, prior)
-    like = convert(CastroLikelihood.from_sed(sed), table.eflux_per_unit(), table.channels, table.masses, j0, js, prior)
-    keys = identity(
-        target=target,
-        profile=profile,
-        jprior=prior,
-        sim=sim,
-        seed=seed,
-        j_integ=j0,
-        j_sigma=js,
-        synthet=bool(header.get("SYNTHET", False)),
-    )
-    write_dmlike(layout.dmlike_file(target, profile, prior, sim, seed), like, keys)
-    write_limits(layout.dmlimits_file(target, profile, prior, sim, seed), limits(like), keys)
+    castro = CastroLikelihood.from_sed(sed)
+    by_jfactor: dict[tuple[float, float], list[str]] = {}
+    for prior in chosen:
+        by_jfactor.setdefault(jfactor(layout, target, profile, sim, prior), []).append(prior)
+    for (j0, js), group in by_jfactor.items():
+        likes = convert_priors(castro, table.eflux_per_unit(), table.channels, table.masses, j0, js, group)
+        for prior, like in likes.items():
+            keys = identity(
+                target=target,
+                profile=profile,
+                jprior=prior,
+                sim=sim,
+                seed=seed,
+                j_integ=j0,
+                j_sigma=js,
+                synthet=bool(header.get("SYNTHET", False)),
+            )
+            write_dmlike(layout.dmlike_file(target, profile, prior, sim, seed), like, keys)
+            write_limits(layout.dmlimits_file(target, profile, prior, sim, seed), limits(like), keys)
 
 
 def run(args: dict[str, Any]) -> None:
@@ -55,10 +61,9 @@ def run(args: dict[str, Any]) -> None:
     sim = args.get("sim")
     table = read_spec_table(layout.spec_table_file())
     work = [
-        (t, p, prior, s)
+        (t, p, s)
         for t, profiles in target_profiles(args, layout, sim).items()
         for p in profiles
-        for prior in chosen
         for s in seeds(config, args)
     ]
-    for_each(work, len(work), "convert-castro", lambda w: convert_one(layout, table, w[0], w[1], w[2], sim, w[3]))
+    for_each(work, len(work), "convert-castro", lambda w: convert_one(layout, table, w[0], w[1], chosen, sim, w[2]))
