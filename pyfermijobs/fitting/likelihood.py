@@ -76,16 +76,22 @@ class PoissonFit:
     ):
         nebins = counts.shape[0]
         self.bins = np.arange(nebins) if bins is None else np.asarray(bins)
-        counts = counts[self.bins].reshape(len(self.bins), -1)
-        background = background[self.bins].reshape(len(self.bins), -1)
+
+        def rows(cube: np.ndarray) -> np.ndarray:  # (bins, pixels), a view when every bin is used
+            cube = cube.reshape(nebins, -1)
+            return cube if bins is None else cube[self.bins]
+
+        counts = rows(counts)
+        background = rows(background)
         mask = counts > 0
         self.kidx = np.nonzero(mask)[0]
-        self.n = counts[mask].astype(float)
-        self.b = background[mask]
+        voxels = np.flatnonzero(mask)  # the voxels with counts, as indices into the flattened rows
+        self.n = counts.ravel()[voxels].astype(float)
+        self.b = background.ravel()[voxels]
         self.btot = float(background.sum())
         self.components = list(components)
-        flat = [c.template[self.bins].reshape(len(self.bins), -1) for c in self.components]
-        self.T = np.array([f[mask] for f in flat]).reshape(len(flat), len(self.n))
+        flat = [rows(c.template) for c in self.components]
+        self.T = np.array([f.ravel()[voxels] for f in flat]).reshape(len(flat), len(self.n))
         self.S = np.array([f.sum(axis=1) for f in flat]).reshape(len(flat), len(self.bins))
         # only normalisations free: the model is linear in them (the SED's fits), and mu, the
         # gradient and the Fisher matrix come straight from the templates
