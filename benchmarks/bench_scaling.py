@@ -37,9 +37,6 @@ POINTS = (
     + [("energy bins", {"binsperdec": n / 3.0}) for n in (4, 12, 24, 40)]
     + [("free parameters", {"free": f}) for f in FREE]
 )
-#: gammapy's SED of the reference ROI (benchmarks/results/engine.json, same machine) and a
-#: fermipy realization (draw + refit + SED) read off fermipy's own example logs: see the README
-GAMMAPY_SED_S_KEY = "sed_gammapy_s"
 
 
 def one_point(params: dict, repeats: int = 3) -> dict:
@@ -184,7 +181,7 @@ def main() -> dict:
     reference = next(r for r in rows if r["factor"] == "pixel size" and r["binsz"] == 0.1)
     engine = json.loads((HERE / "results" / "engine.json").read_text())
     ours = reference["realization_s"]
-    gammapy = engine[GAMMAPY_SED_S_KEY]
+    gammapy = engine["sed_gammapy_s"]  # gammapy's SED of the reference ROI, from bench_engine.py
     campaign = 15 * (1000 + 1000)
     out = {
         "rows": rows,

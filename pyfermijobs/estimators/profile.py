@@ -50,6 +50,11 @@ def crossing(profile: Callable[[float], float], level: float, start: float, stop
         return np.nan
 
 
+#: A crossing is taken when the profile is this close to its level (log-likelihood units); the
+#: refits that give the profile converge to 1e-7.
+LEVEL_TOL = 1e-5
+
+
 def newton_crossing(
     value_and_slope: Callable[[float], tuple[float, float]],
     level: float,
@@ -90,11 +95,6 @@ def newton_crossing(
             return float(0.5 * (lo + hi))
         x = newton if lo < newton < hi else 0.5 * (lo + hi)
     return float(x)
-
-
-#: A crossing is taken when the profile is this close to its level (log-likelihood units); the
-#: refits that give the profile converge to 1e-7.
-LEVEL_TOL = 1e-5
 
 
 def limits(profile: Callable[[float], float], best: float, loglike: float, scale: float, cl: float) -> Limits:

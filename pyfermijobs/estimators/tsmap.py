@@ -4,7 +4,7 @@ At every pixel a point source with a power-law spectrum of index 2 is added to t
 model with one free amplitude ``a >= 0``; its TS is ``2 (log L(a_hat) - log L(0))``. The
 source's counts shape is the PSF of each energy bin, truncated at ``KERNEL_MAX_DEG``, moved
 from pixel to pixel (the flat-sky approximation that gammapy's TSMapEstimator also makes).
-All positions are solved together by vectorised Newton steps on sliding windows.
+Positions are solved in batches (``BATCH``) by vectorised Newton steps on sliding windows.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ class FitResult:
     niter: int
     converged: bool
     #: d loglike / d parameter at ``values`` (for a parameter held fixed, the profile's slope)
-    gradient: np.ndarray | None = None
+    gradient: np.ndarray
 
     def value(self, name: str) -> float:
         return float(self.values[self.names.index(name)])

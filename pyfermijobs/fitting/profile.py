@@ -30,8 +30,7 @@ class ProfileLikelihood:
         self.fit = fit
         self.best = np.asarray(best.values, float).copy()
         self._anchor = (float(self.best[0]), self.best, self._response(best))
-        grad = best.gradient if best.gradient is not None and len(best.gradient) else np.zeros(1)
-        self._seen: dict[float, tuple[float, float]] = {float(self.best[0]): (best.loglike, float(grad[0]))}
+        self._seen: dict[float, tuple[float, float]] = {float(self.best[0]): (best.loglike, float(best.gradient[0]))}
 
     def __call__(self, x: float) -> float:
         return self.value_and_slope(x)[0]
@@ -68,5 +67,4 @@ class ProfileLikelihood:
             retry = fit.fit(again)
             result = retry if retry.loglike > result.loglike else result
         self._anchor = (x, result.values, self._response(result))
-        slope = float(result.gradient[0]) if result.gradient is not None and len(result.gradient) else 0.0
-        return result.loglike, slope
+        return result.loglike, float(result.gradient[0])
