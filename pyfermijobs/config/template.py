@@ -34,7 +34,7 @@ BUILTIN_FIELDS = {
 
 DATA_FIELDS = {
     "counts": Field("any", doc="FT1 event list (or a list of them) binned onto each ROI, or a gtbin counts cube"),
-    "exposure": Field("str", doc="gtexpcube2 exposure cube (WCS, cm2 s at its ENERGIES)"),
+    "exposure": Field("str", doc="gtexpcube2 exposure cube (WCS or HEALPix, cm2 s at its ENERGIES)"),
     "psf": Field("str", doc="gtpsf table (PSF(theta) per energy)"),
 }
 #: Keys whose values are data files (paths relative to the template's folder, $VARIABLES expanded).

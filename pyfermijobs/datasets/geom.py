@@ -6,7 +6,7 @@ Read from the fermipy analysis template (``binning.roiwidth/binsz/binsperdec/coo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -32,7 +32,10 @@ def separation_deg(vectors: np.ndarray, vector: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ROIGeom:
-    """Pixel grid (``npix`` x ``npix``) and energy bins of one ROI."""
+    """Pixel grid (``npix`` columns x ``ny`` rows, square unless ``nrows`` is set) and energy bins of one ROI.
+
+    fermipy's ROIs are square (``binning.roiwidth``); a rectangle is a counts cube taken whole.
+    """
 
     lon: float  # ROI centre in the ROI frame (deg)
     lat: float
@@ -44,6 +47,8 @@ class ROIGeom:
     #: the WCS reference of a grid cut from a larger map (CRVAL1, CRVAL2, and CRPIX's offset from
     #: the grid centre); None: reference at the centre, as fermipy makes an ROI's maps
     ref: tuple[float, float, float, float] | None = None
+    #: rows of a rectangular grid (None: square, ``npix`` rows)
+    nrows: int | None = None
 
     @classmethod
     def from_config(cls, config: dict[str, Any], ra: float, dec: float, file: str = "config.yaml") -> ROIGeom:
@@ -95,8 +100,17 @@ class ROIGeom:
         return np.sqrt(self.emin * self.emax)
 
     @property
+    def ny(self) -> int:
+        return self.npix if self.nrows is None else self.nrows
+
+    @property
     def shape(self) -> tuple[int, int, int]:
-        return (self.nebins, self.npix, self.npix)
+        return (self.nebins, self.ny, self.npix)
+
+    def padded(self, pad: int) -> ROIGeom:
+        """The same grid with ``pad`` more pixels on every side (same centre): room for a convolution."""
+        nrows = None if self.nrows is None else self.nrows + 2 * pad
+        return replace(self, npix=self.npix + 2 * pad, nrows=nrows)
 
     # --- sky --------------------------------------------------------------------------
     def header(self) -> dict[str, Any]:
@@ -104,13 +118,13 @@ class ROIGeom:
         return {
             "NAXIS": 2,
             "NAXIS1": self.npix,
-            "NAXIS2": self.npix,
+            "NAXIS2": self.ny,
             "CTYPE1": f"{xname}-{self.proj}",
             "CTYPE2": f"{yname}-{self.proj}",
             "CRVAL1": self.lon if self.ref is None else self.ref[0],
             "CRVAL2": self.lat if self.ref is None else self.ref[1],
             "CRPIX1": (self.npix + 1) / 2.0 + (0.0 if self.ref is None else self.ref[2]),
-            "CRPIX2": (self.npix + 1) / 2.0 + (0.0 if self.ref is None else self.ref[3]),
+            "CRPIX2": (self.ny + 1) / 2.0 + (0.0 if self.ref is None else self.ref[3]),
             "CDELT1": -self.binsz,
             "CDELT2": self.binsz,
             "CUNIT1": "deg",
@@ -134,18 +148,18 @@ class ROIGeom:
 
     @cached_property
     def pixel_lonlat(self) -> tuple[np.ndarray, np.ndarray]:
-        y, x = np.mgrid[0 : self.npix, 0 : self.npix]
+        y, x = np.mgrid[0 : self.ny, 0 : self.npix]
         return self.pix_to_sky(x.astype(float), y.astype(float))
 
     @cached_property
     def pixel_vectors(self) -> np.ndarray:
-        """Unit vectors of pixel centres in the ROI frame, shape (npix, npix, 3)."""
+        """Unit vectors of pixel centres in the ROI frame, shape (ny, npix, 3)."""
         return unit_vectors(*self.pixel_lonlat)
 
     @cached_property
     def solid_angle(self) -> np.ndarray:
         """Solid angle of each pixel (sr), from the local Jacobian of the projection."""
-        y, x = np.mgrid[0 : self.npix, 0 : self.npix].astype(float)
+        y, x = np.mgrid[0 : self.ny, 0 : self.npix].astype(float)
         vx = unit_vectors(*self.pix_to_sky(x + 0.5, y)) - unit_vectors(*self.pix_to_sky(x - 0.5, y))
         vy = unit_vectors(*self.pix_to_sky(x, y + 0.5)) - unit_vectors(*self.pix_to_sky(x, y - 0.5))
         return np.linalg.norm(np.cross(vx, vy), axis=-1)
@@ -161,15 +175,16 @@ class ROIGeom:
         sep = separation_deg(unit_vectors(lon, lat), unit_vectors(self.lon, self.lat))
         near = np.nonzero(sep < width_deg / np.sqrt(2.0) + 0.5)[0]
         x, y = self.sky_to_pix(lon[near], lat[near])
-        half, centre = width_deg / 2.0 / self.binsz, (self.npix - 1) / 2.0
-        return near[(np.abs(x - centre) <= half) & (np.abs(y - centre) <= half)], sep
+        half = width_deg / 2.0 / self.binsz
+        inside = (np.abs(x - (self.npix - 1) / 2.0) <= half) & (np.abs(y - (self.ny - 1) / 2.0) <= half)
+        return near[inside], sep
 
     def contains(self, lon: float, lat: float, margin_deg: float = 0.0) -> bool:
         """Whether a direction (ROI frame) falls inside the map, ``margin_deg`` from its edge."""
         x, y = self.sky_to_pix(np.atleast_1d(lon), np.atleast_1d(lat))
         m = margin_deg / self.binsz
-        lo, hi = -0.5 + m, self.npix - 0.5 - m
-        return bool(np.isfinite(x[0]) and lo <= x[0] <= hi and lo <= y[0] <= hi)
+        inside_x = -0.5 + m <= x[0] <= self.npix - 0.5 - m
+        return bool(np.isfinite(x[0]) and inside_x and -0.5 + m <= y[0] <= self.ny - 0.5 - m)
 
 
 def _to_frame(ra: float | np.ndarray, dec: float | np.ndarray, coordsys: str) -> tuple[Any, Any]:
@@ -200,3 +215,27 @@ def to_icrs(lon: Any, lat: Any, coordsys: str) -> tuple[Any, Any]:
     if np.ndim(lon) == 0:
         return float(c.ra.deg), float(c.dec.deg)
     return c.ra.deg, c.dec.deg
+
+
+def _rotation(axis: int, angle_deg: float) -> np.ndarray:
+    c, s = np.cos(np.radians(angle_deg)), np.sin(np.radians(angle_deg))
+    i, j = [(1, 2), (0, 2), (0, 1)][axis]
+    matrix = np.eye(3)
+    matrix[i, i], matrix[i, j], matrix[j, i], matrix[j, j] = c, -s, s, c
+    return matrix
+
+
+#: Fermitools' equatorial -> Galactic rotation (astro::SkyDir: Rz(-282.8592) then Rx(-62.8717) then
+#: Rz(32.93224) deg). Its rounded angles put it about 1.8 arcsec from the IAU definition astropy uses.
+FERMITOOLS_EQUATORIAL_TO_GALACTIC = _rotation(2, 32.93224) @ _rotation(0, -62.8717) @ _rotation(2, -282.8592)
+
+
+def fermitools_galactic(ra: np.ndarray, dec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Galactic (l, b) of ICRS directions as Fermitools computes them (deg).
+
+    gtbin bins a Galactic counts cube with these, so binning events with them reproduces its
+    cube; astropy's IAU conversion moves ~1% of photons across 0.05 deg pixel edges.
+    """
+    vectors = unit_vectors(np.asarray(ra, float), np.asarray(dec, float)) @ FERMITOOLS_EQUATORIAL_TO_GALACTIC.T
+    lon = np.mod(np.degrees(np.arctan2(vectors[..., 1], vectors[..., 0])), 360.0)
+    return lon, np.degrees(np.arcsin(np.clip(vectors[..., 2], -1.0, 1.0)))

@@ -6,7 +6,7 @@ The analysis template says where the products are (``builtin.data``) and which m
     builtin:
       data:
         counts: events.fits      # FT1 event list(s), binned here onto the ROI; or a gtbin CCUBE the ROI is cut from
-        exposure: expcube.fits   # gtexpcube2 exposure cube (WCS, cm2 s at its ENERGIES)
+        exposure: expcube.fits   # gtexpcube2 exposure cube (WCS or HEALPix, cm2 s at its ENERGIES)
         psf: psf.fits            # gtpsf table (PSF(theta) per energy)
     model:
       galdiff: gll_iem_v06.fits  # Galactic interstellar model cube (WCS, ENERGIES, ph cm-2 s-1 MeV-1 sr-1)
@@ -16,9 +16,9 @@ The analysis template says where the products are (``builtin.data``) and which m
 Each model component becomes a template of predicted counts per bin and pixel: the model's
 intensity integrated over each energy bin (Gauss-Legendre nodes in ln E) times the exposure
 at that pixel and energy, times the pixel's solid angle; diffuse components are convolved with
-the bin's PSF, catalog point sources get the PSF at their position. The exposure and the
-Galactic model are interpolated bilinearly in their own WCS (log-log in energy). Energy
-dispersion is not modelled. Nothing here is synthetic: the ROI says so (``synthetic: false``).
+the bin's PSF, catalog point sources get the PSF at their position. The exposure (WCS or
+HEALPix) and the Galactic model are interpolated bilinearly in their own pixels (log-log in
+energy). Energy dispersion is not modelled. Nothing here is synthetic: the ROI says so (``synthetic: false``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from pyfermijobs.datasets.geom import FRAMES, ROIGeom, to_frame, to_icrs
+from pyfermijobs.datasets.geom import FRAMES, ROIGeom, fermitools_galactic, to_frame, to_icrs
 from pyfermijobs.datasets.psf import PSFTable, psf_kernel
 from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
 from pyfermijobs.errors import InputError
@@ -99,8 +99,10 @@ def sample_planes(
 def exposure_at_nodes(
     path: Path, geom: ROIGeom, node_e: np.ndarray, lonlat: tuple | None = None, strict: bool = True
 ) -> np.ndarray:
-    """Exposure (nebins, nodes, ...pixels) from a gtexpcube2 cube: bilinear in space, log-log in energy."""
-    from pyfermijobs.io.fermipy_files import read_exposure_cube
+    """Exposure (nebins, nodes, ...pixels) from a gtexpcube2 cube (WCS or HEALPix): bilinear in
+    space, log-log in energy."""
+    from pyfermijobs.datasets.healpix import sample_healpix
+    from pyfermijobs.io.fermipy_files import HealpixExposure, read_exposure_cube
 
     cube = read_exposure_cube(path)
     if np.any(~np.isfinite(cube.data)) or np.any(cube.data < 0) or np.any(np.diff(cube.energies) <= 0):
@@ -113,7 +115,10 @@ def exposure_at_nodes(
             f"the exposure covers {lo:g}-{hi:g} MeV, but the analysis needs "
             f"{node_e.min():.4g}-{node_e.max():.4g} MeV (selection.emin/emax)",
         )
-    planes = sample_planes(cube.data.astype(float), cube.header, geom, path, "exposure", lonlat, strict)
+    if isinstance(cube, HealpixExposure):
+        planes = sample_healpix(cube, geom, path, "exposure", lonlat, strict)
+    else:
+        planes = sample_planes(cube.data.astype(float), cube.header, geom, path, "exposure", lonlat, strict)
     flat = np.log(np.maximum(planes.reshape(len(planes), -1), 1e-300))
     out = loglog_interp(np.log(cube.energies), flat, node_e)
     return out.reshape(*node_e.shape, *planes.shape[1:])
@@ -134,41 +139,58 @@ def bin_psf(path: Path, node_e: np.ndarray, node_w: np.ndarray) -> PSFTable:
     return PSFTable(table.theta.copy(), density)
 
 
-def bin_events(paths: list[Path], geom: ROIGeom) -> np.ndarray:
-    """Counts (nebins, npix, npix) of FT1 event lists on the ROI's grid and energy bins.
+def bin_events(paths: list[Path], geom: ROIGeom, exposure_gti: Any = None) -> tuple[np.ndarray, int]:
+    """Counts (nebins, ny, npix) of FT1 event lists on the ROI's grid and energy bins, and how
+    many of the ROI's events the exposure's good time intervals left out.
 
-    Events outside the file's good time intervals (``GTI``) are left out. In Galactic ROIs the
-    file's own ``L``/``B`` are used: Fermitools' FK5 conversion, which gtbin bins with (astropy's
-    ICRS one differs by up to 2 arcsec, enough to move 1% of events across 0.05 deg pixel edges).
+    An event counts inside its file's good time intervals (``GTI``) and, given the exposure
+    cube's ``GTI`` table, inside those too: the exposure was accumulated over them only, so a
+    photon outside them has no exposure in the model. Galactic ROIs take (l, b) from the events'
+    RA/DEC with Fermitools' own rotation, as gtbin does (not the float32 ``L``/``B`` columns).
     """
     from astropy.io import fits
 
     counts = np.zeros(geom.shape, dtype=np.int64)
     edges = np.asarray(geom.energy_edges)
+    outside_exposure = 0
     for path in paths:
         try:
             with fits.open(path, memmap=False) as hdul:
                 events = hdul["EVENTS"].data
-                names = set(hdul["EVENTS"].columns.names)
                 energy = np.asarray(events["ENERGY"], float)
-                if geom.coordsys == "GAL" and {"L", "B"} <= names:
-                    lon, lat = np.asarray(events["L"], float), np.asarray(events["B"], float)
-                else:
-                    lon, lat = to_frame(
-                        np.asarray(events["RA"], float), np.asarray(events["DEC"], float), geom.coordsys
-                    )
-                good = in_gti(np.asarray(events["TIME"], float), hdul["GTI"].data) if "GTI" in hdul else None
+                ra, dec = np.asarray(events["RA"], float), np.asarray(events["DEC"], float)
+                time = np.asarray(events["TIME"], float) if "TIME" in hdul["EVENTS"].columns.names else None
+                good = in_gti(time, hdul["GTI"].data) if "GTI" in hdul and time is not None else None
         except (OSError, KeyError) as exc:
             raise InputError(path, "EVENTS", f"not an FT1 event list ({exc})") from None
         if good is not None:
-            energy, lon, lat = energy[good], lon[good], lat[good]
+            energy, ra, dec, time = energy[good], ra[good], dec[good], time[good]
+        lon, lat = fermitools_galactic(ra, dec) if geom.coordsys == "GAL" else to_frame(ra, dec, geom.coordsys)
         x, y = geom.sky_to_pix(lon, lat)
         ix, iy = np.floor(x + 0.5).astype(np.int64), np.floor(y + 0.5).astype(np.int64)
         ie = np.searchsorted(edges, energy, side="right") - 1
-        keep = (ix >= 0) & (ix < geom.npix) & (iy >= 0) & (iy < geom.npix) & (ie >= 0) & (ie < geom.nebins)
+        keep = (ix >= 0) & (ix < geom.npix) & (iy >= 0) & (iy < geom.ny) & (ie >= 0) & (ie < geom.nebins)
         keep &= np.isfinite(x) & np.isfinite(y)
+        if exposure_gti is not None and time is not None:
+            covered = in_gti(time, exposure_gti)
+            outside_exposure += int(np.sum(keep & ~covered))
+            keep &= covered
         np.add.at(counts, (ie[keep], iy[keep], ix[keep]), 1)
-    return counts
+    return counts, outside_exposure
+
+
+def read_gti(path: Path) -> Any:
+    """A file's ``GTI`` table (START/STOP, MET s), or None when it has none."""
+    from astropy.io import fits
+
+    with fits.open(path, memmap=False) as hdul:
+        if "GTI" not in hdul:
+            return None
+        table = hdul["GTI"].data
+        try:
+            return {"START": np.asarray(table["START"], float), "STOP": np.asarray(table["STOP"], float)}
+        except KeyError as exc:
+            raise InputError(path, "GTI", f"a GTI table needs START and STOP columns ({exc})") from None
 
 
 def in_gti(time: np.ndarray, gti: Any) -> np.ndarray:
@@ -191,12 +213,6 @@ def read_isotropic(path: Path) -> tuple[np.ndarray, np.ndarray]:
     if table.shape[1] < 2 or np.any(table[:, 1] <= 0) or np.any(np.diff(table[:, 0]) <= 0):
         raise InputError(path, "model.isodiff", "needs columns E (MeV, increasing) and intensity (> 0)")
     return table[:, 0], table[:, 1]
-
-
-def _padded(geom: ROIGeom, pad: int) -> ROIGeom:
-    return ROIGeom(
-        geom.lon, geom.lat, geom.coordsys, geom.proj, geom.binsz, geom.npix + 2 * pad, geom.energy_edges, geom.ref
-    )
 
 
 def read_galactic(path: Path) -> tuple[np.ndarray, Any, np.ndarray]:
@@ -315,18 +331,18 @@ def galactic_template(
     for k in range(geom.nebins):
         radius = float(min(KERNEL_R68 * r68[k], MAX_KERNEL_DEG))
         pad = int(np.ceil(radius / geom.binsz))
-        big = _padded(geom, pad)
+        big = geom.padded(pad)
         # only the planes around this bin's nodes are sampled in space
         lo = min(max(int(np.searchsorted(energies, node_e[k].min())) - 1, 0), len(energies) - 2)
         hi = max(min(int(np.searchsorted(energies, node_e[k].max())), len(energies) - 1), lo + 1)
         planes = sample_planes(cube[lo : hi + 1], header, big, path, "model.galdiff", strict=False)
         flat = np.log(np.maximum(planes.reshape(len(planes), -1), 1e-300))
-        intensity = loglog_interp(np.log(energies[lo : hi + 1]), flat, node_e[k])  # (nodes, npix*npix)
+        intensity = loglog_interp(np.log(energies[lo : hi + 1]), flat, node_e[k])  # (nodes, pixels)
         expo = exposure_at_nodes(exposure_path, big, node_e[k : k + 1], strict=False)[0].reshape(len(node_e[k]), -1)
         per_node = (node_w[k] * node_e[k])[:, None]
-        sky = np.sum(per_node * intensity * expo, axis=0).reshape(big.npix, big.npix) * big.solid_angle
+        sky = np.sum(per_node * intensity * expo, axis=0).reshape(big.ny, big.npix) * big.solid_angle
         smoothed = fftconvolve(sky, psf_kernel(psf, k, geom.binsz, radius), mode="same")
-        template[k] = smoothed[pad : pad + geom.npix, pad : pad + geom.npix]
+        template[k] = smoothed[pad : pad + geom.ny, pad : pad + geom.npix]
     return template
 
 
@@ -356,23 +372,23 @@ def build_lat_roi(
     config: dict[str, Any], data: dict[str, Any], target: str, ra: float, dec: float, file: str | Path
 ) -> ROIDataset:
     """The ROI of one target from real LAT data (``data``: the checked ``builtin.data`` section)."""
-    from pyfermijobs.models.catalog import catalog_path, read_catalog
-
     base = Path(file).parent
     model = config.get("model") or {}
     geom = ROIGeom.from_config(config, ra, dec, str(file))
     counts_paths = data["counts"] if isinstance(data["counts"], list) else [data["counts"]]
     counts_files = [resolve_data_path(p, base, file, "builtin.data.counts") for p in counts_paths]
+    exposure_file = resolve_data_path(data["exposure"], base, file, "builtin.data.exposure")
+    selection: dict[str, Any] = {}
     if check_counts(counts_files) == "cube":  # the ROI is the cube's own pixels and bins
         geom, counts = cube_cutout(counts_files[0], geom)
     else:
-        counts = bin_events(counts_files, geom)
+        counts, outside = bin_events(counts_files, geom, read_gti(exposure_file))
+        selection["events_outside_exposure_gti"] = outside
     node_e, node_w = log_nodes(geom.emin, geom.emax, NODES_PER_BIN)
-    exposure_file = resolve_data_path(data["exposure"], base, file, "builtin.data.exposure")
     psf_file = resolve_data_path(data["psf"], base, file, "builtin.data.psf")
     exposure = exposure_at_nodes(exposure_file, geom, node_e)
     psf = bin_psf(psf_file, node_e, node_w)
-    centre = exposure[:, :, geom.npix // 2, geom.npix // 2].astype(float)
+    centre = exposure[:, :, geom.ny // 2, geom.npix // 2].astype(float)
     components = []
     if model.get("galdiff"):
         galdiff = resolve_data_path(model["galdiff"], base, file, "model.galdiff")
@@ -396,19 +412,77 @@ def build_lat_roi(
             "ra": ra,
             "dec": dec,
             "files": {"counts": [str(p) for p in counts_files], "exposure": str(exposure_file), "psf": str(psf_file)},
+            **selection,
         },
     )
     catalogs = model.get("catalogs") or []
     if catalogs:
-        sources = read_catalog(catalog_path(str(catalogs[0]), str(file)), str(file))
-        roi.meta["catalog"] = str(catalogs[0])
         src_width = float(model.get("src_roiwidth") or geom.npix * geom.binsz + 1.0)
-        inside, sep = geom.in_box([s.ra for s in sources], [s.dec for s in sources], src_width)
-        for i in inside:
-            src = sources[i]
-            info = {"catalog_signif": round(src.signif, 3), "offset": round(float(sep[i]), 4)}
-            if src.extended:  # no spatial templates here: said in the fit output
-                info["extended_in_catalog"] = True
-                info["modelled_as"] = "point source (extended template not available)"
-            roi.components.append(roi.point_source(src.name, src.ra, src.dec, src.spectrum, **info))
+        add_catalog_sources(roi, str(catalogs[0]), src_width, file)
+    return roi
+
+
+def add_catalog_sources(roi: ROIDataset, catalog: str, src_width: float, file: str | Path) -> None:
+    """The catalog's sources inside a square of ``src_width`` deg about the ROI centre, as point
+    sources with their catalog spectra (``catalog``: a name fermipy ships or a file)."""
+    from pyfermijobs.models.catalog import catalog_path, read_catalog
+
+    sources = read_catalog(catalog_path(catalog, str(file)), str(file))
+    roi.meta["catalog"] = catalog
+    inside, sep = roi.geom.in_box([s.ra for s in sources], [s.dec for s in sources], src_width)
+    for i in inside:
+        src = sources[i]
+        info = {"catalog_signif": round(src.signif, 3), "offset": round(float(sep[i]), 4)}
+        if src.extended:  # no spatial templates here: said in the fit output
+            info["extended_in_catalog"] = True
+            info["modelled_as"] = "point source (extended template not available)"
+        roi.components.append(roi.point_source(src.name, src.ra, src.dec, src.spectrum, **info))
+
+
+def cube_roi(
+    counts: Path, exposure: Path, psf: Path, *, background: Path | None = None, catalog: str | None = None
+) -> ROIDataset:
+    """A whole gtbin counts cube as one ROI (a rectangle, its pixels and bins), for Python use.
+
+    The diffuse emission may come as predicted counts on the same grid (``background``: e.g.
+    gammapy's Galactic + isotropic prediction ``fermi-3fhl-gc-background-cube``) with a free
+    normalisation, as gammapy analyses it; catalog sources as in :func:`build_lat_roi`.
+    """
+    from astropy.io import fits
+
+    from pyfermijobs.io.fermipy_files import celestial_wcs, read_counts_cube
+
+    cube = read_counts_cube(counts)
+    header = cube.header
+    ctype = str(header.get("CTYPE1", ""))
+    frame = next((name for name, (_, x, _) in FRAMES.items() if ctype.startswith(x)), None)
+    binsz = abs(float(header.get("CDELT2", 0.0)))
+    if frame is None or binsz <= 0 or abs(abs(float(header.get("CDELT1", 0.0))) - binsz) > 1e-6 * binsz:
+        raise InputError(counts, "CTYPE1", f"a counts cube in GLON/RA with square pixels is needed ({ctype!r})")
+    ny, nx = cube.data.shape[1:]
+    lon, lat = (float(v) for v in celestial_wcs(header).pixel_to_world_values((nx - 1) / 2.0, (ny - 1) / 2.0))
+    ref = (
+        float(header["CRVAL1"]),
+        float(header["CRVAL2"]),
+        float(header["CRPIX1"]) - (nx + 1) / 2.0,
+        float(header["CRPIX2"]) - (ny + 1) / 2.0,
+    )
+    edges = tuple(float(e) for e in np.append(cube.emin, cube.emax[-1]))
+    geom = ROIGeom(lon % 360.0, lat, frame, ctype[-3:], binsz, nx, edges, ref, nrows=ny)
+    node_e, node_w = log_nodes(geom.emin, geom.emax, NODES_PER_BIN)
+    expo = exposure_at_nodes(Path(exposure), geom, node_e)
+    table = bin_psf(Path(psf), node_e, node_w)
+    centre = expo[:, :, ny // 2, nx // 2].astype(float)
+    components = []
+    if background is not None:
+        template = np.asarray(fits.getdata(background), float)
+        if template.shape != geom.shape:
+            raise InputError(background, "PRIMARY", f"shape {template.shape}, the counts cube's is {geom.shape}")
+        spec = Spectrum(TEMPLATE_SCALE, {"Normalization": 1.0})
+        components.append(Component("background", "galactic", spec, centre, template, info={"file": str(background)}))
+    ra, dec = (float(v) for v in to_icrs(lon, lat, frame))
+    meta = {"target": Path(counts).name, "synthetic": False, "ra": ra, "dec": dec}
+    roi = ROIDataset(geom, np.round(cube.data).astype(np.int64), expo.astype(np.float32), table, components, meta=meta)
+    if catalog:
+        add_catalog_sources(roi, catalog, max(nx, ny) * binsz + 1.0, counts)
     return roi

@@ -56,7 +56,7 @@ def lat_like_psf(node_energies: np.ndarray, node_weights: np.ndarray) -> PSFTabl
 
 
 def psf_fraction(geom: ROIGeom, psf: PSFTable, lon: float, lat: float) -> np.ndarray:
-    """Fraction of a point source's photons in each pixel, shape (nebins, npix, npix).
+    """Fraction of a point source's photons in each pixel, shape (nebins, ny, npix).
 
     Sums to less than 1 where the PSF spills out of the ROI (or the source is outside it).
     """

@@ -34,7 +34,7 @@ class Component:
     kind: str  # "point", "isotropic" or "galactic"
     spectrum: Spectrum  # the spectrum the template was built for (current best values)
     expo_nodes: np.ndarray  # (nebins, nodes) exposure at the component (cm2 s)
-    template: np.ndarray | None = None  # (nebins, npix, npix) predicted counts
+    template: np.ndarray | None = None  # (nebins, ny, npix) predicted counts
     ra: float | None = None
     dec: float | None = None
     free: list[str] = field(default_factory=list)  # subset of ("norm", "index")
@@ -60,8 +60,8 @@ class ROIDataset:
     """Counts, exposure, PSF and components of one ROI."""
 
     geom: ROIGeom
-    counts: np.ndarray  # (nebins, npix, npix) integers
-    exposure: np.ndarray  # (nebins, nodes, npix, npix) cm2 s at the energy nodes
+    counts: np.ndarray  # (nebins, ny, npix) integers
+    exposure: np.ndarray  # (nebins, nodes, ny, npix) cm2 s at the energy nodes
     psf: PSFTable
     components: list[Component]
     fixed: np.ndarray | None = None  # summed templates of components stored without one
@@ -86,9 +86,9 @@ class ROIDataset:
         """Exposure (nebins, nodes) at a sky direction (nearest pixel, clipped to the map)."""
         lon, lat = to_frame(ra, dec, self.geom.coordsys)
         x, y = self.geom.sky_to_pix(np.atleast_1d(lon), np.atleast_1d(lat))
-        n = self.geom.npix - 1
-        ix = int(np.clip(np.round(x[0]), 0, n)) if np.isfinite(x[0]) else n // 2
-        iy = int(np.clip(np.round(y[0]), 0, n)) if np.isfinite(y[0]) else n // 2
+        nx, ny = self.geom.npix - 1, self.geom.ny - 1
+        ix = int(np.clip(np.round(x[0]), 0, nx)) if np.isfinite(x[0]) else nx // 2
+        iy = int(np.clip(np.round(y[0]), 0, ny)) if np.isfinite(y[0]) else ny // 2
         return self.exposure[:, :, iy, ix].astype(float)
 
     def point_source(self, name: str, ra: float, dec: float, spectrum: Spectrum, **info: Any) -> Component:
@@ -164,6 +164,7 @@ class ROIDataset:
                 "proj": self.geom.proj,
                 "binsz": self.geom.binsz,
                 "npix": self.geom.npix,
+                **({"nrows": self.geom.nrows} if self.geom.nrows is not None else {}),
                 **({"ref": list(self.geom.ref)} if self.geom.ref else {}),
                 "energy_edges": list(self.geom.energy_edges),
             },
@@ -211,7 +212,8 @@ def _geometry(doc: Any, yaml_path: Path) -> ROIGeom:
         g = doc["geometry"]
         ref = tuple(float(v) for v in g["ref"]) if g.get("ref") else None
         edges = tuple(g["energy_edges"])
-        return ROIGeom(g["lon"], g["lat"], g["coordsys"], g["proj"], g["binsz"], g["npix"], edges, ref)
+        nrows = int(g["nrows"]) if g.get("nrows") is not None else None
+        return ROIGeom(g["lon"], g["lat"], g["coordsys"], g["proj"], g["binsz"], g["npix"], edges, ref, nrows)
     except (KeyError, TypeError) as exc:
         raise InputError(yaml_path, str(exc), "missing or malformed geometry in the baseline ROI description") from None
 

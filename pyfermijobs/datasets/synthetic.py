@@ -100,9 +100,7 @@ def _galactic(
     for k in range(geom.nebins):
         radius = float(min(3.0 * r68[k], 8.0))
         pad = int(np.ceil(radius / geom.binsz))
-        big = ROIGeom(
-            geom.lon, geom.lat, geom.coordsys, geom.proj, geom.binsz, geom.npix + 2 * pad, geom.energy_edges, geom.ref
-        )
+        big = geom.padded(pad)
         glon, glat = big.pixel_lonlat if geom.coordsys == "GAL" else _galactic_coords(big)
         dec = big.pixel_radec[1]
         per_node = (node_w[k] * node_e[k] * spec.dnde(node_e[k]))[:, None, None]
@@ -110,7 +108,7 @@ def _galactic(
         sky = flux * diffuse.galactic_profile(glon, glat) * big.solid_angle
         kernel = psf_kernel(psf, k, geom.binsz, radius)
         smoothed = fftconvolve(sky, kernel, mode="same")
-        template[k] = smoothed[pad : pad + geom.npix, pad : pad + geom.npix]
+        template[k] = smoothed[pad : pad + geom.ny, pad : pad + geom.npix]
     return Component(
         GAL_NAME,
         "galactic",

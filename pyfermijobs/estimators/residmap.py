@@ -11,7 +11,7 @@ import numpy as np
 
 
 def residual_significance(counts: np.ndarray, model: np.ndarray) -> np.ndarray:
-    """Per pixel, summed over energy bins: shape (npix, npix)."""
+    """Per pixel, summed over energy bins: shape (ny, npix)."""
     n = counts.sum(axis=0).astype(float)
     mu = model.sum(axis=0)
     term = np.where(n > 0, n * np.log(np.where(n > 0, n, 1.0) / mu), 0.0) - (n - mu)

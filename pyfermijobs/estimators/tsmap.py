@@ -27,7 +27,7 @@ BATCH = 64  # positions solved together: their windows stay in cache (2048: 3x s
 
 @dataclass
 class TSMap:
-    ts: np.ndarray  # (npix, npix)
+    ts: np.ndarray  # (ny, npix)
     amplitude: np.ndarray  # best amplitude in units of the reference spectrum
     reference: Spectrum
 
@@ -38,7 +38,7 @@ def ts_map(roi: ROIDataset, background: np.ndarray | None = None, index: float =
     reference = Spectrum("PowerLaw", {"Prefactor": 1e-13, "Index": index, "Scale": 1000.0})
     mu = roi.model() if background is None else background
     node_e, node_w = roi.nodes
-    centre_expo = roi.exposure[:, :, geom.npix // 2, geom.npix // 2].astype(float)
+    centre_expo = roi.exposure[:, :, geom.ny // 2, geom.npix // 2].astype(float)
     npred = np.sum(node_w * node_e * centre_expo * reference.dnde(node_e), axis=1)
     r68 = roi.psf.r68()
     windows = []
@@ -49,7 +49,7 @@ def ts_map(roi: ROIDataset, background: np.ndarray | None = None, index: float =
         n_pad = np.pad(roi.counts[k].astype(float), r)
         mu_pad = np.pad(mu[k], r, constant_values=np.inf)  # outside the map: no information
         windows.append((kern.ravel(), sliding_window_view(n_pad, kern.shape), sliding_window_view(mu_pad, kern.shape)))
-    npos = geom.npix * geom.npix
+    npos = geom.ny * geom.npix
     amp = np.zeros(npos)
     ts = np.zeros(npos)
     for start in range(0, npos, BATCH):
@@ -65,7 +65,8 @@ def ts_map(roi: ROIDataset, background: np.ndarray | None = None, index: float =
         a = _solve(patches)
         amp[idx] = a
         ts[idx] = 2.0 * _gain(patches, a)
-    return TSMap(np.clip(ts, 0, None).reshape(geom.npix, geom.npix), amp.reshape(geom.npix, geom.npix), reference)
+    shape = (geom.ny, geom.npix)
+    return TSMap(np.clip(ts, 0, None).reshape(shape), amp.reshape(shape), reference)
 
 
 def _gain(patches: list, a: np.ndarray) -> np.ndarray:

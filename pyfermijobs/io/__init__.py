@@ -10,6 +10,7 @@ __all__, __getattr__ = lazy(
         "fermipy_files": (
             "CountsCube",
             "ExposureCube",
+            "HealpixExposure",
             "ModelCubes",
             "ModelSource",
             "PSFTableFile",

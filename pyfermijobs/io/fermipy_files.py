@@ -3,7 +3,9 @@
 - Counts cube (``gtbin``, fermipy's ``ccube_00.fits``, format ``fgst-ccube``): primary image
   (nebins, ny, nx) with a celestial WCS; ``EBOUNDS`` table (CHANNEL, E_MIN, E_MAX in keV).
 - Binned exposure (``gtexpcube2``, fermipy's ``bexpmap_roi_00.fits``): primary image
-  (nplanes, ny, nx) in cm2 s at the energies of the ``ENERGIES`` table (Energy, MeV).
+  (nplanes, ny, nx) in cm2 s at the energies of the ``ENERGIES`` table (Energy, MeV); or
+  HEALPix (fermipy's ``FGST_BEXPCUBE``): table ``HPXEXPOSURES`` with one column per energy
+  (ENERGY1..n), an optional ``PIX`` column (a partial map) and PIXTYPE/ORDERING/NSIDE/COORDSYS.
 - PSF table (``gtpsf``): ``PSF`` table (Energy in MeV, Exposure in cm2 s, Psf in sr-1 per
   offset) and ``THETA`` table (Theta, deg).
 - Model cubes (written by the fermipy backend from ``GTAnalysis.model_counts_map``): the
@@ -43,6 +45,22 @@ class ExposureCube:
     data: np.ndarray  # (nplanes, ny, nx) cm2 s
     header: Any
     energies: np.ndarray  # MeV, one per plane
+
+
+@dataclass
+class HealpixExposure:
+    """A HEALPix exposure cube: planes (nplanes, nrows) at ``pixels`` (None: all 12 NSIDE^2, in order)."""
+
+    data: np.ndarray  # cm2 s
+    pixels: np.ndarray | None
+    nside: int
+    nest: bool
+    frame: str  # GAL or CEL
+    energies: np.ndarray  # MeV, one per plane
+
+
+#: HEALPix COORDSYS values (fermipy writes GAL/CEL, the HEALPix standard G/C/E)
+HEALPIX_FRAMES = {"GAL": "GAL", "G": "GAL", "GALACTIC": "GAL", "CEL": "CEL", "C": "CEL", "EQU": "CEL", "Q": "CEL"}
 
 
 @dataclass
@@ -171,13 +189,54 @@ def write_exposure_cube(path: Path, cube: ExposureCube) -> None:
         fits.HDUList([fits.PrimaryHDU(cube.data.astype(np.float32), cube.header), energies]).writeto(tmp)
 
 
-def read_exposure_cube(path: Path) -> ExposureCube:
+def read_exposure_cube(path: Path) -> ExposureCube | HealpixExposure:
+    """A gtexpcube2 exposure cube, WCS or HEALPix (whichever the file holds)."""
     with _open(path, "binned exposure cube") as hdul:
+        healpix = next(
+            (h for h in hdul[1:] if h.name == "HPXEXPOSURES" or str(h.header.get("PIXTYPE", "")).upper() == "HEALPIX"),
+            None,
+        )
+        energies = _energies(_hdu(hdul, path, "ENERGIES"), path)
+        if healpix is not None:
+            return _healpix_exposure(healpix, path, energies)
         data, header = _image(hdul, path)
-        energies = _column(_hdu(hdul, path, "ENERGIES"), path, "Energy")
     if len(energies) != data.shape[0]:
         raise InputError(path, "ENERGIES", f"{len(energies)} energies for a cube of {data.shape[0]} planes")
     return ExposureCube(data, header, energies)
+
+
+def _energies(hdu: Any, path: Path) -> np.ndarray:
+    """The energy column of an ENERGIES table: ``Energy`` (gtexpcube2) or gammapy's ``ENERGY_TRUE``."""
+    names = {name.upper(): name for name in hdu.columns.names}
+    name = names.get("ENERGY") or names.get("ENERGY_TRUE")
+    if name is None:
+        raise InputError(path, f"{hdu.name}.Energy", "column missing")
+    return _column(hdu, path, name)
+
+
+def _healpix_exposure(hdu: Any, path: Path, energies: np.ndarray) -> HealpixExposure:
+    import re
+
+    header, where = hdu.header, hdu.name
+    ordering = str(header.get("ORDERING", "")).upper()
+    if ordering not in ("RING", "NESTED"):
+        raise InputError(path, f"{where}.ORDERING", f"must be RING or NESTED, got {ordering!r}")
+    order = int(header.get("ORDER", -1))
+    nside = int(header["NSIDE"]) if header.get("NSIDE") else (2**order if order >= 0 else 0)
+    if nside < 1 or nside & (nside - 1):
+        raise InputError(path, f"{where}.NSIDE", f"must be a power of 2, got {header.get('NSIDE')!r}")
+    frame = HEALPIX_FRAMES.get(str(header.get("COORDSYS", "")).upper())
+    if frame is None:
+        raise InputError(path, f"{where}.COORDSYS", f"must be GAL or CEL, got {header.get('COORDSYS')!r}")
+    columns = [n for n in hdu.columns.names if re.fullmatch(r"(ENERGY|CHANNEL)\d+", n.upper())]
+    columns.sort(key=lambda n: int(re.sub(r"\D", "", n)))
+    if len(columns) != len(energies):
+        raise InputError(path, where, f"{len(columns)} exposure columns (ENERGY1..) for {len(energies)} ENERGIES")
+    data = np.stack([np.asarray(hdu.data[n], float) for n in columns])
+    pixels = np.asarray(hdu.data["PIX"], np.int64) if "PIX" in hdu.columns.names else None
+    if pixels is None and data.shape[1] != 12 * nside**2:
+        raise InputError(path, where, f"{data.shape[1]} rows: an all-sky map of NSIDE {nside} needs {12 * nside**2}")
+    return HealpixExposure(data, pixels, nside, ordering == "NESTED", frame, energies)
 
 
 # --- PSF ----------------------------------------------------------------------------------

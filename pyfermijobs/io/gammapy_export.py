@@ -64,7 +64,7 @@ def to_mapdataset(roi: ROIDataset, free: set[str], extra: list[Component] = ()) 
     edges = np.asarray(g.energy_edges) * u.MeV
     reco = MapAxis.from_energy_edges(edges, name="energy")
     true = MapAxis.from_energy_edges(edges, name="energy_true")
-    geom = WcsGeom(wcs=g.wcs, npix=(g.npix, g.npix), axes=[reco])
+    geom = WcsGeom(wcs=g.wcs, npix=(g.npix, g.ny), axes=[reco])
     counts = Map.from_geom(geom, data=roi.counts.astype(float))
     node_e, node_w = roi.nodes
     weights = (node_w / node_e)[:, :, None, None]  # index-2 counts weights: E^-2 * E dlnE
@@ -72,7 +72,7 @@ def to_mapdataset(roi: ROIDataset, free: set[str], extra: list[Component] = ()) 
     exposure = Map.from_geom(geom.to_image().to_cube([true]), data=expo, unit="cm2 s")
     rad = MapAxis.from_nodes(roi.psf.theta * u.deg, name="rad", interp="lin")
     psf_geom = WcsGeom.create(
-        skydir=g.wcs.pixel_to_world(g.npix / 2, g.npix / 2), npix=(1, 1), binsz=g.binsz, axes=[rad, true]
+        skydir=g.wcs.pixel_to_world(g.npix / 2, g.ny / 2), npix=(1, 1), binsz=g.binsz, axes=[rad, true]
     )
     psf = PSFMap(Map.from_geom(psf_geom, data=roi.psf.density[:, :, None, None], unit="sr-1"))
 
