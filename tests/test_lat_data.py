@@ -162,9 +162,9 @@ def test_point_sources_have_the_catalog_counts(tmp_path: Path) -> None:
     assert npred == pytest.approx(float(row["Npred"]), rel=0.03)
 
 
-def catalog_comparison(roi) -> list[tuple[str, float, float, float, float]]:
-    """(name, catalog flux, fitted flux, ratio, pull) of the ROI's point sources with Signif_Avg > 10
-    inside it (10 GeV - 1 TeV, ph cm-2 s-1; catalog and fit errors combined)."""
+def catalog_comparison(roi, kinds: tuple[str, ...] = ("point",)) -> list[tuple[str, float, float, float, float]]:
+    """(name, catalog flux, fitted flux, ratio, pull) of the ROI's sources of these kinds with
+    Signif_Avg > 10 inside it (10 GeV - 1 TeV, ph cm-2 s-1; catalog and fit errors combined)."""
     from astropy.io import fits
 
     catalog = fits.getdata(CATALOG, "LAT_Point_Source_Catalog")
@@ -172,7 +172,7 @@ def catalog_comparison(roi) -> list[tuple[str, float, float, float, float]]:
     rows = []
     for comp in roi.components:
         row = catalog[names.index(comp.name)] if comp.name in names else None
-        if row is None or comp.kind != "point" or row["Signif_Avg"] <= 10 or str(row["Extended_Source_Name"]).strip():
+        if row is None or comp.kind not in kinds or row["Signif_Avg"] <= 10:
             continue
         if not roi.geom.contains(*to_frame(comp.ra, comp.dec, roi.geom.coordsys)):
             continue
@@ -185,8 +185,9 @@ def catalog_comparison(roi) -> list[tuple[str, float, float, float, float]]:
 
 
 def test_fitted_fluxes_agree_with_the_3fhl_catalog(tmp_path: Path) -> None:
-    """The point sources with Signif_Avg > 10 inside the Galactic model's footprint: flux 10 GeV - 1 TeV
-    within 2 sigma of the catalog's, median ratio within 0.85-1.15.
+    """The sources with Signif_Avg > 10 in a 4 x 4 deg ROI at Sgr A* (the two point sources and the
+    0.53 deg disk FGES J1745.8-3028): flux 10 GeV - 1 TeV within 2 sigma of the catalog's, median
+    ratio within 0.85-1.15.
 
     (3FHL J1809.8-2332, the third such source of the box, sits at l = 7.39 deg, on the edge of the
     Galactic model cutout: no ROI around it lies inside that footprint; the whole-box test below
@@ -200,8 +201,9 @@ def test_fitted_fluxes_agree_with_the_3fhl_catalog(tmp_path: Path) -> None:
     fit = fit_components(roi, free_names(roi))
     fit.apply()
     assert fit.result.converged
-    rows = catalog_comparison(roi)
-    assert {r[0] for r in rows} == {"3FHL J1745.6-2900", "3FHL J1746.2-2852"}
+    rows = catalog_comparison(roi, ("point", "extended"))
+    # the extended one a radial disk of 0.53 deg from the catalog's ExtendedSources table
+    assert {r[0] for r in rows} == {"3FHL J1745.6-2900", "3FHL J1746.2-2852", "3FHL J1745.8-3028e"}
     assert all(abs(r[4]) < 2 for r in rows), rows
     assert 0.85 < np.median([r[3] for r in rows]) < 1.15, rows
 
@@ -209,8 +211,9 @@ def test_fitted_fluxes_agree_with_the_3fhl_catalog(tmp_path: Path) -> None:
 def test_whole_box_fluxes_agree_with_the_3fhl_catalog(tmp_path: Path) -> None:
     """The whole 400 x 200 box as one ROI (the counts cube taken whole) with gammapy's Galactic +
     isotropic background cube as the diffuse model (free norm), as gammapy's 3FHL tutorial fits
-    it: every point source of the box with Signif_Avg > 10, J1809.8-2332 on the Galactic model
-    cutout's edge included, within 2 sigma of its catalog flux; median ratio within 0.85-1.15."""
+    it: every source of the box with Signif_Avg > 10 (three point sources, J1809.8-2332 on the
+    Galactic model cutout's edge included, and three radial disks) within 2 sigma of its catalog
+    flux; median ratio within 0.85-1.15."""
     from pyfermijobs.config import builtin_settings
     from pyfermijobs.datasets.lat_data import cube_roi
     from pyfermijobs.fitting import choose_free, fit_components, free_names
@@ -227,8 +230,10 @@ def test_whole_box_fluxes_agree_with_the_3fhl_catalog(tmp_path: Path) -> None:
     fit = fit_components(roi, free_names(roi))
     fit.apply()
     assert fit.result.converged
-    rows = catalog_comparison(roi)
-    assert {r[0] for r in rows} == {"3FHL J1745.6-2900", "3FHL J1746.2-2852", "3FHL J1809.8-2332"}, rows
+    rows = catalog_comparison(roi, ("point", "extended"))
+    points = {"3FHL J1745.6-2900", "3FHL J1746.2-2852", "3FHL J1809.8-2332"}
+    disks = {"3FHL J1745.8-3028e", "3FHL J1800.5-2343e", "3FHL J1804.7-2144e"}
+    assert {r[0] for r in rows} == points | disks, rows
     assert all(abs(r[4]) < 2 for r in rows), rows
     assert 0.85 < np.median([r[3] for r in rows]) < 1.15, rows
     # the rectangle survives the baseline files the later steps read

@@ -423,8 +423,9 @@ def build_lat_roi(
 
 
 def add_catalog_sources(roi: ROIDataset, catalog: str, src_width: float, file: str | Path) -> None:
-    """The catalog's sources inside a square of ``src_width`` deg about the ROI centre, as point
-    sources with their catalog spectra (``catalog``: a name fermipy ships or a file)."""
+    """The catalog's sources inside a square of ``src_width`` deg about the ROI centre, with their
+    catalog spectra (``catalog``: a name fermipy ships or a file): point sources, and extended
+    ones as radial disks or Gaussians where the catalog gives those shapes."""
     from pyfermijobs.models.catalog import catalog_path, read_catalog
 
     sources = read_catalog(catalog_path(catalog, str(file)), str(file))
@@ -433,9 +434,12 @@ def add_catalog_sources(roi: ROIDataset, catalog: str, src_width: float, file: s
     for i in inside:
         src = sources[i]
         info = {"catalog_signif": round(src.signif, 3), "offset": round(float(sep[i]), 4)}
-        if src.extended:  # no spatial templates here: said in the fit output
+        if src.morphology is not None:  # a radial disk or Gaussian, from the catalog's own numbers
+            roi.components.append(roi.extended_source(src.name, src.ra, src.dec, src.spectrum, src.morphology, **info))
+            continue
+        if src.extended:  # a template map this package does not read: said in the fit output
             info["extended_in_catalog"] = True
-            info["modelled_as"] = "point source (extended template not available)"
+            info["modelled_as"] = "point source (extended template map not available)"
         roi.components.append(roi.point_source(src.name, src.ra, src.dec, src.spectrum, **info))
 
 

@@ -93,3 +93,36 @@ def psf_kernel(psf: PSFTable, k: int, binsz: float, radius_deg: float) -> np.nda
         for ox in offsets:
             acc += psf.evaluate(k, np.hypot(x + ox * binsz, y + oy * binsz))
     return acc / acc.sum()
+
+
+#: cells from the centre to the edge of the grid an extended source is convolved on
+EXTENDED_HALF_CELLS = 128
+
+
+def extended_psf(psf: PSFTable, form: str, size_deg: float) -> PSFTable:
+    """The PSF of each bin convolved with a radially symmetric source, as a table of the same kind.
+
+    ``form`` is ``RadialDisk`` (``size_deg``: radius) or ``RadialGaussian`` (sigma). The result is
+    radially symmetric, so the point-source machinery places it: :func:`psf_fraction` with this
+    table gives the extended source's template. Convolved on a flat grid (sizes of a few deg).
+    """
+    from scipy.signal import fftconvolve
+
+    if form not in ("RadialDisk", "RadialGaussian") or not size_deg > 0:
+        raise ValueError(f"unsupported extended source {form!r} of size {size_deg!r}")
+    extent = size_deg if form == "RadialDisk" else 5.0 * size_deg
+    reach = np.array([np.interp(0.995, c, psf.theta) for c in psf.containment])
+    halves = np.minimum(extent + reach, psf.theta[-1])
+    step = halves.min() / EXTENDED_HALF_CELLS
+    theta = np.arange(0.0, halves.max() + step, step)
+    density = np.zeros((len(psf.density), len(theta)))
+    for k, half in enumerate(halves):
+        cells = np.arange(-EXTENDED_HALF_CELLS, EXTENDED_HALF_CELLS + 1) * (half / EXTENDED_HALF_CELLS)
+        r = np.hypot(*np.meshgrid(cells, cells))
+        source = (r <= size_deg).astype(float) if form == "RadialDisk" else np.exp(-0.5 * (r / size_deg) ** 2)
+        image = fftconvolve(source, psf.evaluate(k, r), mode="same")
+        profile = np.clip(image[EXTENDED_HALF_CELLS, EXTENDED_HALF_CELLS:], 0.0, None)  # a radius of the image
+        density[k] = np.interp(theta, cells[EXTENDED_HALF_CELLS:], profile, right=0.0)
+    t = np.radians(theta)
+    norm = np.trapezoid(2 * np.pi * np.sin(t)[None, :] * density, t, axis=1)
+    return PSFTable(theta, density / norm[:, None])

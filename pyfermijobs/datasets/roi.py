@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from pyfermijobs.datasets.geom import ROIGeom, to_frame
-from pyfermijobs.datasets.psf import PSFTable, psf_fraction
+from pyfermijobs.datasets.psf import PSFTable, extended_psf, psf_fraction
 from pyfermijobs.errors import InputError
 from pyfermijobs.models.spectra import Spectrum, log_nodes
 
@@ -26,12 +26,16 @@ NODES_PER_BIN = 4
 FORMAT_VERSION = 1
 
 
+#: kinds of component with a position on the sky (catalog, test and injected sources)
+POSITIONED = ("point", "extended")
+
+
 @dataclass
 class Component:
-    """One model component: a point source or a diffuse component, with its template."""
+    """One model component: a point or extended source, or a diffuse component, with its template."""
 
     name: str
-    kind: str  # "point", "isotropic" or "galactic"
+    kind: str  # "point", "extended" (both: POSITIONED), "isotropic" or "galactic"
     spectrum: Spectrum  # the spectrum the template was built for (current best values)
     expo_nodes: np.ndarray  # (nebins, nodes) exposure at the component (cm2 s)
     template: np.ndarray | None = None  # (nebins, ny, npix) predicted counts
@@ -93,10 +97,23 @@ class ROIDataset:
 
     def point_source(self, name: str, ra: float, dec: float, spectrum: Spectrum, **info: Any) -> Component:
         """A new point-source component with its template (test sources, injected sources)."""
+        return self._placed(name, "point", ra, dec, spectrum, self.psf, info)
+
+    def extended_source(
+        self, name: str, ra: float, dec: float, spectrum: Spectrum, morphology: tuple[str, float], **info: Any
+    ) -> Component:
+        """A radial disk or Gaussian (``morphology``: form and radius or sigma, deg), PSF-convolved."""
+        info = {**info, "spatial_model": morphology[0], "extension_deg": round(float(morphology[1]), 4)}
+        return self._placed(name, "extended", ra, dec, spectrum, extended_psf(self.psf, *morphology), info)
+
+    def _placed(
+        self, name: str, kind: str, ra: float, dec: float, spectrum: Spectrum, spread: PSFTable, info: dict
+    ) -> Component:
+        """A component at (ra, dec) whose photons spread as ``spread`` (the PSF, or a convolved shape)."""
         node_e, node_w = self.nodes
-        comp = Component(name, "point", spectrum, self.exposure_at(ra, dec), ra=ra, dec=dec, info=dict(info))
+        comp = Component(name, kind, spectrum, self.exposure_at(ra, dec), ra=ra, dec=dec, info=dict(info))
         lon, lat = to_frame(ra, dec, self.geom.coordsys)
-        frac = psf_fraction(self.geom, self.psf, lon, lat)
+        frac = psf_fraction(self.geom, spread, lon, lat)
         comp.template = comp.npred_bins(spectrum, node_e, node_w)[:, None, None] * frac
         return comp
 

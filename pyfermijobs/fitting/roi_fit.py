@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pyfermijobs.datasets.roi import Component, ROIDataset
+from pyfermijobs.datasets.roi import POSITIONED, Component, ROIDataset
 from pyfermijobs.fitting.likelihood import FitResult, FreeComponent, PoissonFit
 
 
@@ -86,7 +86,7 @@ def choose_free(roi: ROIDataset, settings: dict) -> None:
 
     centre = unit_vectors(roi.geom.lon, roi.geom.lat)
     for comp in roi.components:
-        if comp.kind != "point":
+        if comp.kind not in POSITIONED:  # the diffuse components
             comp.free = ["norm"]
             continue
         lon, lat = to_frame(comp.ra, comp.dec, roi.geom.coordsys)
@@ -116,7 +116,7 @@ def source_ts(roi: ROIDataset) -> dict[str, float]:
     background = roi.model()
     with_all = PoissonFit(roi.counts, background, []).loglike(np.zeros(0))
     for comp in roi.components:
-        if comp.kind != "point" or comp.template is None:
+        if comp.kind not in POSITIONED or comp.template is None:
             continue
         if comp.name in names:
             others = [n for n in names if n != comp.name]

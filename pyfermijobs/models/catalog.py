@@ -6,6 +6,9 @@ or a path (the 3FHL's ``gll_psch_v13.fit``, for one). Two column layouts are rea
 (``PL_Flux_Density``, ``LP_*``, ``PLEC_*``) and that of 3FGL and 3FHL (``Flux_Density`` at
 ``Pivot_Energy``, ``Spectral_Index``, ``beta``, ``Cutoff``, ``Exp_Index``; 3FHL's in GeV units).
 Spectra keep their catalog form (PowerLaw, LogParabola, PLSuperExpCutoff, PLSuperExpCutoff4).
+Extended sources carry their morphology from the ``ExtendedSources`` table where it is a
+radial disk or Gaussian (fermipy's reading: the radius, or the 68% radius for a Gaussian, is
+the geometric mean of the semi-axes); template maps (``SpatialMap``) are not shipped here.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ class CatalogSource:
     spectrum: Spectrum
     signif: float  # catalog significance (sigma), Signif_Avg
     extended: bool
+    #: ("RadialDisk", radius deg) or ("RadialGaussian", sigma deg); None for a point source or a
+    #: template map this package cannot read
+    morphology: tuple[str, float] | None = None
 
 
 def catalog_path(name: str, file: str = "config.yaml") -> Path:
@@ -83,6 +89,7 @@ def read_catalog(path: Path, file: str = "config.yaml") -> list[CatalogSource]:
             file, "model.catalogs", f"{path}: unknown catalog format (neither 4FGL's nor 3FGL/3FHL's columns)"
         )
     extended = data["Extended_Source_Name"] if "Extended_Source_Name" in names else [""] * len(data)
+    shapes = _morphologies(path)
     return [
         CatalogSource(
             name=row["Source_Name"].strip(),
@@ -91,9 +98,35 @@ def read_catalog(path: Path, file: str = "config.yaml") -> list[CatalogSource]:
             spectrum=spec,
             signif=float(np.nan_to_num(row["Signif_Avg"])),
             extended=bool(str(ext).strip()),
+            morphology=shapes.get(str(ext).strip()),
         )
         for row, spec, ext in zip(data, spectra, extended, strict=True)
     ]
+
+
+#: a 2D Gaussian's 68% containment radius in units of its sigma
+GAUSSIAN_R68_PER_SIGMA = float(np.sqrt(-2.0 * np.log(1.0 - 0.6827)))
+
+
+def _morphologies(path: Path) -> dict[str, tuple[str, float]]:
+    """Radial disks and Gaussians of the catalog's ``ExtendedSources`` table, by extended-source name."""
+    import fitsio
+
+    with fitsio.FITS(str(path)) as fits:
+        if "ExtendedSources" not in fits:
+            return {}
+        table = fits["ExtendedSources"].read()
+    names = table.dtype.names
+    shapes = {}
+    for row in table:
+        form = str(row["Spatial_Function"]).strip() if "Spatial_Function" in names else ""
+        form = form or {"Disk": "RadialDisk", "2D Gaussian": "RadialGaussian"}.get(str(row["Model_Form"]).strip(), "")
+        size = float(np.sqrt(row["Model_SemiMajor"] * row["Model_SemiMinor"]))
+        if form == "RadialDisk":
+            shapes[str(row["Source_Name"]).strip()] = (form, size)
+        elif form in ("RadialGaussian", "RadialGauss"):  # 4FGL writes the latter
+            shapes[str(row["Source_Name"]).strip()] = ("RadialGaussian", size / GAUSSIAN_R68_PER_SIGMA)
+    return shapes
 
 
 def _4fgl_spectrum(row: np.void) -> Spectrum:

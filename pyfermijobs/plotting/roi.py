@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from pyfermijobs.datasets.geom import to_frame
-from pyfermijobs.datasets.roi import ROIDataset
+from pyfermijobs.datasets.roi import POSITIONED, ROIDataset
 from pyfermijobs.plotting.style import mark_synthetic, pyplot, save, unit_gaussian_histogram
 
 LABEL_TS = 25.0  # sources above this TS get their name written next to the marker
@@ -40,7 +40,7 @@ def _title(ax: Any, title: str) -> None:
 
 def _mark_sources(ax, roi: ROIDataset) -> None:
     for comp in roi.components:
-        if comp.kind != "point":
+        if comp.kind not in POSITIONED:
             continue
         lon, lat = to_frame(comp.ra, comp.dec, roi.geom.coordsys)
         x, y = roi.geom.sky_to_pix(np.atleast_1d(lon), np.atleast_1d(lat))

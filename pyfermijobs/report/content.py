@@ -155,6 +155,8 @@ def _sed_header(path: Path) -> dict[str, Any] | None:
 
 
 def roi_fit(layout: Layout, target: str) -> RoiFit:
+    from pyfermijobs.datasets.roi import POSITIONED
+
     path = layout.roi_yaml(target)
     if not path.exists():  # fermipy fitted the data: its baseline as exported to the builtin engine
         path = layout.roi_yaml(target, layout.exported_prefix("fit_baseline"))
@@ -170,7 +172,7 @@ def roi_fit(layout: Layout, target: str) -> RoiFit:
         ("sources found (--do_find_src)", ", ".join(fit.get("found_sources") or []) or "none"),
     ]
     points = sorted(
-        (s for s in doc.get("sources") or [] if s.get("kind") == "point"), key=lambda s: -float(s.get("ts", 0.0))
+        (s for s in doc.get("sources") or [] if s.get("kind") in POSITIONED), key=lambda s: -float(s.get("ts", 0.0))
     )
     sources = [
         (

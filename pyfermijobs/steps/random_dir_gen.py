@@ -35,7 +35,7 @@ def grid_directions(
     """
     from pyfermijobs.config.analysis import load_template, target_direction
     from pyfermijobs.datasets.geom import separation_deg, to_frame, to_icrs, unit_vectors
-    from pyfermijobs.datasets.roi import ROIDataset
+    from pyfermijobs.datasets.roi import POSITIONED, ROIDataset
     from pyfermijobs.rng import generator
 
     roi, _ = ROIDataset.read(layout.roi_file(target, prefix, RANDOM_SIM), layout.roi_yaml(target, prefix, RANDOM_SIM))
@@ -61,7 +61,7 @@ def grid_directions(
     vectors = unit_vectors(lon, lat)
     keep = separation_deg(vectors, unit_vectors(clon, clat)) >= cfg["min_sep_target"]
     for comp in roi.components:
-        if comp.kind == "point" and float(comp.info.get("ts", 0.0)) > SIGNIFICANT_TS:
+        if comp.kind in POSITIONED and float(comp.info.get("ts", 0.0)) > SIGNIFICANT_TS:
             clon, clat = to_frame(comp.ra, comp.dec, geom.coordsys)
             keep &= separation_deg(vectors, unit_vectors(clon, clat)) >= cfg["min_sep_source"]
     ra, dec = to_icrs(lon[keep], lat[keep], geom.coordsys)
