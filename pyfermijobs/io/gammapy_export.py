@@ -71,9 +71,9 @@ def to_mapdataset(roi: ROIDataset, free: set[str], extra: list[Component] = ()) 
     expo = np.sum(weights * roi.exposure, axis=1) / weights.sum(axis=1)
     exposure = Map.from_geom(geom.to_image().to_cube([true]), data=expo, unit="cm2 s")
     rad = MapAxis.from_nodes(roi.psf.theta * u.deg, name="rad", interp="lin")
-    psf_geom = WcsGeom.create(
-        skydir=g.wcs.pixel_to_world(g.npix / 2, g.ny / 2), npix=(1, 1), binsz=g.binsz, axes=[rad, true]
-    )
+    # one PSF for the whole ROI: a single pixel covering it, so every position finds it
+    centre = g.wcs.pixel_to_world((g.npix - 1) / 2, (g.ny - 1) / 2)
+    psf_geom = WcsGeom.create(skydir=centre, npix=(1, 1), binsz=2 * g.binsz * max(g.npix, g.ny), axes=[rad, true])
     psf = PSFMap(Map.from_geom(psf_geom, data=roi.psf.density[:, :, None, None], unit="sr-1"))
 
     models = []
