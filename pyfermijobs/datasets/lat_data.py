@@ -183,14 +183,16 @@ def read_gti(path: Path) -> Any:
     """A file's ``GTI`` table (START/STOP, MET s), or None when it has none."""
     from astropy.io import fits
 
-    with fits.open(path, memmap=False) as hdul:
-        if "GTI" not in hdul:
-            return None
-        table = hdul["GTI"].data
-        try:
+    try:
+        with fits.open(path, memmap=False) as hdul:
+            if "GTI" not in hdul:
+                return None
+            table = hdul["GTI"].data
             return {"START": np.asarray(table["START"], float), "STOP": np.asarray(table["STOP"], float)}
-        except KeyError as exc:
-            raise InputError(path, "GTI", f"a GTI table needs START and STOP columns ({exc})") from None
+    except OSError as exc:
+        raise InputError(path, None, f"not a readable FITS file ({exc})") from None
+    except (KeyError, TypeError) as exc:
+        raise InputError(path, "GTI", f"a GTI table needs START and STOP columns ({exc})") from None
 
 
 def in_gti(time: np.ndarray, gti: Any) -> np.ndarray:
