@@ -202,7 +202,7 @@ def test_fitted_fluxes_agree_with_the_3fhl_catalog(tmp_path: Path) -> None:
     fit.apply()
     assert fit.result.converged
     rows = catalog_comparison(roi, ("point", "extended"))
-    # the extended one a radial disk of 0.53 deg from the catalog's ExtendedSources table
+    # the extended one is a radial disk of 0.53 deg, from the catalog's ExtendedSources table
     assert {r[0] for r in rows} == {"3FHL J1745.6-2900", "3FHL J1746.2-2852", "3FHL J1745.8-3028e"}
     assert all(abs(r[4]) < 2 for r in rows), rows
     assert 0.85 < np.median([r[3] for r in rows]) < 1.15, rows
