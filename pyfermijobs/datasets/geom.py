@@ -17,6 +17,11 @@ from pyfermijobs.errors import InputError
 FRAMES = {"GAL": ("galactic", "GLON", "GLAT"), "CEL": ("icrs", "RA--", "DEC-")}
 
 
+def frame_of(ctype: str) -> str | None:
+    """GAL or CEL from a map's CTYPE1 (``GLON-CAR``, ``RA---TAN`` ...); None for other frames."""
+    return next((name for name, (_, x, _) in FRAMES.items() if ctype.startswith(x)), None)
+
+
 def unit_vectors(lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
     """Cartesian unit vectors, shape (..., 3)."""
     lon, lat = np.radians(lon_deg), np.radians(lat_deg)
@@ -106,6 +111,11 @@ class ROIGeom:
     @property
     def shape(self) -> tuple[int, int, int]:
         return (self.nebins, self.ny, self.npix)
+
+    @property
+    def centre_pixel(self) -> tuple[int, int]:
+        """(row, column) of the pixel at the grid's centre (or just past it, for even sizes)."""
+        return self.ny // 2, self.npix // 2
 
     def padded(self, pad: int) -> ROIGeom:
         """The same grid with ``pad`` more pixels on every side (same centre): room for a convolution."""

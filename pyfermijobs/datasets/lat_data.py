@@ -24,15 +24,18 @@ energy). Energy dispersion is not modelled. Nothing here is synthetic: the ROI s
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyfermijobs.datasets.geom import FRAMES, ROIGeom, fermitools_galactic, to_frame, to_icrs
+from pyfermijobs.datasets.geom import ROIGeom, fermitools_galactic, frame_of, to_frame, to_icrs
 from pyfermijobs.datasets.psf import PSFTable, psf_kernel
 from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
 from pyfermijobs.errors import InputError
 from pyfermijobs.models.spectra import TEMPLATE_SCALE, Spectrum, log_nodes
+
+if TYPE_CHECKING:
+    from pyfermijobs.io.fermipy_files import CountsCube
 
 GAL_NAME = "galdiff"
 ISO_NAME = "isodiff"
@@ -70,7 +73,7 @@ def sample_planes(
 
     wcs = celestial_wcs(header)
     ctype = str(header.get("CTYPE1", ""))
-    frame = next((name for name, (_, x, _) in FRAMES.items() if ctype.startswith(x)), None)
+    frame = frame_of(ctype)
     if frame is None:
         raise InputError(path, "CTYPE1", f"unsupported sky frame {ctype!r} (GLON or RA)")
     lon, lat = lonlat if lonlat is not None else geom.pixel_lonlat
@@ -281,7 +284,7 @@ def cube_cutout(path: Path, geom: ROIGeom) -> tuple[ROIGeom, np.ndarray]:
     cube = read_counts_cube(path)
     header = cube.header
     ctype = str(header.get("CTYPE1", ""))
-    frame = next((name for name, (_, x, _) in FRAMES.items() if ctype.startswith(x)), None)
+    frame = frame_of(ctype)
     if frame != geom.coordsys or not ctype.endswith(geom.proj):
         raise InputError(path, "CTYPE1", f"the counts cube is {ctype!r}: set binning.coordsys/proj to match it")
     cdelt1, cdelt2 = float(header.get("CDELT1", 0.0)), float(header.get("CDELT2", 0.0))
@@ -306,18 +309,38 @@ def cube_cutout(path: Path, geom: ROIGeom) -> tuple[ROIGeom, np.ndarray]:
     ny, nx = cube.data.shape[1:]
     if i0 < 0 or j0 < 0 or i0 + n > nx or j0 + n > ny:
         raise InputError(path, "builtin.data.counts", "the ROI reaches outside the counts cube's footprint")
-    lon, lat = (float(v) for v in wcs.pixel_to_world_values(i0 + (n - 1) / 2.0, j0 + (n - 1) / 2.0))
+    return cube_window(cube, path, use, (i0, j0, n, n), geom.coordsys, geom.proj, geom.binsz)
+
+
+def cube_window(
+    cube: CountsCube,
+    path: Path,
+    use: np.ndarray,
+    window: tuple[int, int, int, int],
+    frame: str,
+    proj: str,
+    binsz: float,
+) -> tuple[ROIGeom, np.ndarray]:
+    """The ROI of a window of a counts cube (first column, first row, columns, rows) and the
+    energy bins ``use``: the cube's own pixels, its WCS reference kept, counts never resampled."""
+    from pyfermijobs.io.fermipy_files import celestial_wcs
+
+    i0, j0, nx, ny = window
+    header = cube.header
+    centre = celestial_wcs(header).pixel_to_world_values(i0 + (nx - 1) / 2.0, j0 + (ny - 1) / 2.0)
+    lon, lat = (float(v) for v in centre)
     ref = (
         float(header["CRVAL1"]),
         float(header["CRVAL2"]),
-        float(header["CRPIX1"]) - i0 - (n + 1) / 2.0,
-        float(header["CRPIX2"]) - j0 - (n + 1) / 2.0,
+        float(header["CRPIX1"]) - i0 - (nx + 1) / 2.0,
+        float(header["CRPIX2"]) - j0 - (ny + 1) / 2.0,
     )
-    cut = ROIGeom(lon % 360.0, lat, geom.coordsys, geom.proj, geom.binsz, n, tuple(float(e) for e in edges), ref)
-    counts = cube.data[use][:, j0 : j0 + n, i0 : i0 + n]
+    edges = tuple(float(e) for e in np.append(cube.emin[use], cube.emax[use][-1:]))
+    geom = ROIGeom(lon % 360.0, lat, frame, proj, binsz, nx, edges, ref, None if nx == ny else ny)
+    counts = cube.data[use][:, j0 : j0 + ny, i0 : i0 + nx]
     if np.any(counts < 0) or not np.allclose(counts, np.round(counts)):
         raise InputError(path, "PRIMARY", "counts must be non-negative integers")
-    return cut, np.round(counts).astype(np.int64)
+    return geom, np.round(counts).astype(np.int64)
 
 
 def galactic_template(
@@ -390,7 +413,7 @@ def build_lat_roi(
     psf_file = resolve_data_path(data["psf"], base, file, "builtin.data.psf")
     exposure = exposure_at_nodes(exposure_file, geom, node_e)
     psf = bin_psf(psf_file, node_e, node_w)
-    centre = exposure[:, :, geom.ny // 2, geom.npix // 2].astype(float)
+    centre = exposure[:, :, *geom.centre_pixel].astype(float)
     components = []
     if model.get("galdiff"):
         galdiff = resolve_data_path(model["galdiff"], base, file, "model.galdiff")
@@ -456,29 +479,22 @@ def cube_roi(
     """
     from astropy.io import fits
 
-    from pyfermijobs.io.fermipy_files import celestial_wcs, read_counts_cube
+    from pyfermijobs.io.fermipy_files import read_counts_cube
 
     cube = read_counts_cube(counts)
     header = cube.header
     ctype = str(header.get("CTYPE1", ""))
-    frame = next((name for name, (_, x, _) in FRAMES.items() if ctype.startswith(x)), None)
+    frame = frame_of(ctype)
     binsz = abs(float(header.get("CDELT2", 0.0)))
     if frame is None or binsz <= 0 or abs(abs(float(header.get("CDELT1", 0.0))) - binsz) > 1e-6 * binsz:
         raise InputError(counts, "CTYPE1", f"a counts cube in GLON/RA with square pixels is needed ({ctype!r})")
     ny, nx = cube.data.shape[1:]
-    lon, lat = (float(v) for v in celestial_wcs(header).pixel_to_world_values((nx - 1) / 2.0, (ny - 1) / 2.0))
-    ref = (
-        float(header["CRVAL1"]),
-        float(header["CRVAL2"]),
-        float(header["CRPIX1"]) - (nx + 1) / 2.0,
-        float(header["CRPIX2"]) - (ny + 1) / 2.0,
-    )
-    edges = tuple(float(e) for e in np.append(cube.emin, cube.emax[-1]))
-    geom = ROIGeom(lon % 360.0, lat, frame, ctype[-3:], binsz, nx, edges, ref, nrows=ny)
+    every_bin = np.ones(len(cube.emin), bool)
+    geom, data = cube_window(cube, Path(counts), every_bin, (0, 0, nx, ny), frame, ctype[-3:], binsz)
     node_e, node_w = log_nodes(geom.emin, geom.emax, NODES_PER_BIN)
     expo = exposure_at_nodes(Path(exposure), geom, node_e)
     table = bin_psf(Path(psf), node_e, node_w)
-    centre = expo[:, :, ny // 2, nx // 2].astype(float)
+    centre = expo[:, :, *geom.centre_pixel].astype(float)
     components = []
     if background is not None:
         template = np.asarray(fits.getdata(background), float)
@@ -486,9 +502,9 @@ def cube_roi(
             raise InputError(background, "PRIMARY", f"shape {template.shape}, the counts cube's is {geom.shape}")
         spec = Spectrum(TEMPLATE_SCALE, {"Normalization": 1.0})
         components.append(Component("background", "galactic", spec, centre, template, info={"file": str(background)}))
-    ra, dec = (float(v) for v in to_icrs(lon, lat, frame))
+    ra, dec = (float(v) for v in to_icrs(geom.lon, geom.lat, frame))
     meta = {"target": Path(counts).name, "synthetic": False, "ra": ra, "dec": dec}
-    roi = ROIDataset(geom, np.round(cube.data).astype(np.int64), expo.astype(np.float32), table, components, meta=meta)
+    roi = ROIDataset(geom, data, expo.astype(np.float32), table, components, meta=meta)
     if catalog:
         add_catalog_sources(roi, catalog, max(nx, ny) * binsz + 1.0, counts)
     return roi

@@ -38,7 +38,7 @@ def ts_map(roi: ROIDataset, background: np.ndarray | None = None, index: float =
     reference = Spectrum("PowerLaw", {"Prefactor": 1e-13, "Index": index, "Scale": 1000.0})
     mu = roi.model() if background is None else background
     node_e, node_w = roi.nodes
-    centre_expo = roi.exposure[:, :, geom.ny // 2, geom.npix // 2].astype(float)
+    centre_expo = roi.exposure[:, :, *geom.centre_pixel].astype(float)
     npred = np.sum(node_w * node_e * centre_expo * reference.dnde(node_e), axis=1)
     r68 = roi.psf.r68()
     windows = []

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from pyfermijobs.datasets.geom import FRAMES, ROIGeom, to_icrs
+from pyfermijobs.datasets.geom import ROIGeom, frame_of, to_icrs
 from pyfermijobs.datasets.lat_data import bin_psf, exposure_at_nodes
 from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
 from pyfermijobs.errors import InputError
@@ -44,7 +44,7 @@ def geometry(cube: CountsCube, path: Path) -> ROIGeom:
 
     header = cube.header
     ctype = str(header.get("CTYPE1", ""))
-    frame = next((name for name, (_, x, _) in FRAMES.items() if ctype.startswith(x)), None)
+    frame = frame_of(ctype)
     if frame is None:
         raise InputError(path, "CTYPE1", f"unsupported sky frame {ctype!r} (GLON or RA)")
     ny, nx = cube.data.shape[1:]
