@@ -3,7 +3,7 @@
 A realization of the issue's reference ROI (synthetic Draco, 10 x 10 deg at 0.1 deg, 100 MeV -
 100 GeV, 4 bins per decade) is a Poisson draw, a refit and a castro SED. The dark-matter stage then
 does, per realization and target: read the castro, convert it for the official example's 12
-channels x 13 masses under two J-factor priors (none, lgauss), compute the limits and write the
+channels x 13 masses under two J-factor priors (none, lgauss_like), compute the limits and write the
 dmlike/dmlimits files; and per realization and roster the stacking, here counted once per target
 (a roster of one). Goal (issue 16): under 10% of a realization. Run on one core:
 
@@ -56,7 +56,7 @@ def main(repeats: int = 10) -> dict:
             sim_times.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             castro = CastroLikelihood.from_sed(product.sed)
-            likes = convert_priors(castro, phi, table.channels, table.masses, J0, JSIGMA, ["none", "lgauss"])
+            likes = convert_priors(castro, phi, table.channels, table.masses, J0, JSIGMA, ["none", "lgauss_like"])
             for prior, like in likes.items():  # as convert-castro does: one reading, both priors
                 path = Path(tmp) / f"dmlike_{prior}_{seed}.fits"
                 write_dmlike(path, like, {"SEED": seed})

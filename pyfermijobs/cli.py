@@ -19,6 +19,15 @@ from pyfermijobs.steps import STEPS, Step
 def _add_option(parser: argparse.ArgumentParser, step: Step, name: str) -> None:
     opt = step.option(name)
     flag = f"--{name}"
+    if opt.aliases:  # dmpipe's names of the same flag
+        parser.add_argument(
+            *(f"--{a}" for a in opt.aliases),
+            dest=name,
+            action="extend",
+            nargs="+",
+            default=None,
+            help=argparse.SUPPRESS,
+        )
     shown = opt.shown_default
     default_text = f" (default: {shown})" if shown else ""
     if opt.kind == "bool":

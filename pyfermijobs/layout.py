@@ -204,8 +204,10 @@ class Layout:
         return self.target_dir(target, sim) / f"recovery_{profile}_{seed_str(first)}_{seed_str(last)}.png"
 
     # --- the dark-matter stage (dmpipe's names) ---------------------------------------
-    def spec_table_file(self) -> Path:
-        return self.basedir / f"dm_spectra_{self.ttype}.fits"
+    def spec_table_file(self, binning: str | None = None) -> Path:
+        """The spectra table of the analysis template's energy bins; ``binning`` (a key of other bins,
+        those of SEDs read from files): that binning's table."""
+        return self.basedir / f"dm_spectra_{self.ttype}{'' if binning is None else '_' + binning}.fits"
 
     def dmlike_file(
         self, target: str, profile: str, prior: str, sim: str | None = None, seed: int | None = None
@@ -225,6 +227,21 @@ class Layout:
 
     def stacked_limits_file(self, roster: str, prior: str, sim: str | None = None, seed: int | None = None) -> Path:
         return self.stacked_dir(sim) / f"limits_{roster}_{prior}{_seed_part(seed)}.fits"
+
+    def dmlimits_summary_file(self, sim: str, target: str, profile: str, prior: str, first: int, last: int) -> Path:
+        """One target x profile x prior's limits over a study's realizations and their expected bands
+        (dmpipe's per-target CollectLimits file name)."""
+        return (
+            self.target_dir(target, sim) / f"dmlimits_{profile}_{prior}_summary_{seed_str(first)}_{seed_str(last)}.fits"
+        )
+
+    def release_limits_dir(self, roster: str, prior: str) -> Path:
+        """The data's limits of a roster x J prior in the LAT release's layout: one ``limits_<channel>.txt``
+        per channel, each target's column and ``composite_<roster>`` (the folder names roster and prior)."""
+        return self.stacked_dir() / f"limits_{roster}_{prior}"
+
+    def release_limits_file(self, roster: str, prior: str, channel: str) -> Path:
+        return self.release_limits_dir(roster, prior) / f"limits_{channel}.txt"
 
     def stacked_summary_file(self, sim: str, roster: str, prior: str, first: int, last: int) -> Path:
         """Limits of every realization and their expected bands (CollectLimits)."""

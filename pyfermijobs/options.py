@@ -27,6 +27,8 @@ class Option:
     help: str
     path: bool = False
     default_text: str | None = None
+    #: other names of the flag (dmpipe's, fermipy.jobs'), same meaning
+    aliases: tuple[str, ...] = ()
 
     @property
     def shown_default(self) -> str | None:
@@ -110,8 +112,9 @@ OPTIONS: dict[str, Option] = {
     "jpriors": Option(
         "list",
         None,
-        "J-factor priors (none, lgauss, lognorm, norm; repeatable)",
+        "J-factor priors, dmsky's names (none, gauss, lgauss, lgauss_like, lgauss_log, lognorm, norm; repeatable)",
         default_text="the master's astro_priors",
+        aliases=("astro_prior", "astro_priors"),
     ),
     "roster": Option("str", None, "only this roster (a key of roster_list.yaml)", default_text="every roster"),
     "channels": Option("list", None, "channels plotted (repeatable)", default_text="the plot's plot_channels"),

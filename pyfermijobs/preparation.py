@@ -10,9 +10,12 @@ and writes nothing.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from pyfermijobs import __version__
 from pyfermijobs.config.analysis import config_for_target, load_template
@@ -22,7 +25,8 @@ from pyfermijobs.config.rosters import Target, load_aliases, load_catalog, merge
 from pyfermijobs.config.run import resolve_profile
 from pyfermijobs.config.scenarios import load_rand_config, load_scenario
 from pyfermijobs.config.template import check_target_data, check_template, data_settings, with_absolute_data_paths
-from pyfermijobs.errors import InputError
+from pyfermijobs.errors import InputError, closest
+from pyfermijobs.io.sed_fits import sed_identity, write_sed
 from pyfermijobs.layout import RANDOM_SIM, Layout, profile_name
 from pyfermijobs.yamlio import dump_yaml, load_yaml, write_yaml
 
@@ -35,6 +39,8 @@ class Preparation:
     targets: dict[str, Target]
     run_config: dict[str, Any]
     files: dict[Path, Any] = field(default_factory=dict)
+    #: SEDs made elsewhere, as fermipy SED files to write: relative path -> (columns, header)
+    seds: dict[Path, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def fingerprint(self) -> str:
@@ -46,6 +52,10 @@ class Preparation:
         for path in sorted(self.files):
             digest.update(str(path).encode())
             digest.update(dump_yaml(self.files[path]).encode())
+        for path in sorted(self.seds):
+            digest.update(str(path).encode())
+            for name, column in sorted(self.seds[path][0].items()):
+                digest.update(name.encode() + np.ascontiguousarray(column, dtype=float).tobytes())
         return digest.hexdigest()
 
 
@@ -55,10 +65,24 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
     aliases = load_aliases(master.alias_dict)
     catalog = load_catalog(master.targets_file)
     targets, membership = merge_rosters(master.rosters, master.roster_files, catalog, aliases, origin)
-    template = load_template(master.config_template)
-    check_template(template, master.config_template)  # the engine's sections too, before any work
-    if data_settings(template, master.config_template) is not None:  # real data: absolute paths, each ROI checked
-        template = with_absolute_data_paths(template, master.config_template.parent, master.config_template)
+    layout = Layout(Path("."), master.ttype)
+    external = sed_sources(master, targets)
+    analysed = {name: t for name, t in targets.items() if name not in external}
+    template: dict[str, Any] = {}
+    if analysed:
+        if not master.config_template.is_file():
+            raise InputError(origin, "config_template", f"analysis template {master.config_template} not found")
+        template = load_template(master.config_template)
+        check_template(template, master.config_template)  # the engine's sections too, before any work
+        if data_settings(template, master.config_template) is not None:  # real data: absolute paths, ROIs checked
+            template = with_absolute_data_paths(template, master.config_template.parent, master.config_template)
+    if not analysed and (master.sims or master.random is not None):
+        raise InputError(
+            origin,
+            "sims" if master.sims else "random",
+            "control studies simulate or move the targets' ROIs, and every target's SED is read from a file "
+            "(sed_files / sed_file): remove the studies or analyse some targets",
+        )
 
     scenarios = {name: load_scenario(sim.scenario_file) for name, sim in master.sims.items()}
     studies: dict[str, SimSettings] = dict(master.sims)
@@ -84,34 +108,45 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
             scenario_file=None,
             rand_config=master.random.rand_config,
         )
-    layout = Layout(Path("."), master.ttype)
     files: dict[Path, Any] = {}
     target_list = {
         t.name: [profile_name(v, s) for v in t.versions for s in master.spatial_models] for t in targets.values()
     }
-    # Each study analyses every profile of a target, except random directions with random.profile.
-    # The simulated profile (sim_defaults.profile) is resolved where it is used (SimulateROI, pfj validate).
-    area_lists = {name: target_list for name in studies}
+    # Each study analyses every profile of an analysed target, except random directions with random.profile;
+    # targets read from SED files have no ROI to simulate. The simulated profile (sim_defaults.profile) is
+    # resolved where it is used (SimulateROI, pfj validate).
+    study_list = {t: p for t, p in target_list.items() if t in analysed}
+    area_lists = {name: study_list for name in studies}
     if master.random is not None and master.random.profile is not None:
         area_lists[RANDOM_SIM] = {
             t: [resolve_profile(master.random.profile, profiles, t, aliases, origin, "random.profile")]
-            for t, profiles in target_list.items()
+            for t, profiles in study_list.items()
         }
     roster_list: dict[str, list[str]] = {}
     for roster, entries in membership.items():
         for spatial in master.spatial_models:
             roster_list[f"{roster}_{spatial}"] = [f"{name}:{profile_name(v, spatial)}" for name, v in entries]
+    # a study stacks the realizations it has: those of the analysed members
+    study_rosters = {
+        key: kept
+        for key, members in roster_list.items()
+        if (kept := [m for m in members if m.split(":", 1)[0] in analysed])
+    }
 
     for area in [None, *studies]:
         files[layout.target_list(area)] = target_list if area is None else area_lists[area]
-        files[layout.roster_list(area)] = roster_list
+        files[layout.roster_list(area)] = roster_list if area is None else study_rosters
         for target in targets.values():
-            local = layout.target_config(target.name, area, master.config_localpath)
-            files[local] = config_for_target(template, target.ra, target.dec)
-            if area is None:
-                check_target_data(template, target.ra, target.dec, master.config_template)
+            if area is not None and target.name not in analysed:
+                continue
+            if target.name in analysed:
+                local = layout.target_config(target.name, area, master.config_localpath)
+                files[local] = config_for_target(template, target.ra, target.dec)
+                if area is None:
+                    check_target_data(template, target.ra, target.dec, master.config_template)
             for version in target.versions:
-                files[layout.astro_value_file(target.name, version, area)] = target.info[version]
+                astro = {k: v for k, v in target.info[version].items() if k not in SED_KEYS}
+                files[layout.astro_value_file(target.name, version, area)] = astro
                 for spatial in master.spatial_models:
                     files[layout.profile_file(target.name, profile_name(version, spatial), area)] = profile_source(
                         target.ra, target.dec, version, spatial
@@ -135,13 +170,31 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
             "profiles": area_lists[name],
         }
 
+    from pyfermijobs.io.castro_files import read_castro
+
+    seds = {}
+    for name, (path, row) in external.items():
+        target = targets[name]
+        sed, header = read_castro(path, row)
+        for profile in target_list[name]:
+            keys = sed_identity(name, name, profile, None, None, target.ra, target.dec, False)
+            seds[layout.sed_file(name, profile)] = (sed, {**header, **keys})
+
     run_config = {
         "pyfermijobs_version": __version__,
         "ttype": master.ttype,
         "backend": master.backend,
         "sim_backend": master.sim_backend,
         "spatial_models": master.spatial_models,
-        "targets": {t.name: {"ra": t.ra, "dec": t.dec, "profiles": target_list[t.name]} for t in targets.values()},
+        "targets": {
+            t.name: {
+                "ra": t.ra,
+                "dec": t.dec,
+                "profiles": target_list[t.name],
+                **({"sed_file": str(external[t.name][0])} if t.name in external else {}),
+            }
+            for t in targets.values()
+        },
         "sims": {name: study_entry(name, sim) for name, sim in master.sims.items()},
         "random": study_entry(RANDOM_SIM, studies[RANDOM_SIM]) if RANDOM_SIM in studies else None,
         "plotting": master.plotting,
@@ -154,7 +207,57 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
             "alias_dict": str(master.alias_dict) if master.alias_dict else None,
         },
     }
-    return Preparation(master=master, targets=targets, run_config=run_config, files=files)
+    return Preparation(master=master, targets=targets, run_config=run_config, files=files, seds=seds)
+
+
+#: Roster / targets-file keys that say a target's SED is a file made elsewhere.
+SED_KEYS = ("sed_file", "sed_row")
+
+
+def sed_sources(master: MasterConfig, targets: dict[str, Target]) -> dict[str, tuple[Path, str]]:
+    """Targets whose SED is a file made elsewhere: name -> (file, row of a multi-target file).
+
+    A target's ``sed_file`` (explicit roster or targets file) wins over the master's ``sed_files``
+    (a pattern with ``{target}``/``{version}``, or a mapping). Paths take ``$VARIABLES`` and are
+    relative to the master file's folder. A target is either analysed or read, for all its versions.
+    """
+    origin = master.source or "command line"
+    out: dict[str, tuple[Path, str]] = {}
+    mapping = master.sed_files if isinstance(master.sed_files, dict) else {}
+    for name in mapping:
+        if name not in targets:
+            raise InputError(origin, f"sed_files.{name}", "no roster lists this target" + closest(name, targets))
+    for name, target in targets.items():
+        chosen: set[tuple[str, str]] = set()
+        read = 0
+        for version in target.versions:
+            info = target.info[version]
+            if info.get("sed_file") is not None:
+                value, key = str(info["sed_file"]), f"{name}.sed_file"
+            elif isinstance(master.sed_files, str):
+                value = master.sed_files.replace("{target}", name).replace("{version}", version)
+                key = "sed_files"
+            elif name in mapping:
+                value, key = mapping[name], f"sed_files.{name}"
+            else:
+                continue
+            path = Path(os.path.expandvars(value)).expanduser()
+            path = path if path.is_absolute() else master.base / path
+            if not path.is_file():
+                raise InputError(origin, key, f"SED file {path} not found (target {name}, version {version})")
+            chosen.add((str(path.resolve()), str(info.get("sed_row") or name)))
+            read += 1
+        if not chosen:
+            continue
+        if len(chosen) != 1 or read != len(target.versions):
+            raise InputError(
+                origin, name, "a target is analysed or read from one SED file, for all its versions (profiles)"
+            )
+        path, row = chosen.pop()
+        out[name] = (Path(path), row)
+    if master.sed_files is not None and not out:
+        raise InputError(origin, "sed_files", "names no target of the rosters")
+    return out
 
 
 def darkmatter_doc(
@@ -193,7 +296,16 @@ def darkmatter_doc(
     for target in targets.values():
         for version in target.versions:
             check_jfactor(target.info[version], settings.priors, target.name, version, origin)
-    doc = DarkMatter(tuple(settings.priors), spec, tuple(channel_name(c) for c in plot_channels)).to_doc()
+    dm = DarkMatter(
+        tuple(settings.priors), spec, tuple(channel_name(c) for c in plot_channels), settings.reference_limits
+    )
+    if dm.reference_limits is not None and not any(dm.reference_file(c) for c in dm.spec.channels):
+        raise InputError(
+            origin,
+            "reference_limits",
+            f"no file {dm.reference_limits} for any channel of the stage ({', '.join(dm.spec.channels)})",
+        )
+    doc = dm.to_doc()
     return {**doc, "specconfig": str(settings.specconfig)}
 
 
@@ -227,6 +339,8 @@ def write_preparation(plan: Preparation, outdir: Path, overwrite: bool = False) 
     existing = layout.run_config()
     for relpath, data in plan.files.items():
         write_yaml(outdir / relpath, data)
+    for relpath, (sed, header) in plan.seds.items():
+        write_sed(outdir / relpath, sed, None, None, header)
     # Written last: its presence marks a complete preparation.
     write_yaml(existing, {**plan.run_config, "fingerprint": fingerprint})
     return layout

@@ -115,11 +115,24 @@ def dm_outputs(step: str, args: dict[str, Any], layout: Layout, config: RunConfi
     names = list(rosters(layout, sim, args.get("roster")))
     if step == "stack-likelihood":
         files = (layout.stacked_like_file, layout.stacked_limits_file)
-        return [f(r, j, sim, k) for r in names for j in chosen for k in seeds(config, args) for f in files]
+        out = [f(r, j, sim, k) for r in names for j in chosen for k in seeds(config, args) for f in files]
+        if sim is None and config.darkmatter is not None:  # the data's limits in the LAT release's layout
+            channels = config.darkmatter.spec.channels
+            out += [layout.release_limits_file(r, j, c) for r in names for j in chosen for c in channels]
+        return out
     if step == "collect-limits":
         seed_range = _seeds(config, str(sim), args)
         ends = (seed_range.start, seed_range.stop - 1)
-        return [layout.stacked_summary_file(str(sim), r, j, *ends) for r in names for j in chosen]
+        out = [layout.stacked_summary_file(str(sim), r, j, *ends) for r in names for j in chosen]
+        if args.get("roster") is None:  # and per target x profile (dmpipe's collect-limits)
+            study = config.study(str(sim))
+            out += [
+                layout.dmlimits_summary_file(str(sim), t, p, j, *ends)
+                for t, profiles in study.profiles.items()
+                for p in profiles
+                for j in chosen
+            ]
+        return out
     return [layout.stacked_plot(r, j, str(kind), c, sim) for r in names for j in chosen for c in channels]
 
 

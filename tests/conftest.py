@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,19 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 OFFICIAL_EXAMPLE = REPO.parent / "shared" / "reference" / "dmpipe_example_config"
+#: Real LAT data, read in place (``PFJ_LAT_DATA`` may point elsewhere), never copied into the repository.
+LAT_DATA = Path(os.environ.get("PFJ_LAT_DATA") or REPO.parent / "shared" / "lat-data")
+
+
+def require_lat_data(sub: str = "") -> Path:
+    """A folder of the real LAT data: in CI a missing one fails the test, elsewhere it skips it."""
+    path = LAT_DATA / sub
+    if not path.exists():
+        message = f"real LAT data not found at {path} (set PFJ_LAT_DATA, or lay shared/ beside the repository)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
 
 
 def write_yaml(path: Path, data: object) -> Path:

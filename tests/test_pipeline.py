@@ -131,8 +131,10 @@ def test_test_profile_completes_with_fermipy_layout(full_run: Path) -> None:
         "PLOT_DM_CONTROLS",
     } <= processes
     for sim in ("null", "pl2", "random"):
-        assert (results / f"dSphs_sim/sim_{sim}/stacked/limits_pair_point_lgauss_summary_000000_000003.fits").exists()
-    assert (results / "dSphs/stacked/finallimits_pair_point_lgauss_bb.png").exists()
+        assert (
+            results / f"dSphs_sim/sim_{sim}/stacked/limits_pair_point_lgauss_like_summary_000000_000003.fits"
+        ).exists()
+    assert (results / "dSphs/stacked/finallimits_pair_point_lgauss_like_bb.png").exists()
     versions = (results / "pipeline_info/software_versions.yml").read_text()
     assert '"PYFERMIJOBS:DATA:ANALYZE_ROI":' in versions and "pyfermijobs: 0.1.0" in versions
 
@@ -328,6 +330,30 @@ def test_bad_analysis_template_fails_before_any_task(tmp_path: Path) -> None:
         "config_dSphs.yaml: builtin.free_radus: unknown key (did you mean 'free_radius'?)" in proc.stdout + proc.stderr
     )
     assert not (tmp_path / "bad/work").exists() or not list((tmp_path / "bad/work").glob("*/*"))
+
+
+def test_lat_dsph2017_profile_runs_through_nextflow(tmp_path: Path) -> None:
+    """-profile lat_dsph2017: the LAT's released dwarf likelihoods through the dark-matter stage alone (no
+    ROI task), the combined b bbar limit within 3% of the collaboration's at every mass."""
+    from conftest import require_lat_data
+
+    from pyfermijobs.io.release_limits import read_release_limits
+
+    lat = require_lat_data("dsph-likelihoods-2017").parent
+    launch = tmp_path / "dsph"
+    nextflow(launch, "--lat_data", str(lat), profile="lat_dsph2017", timeout=1200)
+    results = launch / "results"
+    rows = trace_rows(results)
+    assert rows and all(r["status"] == "COMPLETED" for r in rows)
+    names = [r["name"] for r in rows]
+    assert not any("ANALYZE_ROI" in n or "ANALYZE_SED" in n for n in names)
+    assert sum("CONVERT_CASTRO" in n for n in names) == 45
+    _, theirs = read_release_limits(lat / "dsph-likelihoods-2017/limits_bb.txt")
+    folder = results / "dsph2017/stacked/limits_albert2017_dsphs_point_lgauss_like"
+    _, ours = read_release_limits(folder / "limits_bb.txt")
+    ratio = ours["composite_albert2017_dsphs_point"] / theirs["composite_desy2_standard"]
+    assert np.all(np.abs(ratio - 1.0) <= 0.03), ratio
+    assert "SYNTHETIC" not in (results / "report.html").read_text()
 
 
 def test_lat_gc_profile_runs_on_real_data(tmp_path: Path) -> None:

@@ -28,7 +28,11 @@ def test_official_example_prepares_fermipy_layout(official_example: Path, tmp_pa
     dm = read_yaml(out / "dSphs/pipeline_config.yaml")["darkmatter"]
     assert dm["priors"] == ["none", "lgauss"] and dm["plot_channels"] == ["bb", "tautau"]
     assert len(dm["channels"]) == 12 and len(dm["masses"]) == 13
-    assert read_yaml(out / "dSphs/segue_1/astro_val_ack2016.yaml")["j_integ"] == pytest.approx(10**19.5)
+    # dmsky's version name means dmsky's numbers (photometric J, 0.6 dex), read through dmsky
+    segue = read_yaml(out / "dSphs/segue_1/astro_val_ack2016.yaml")
+    assert segue["j_integ"] == pytest.approx(2.399e19) and segue["j_sigma"] == pytest.approx(0.6)
+    draco = read_yaml(out / "dSphs/draco/astro_val_ack2016.yaml")
+    assert draco["j_integ"] == pytest.approx(2.188e18) and draco["j_ref"] == "dmsky draco:ackermann2016_photoj_0.6_nfw"
 
     assert read_yaml(out / "dSphs/target_list.yaml") == {"segue_1": ["ack2016_point"], "draco": ["ack2016_point"]}
     assert read_yaml(out / "dSphs/roster_list.yaml") == {"test_point": ["segue_1:ack2016_point", "draco:ack2016_point"]}

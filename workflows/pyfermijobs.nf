@@ -43,7 +43,12 @@ workflow PYFERMIJOBS {
         }
     }
     RANDOM_DIRECTIONS(random_study, DATA.out.roi, prepared)
-    DARK_MATTER(DATA.out.sed, SIMULATIONS.out.chunks.mix(RANDOM_DIRECTIONS.out.chunks), prepared, plan)
+    // SEDs read from files (sed_files / sed_file) are in the prepared tree: the dark-matter stage only
+    external_seds = plan.flatMap { p ->
+            p.external.collectMany { t -> t.profiles.collect { pr -> [ttype: p.ttype, target: t.target, profile: pr] } }
+        }
+        .combine(prepared)
+    DARK_MATTER(DATA.out.sed.mix(external_seds), SIMULATIONS.out.chunks.mix(RANDOM_DIRECTIONS.out.chunks), prepared, plan)
 
     // bands: the data SED with the null and random-direction summaries of the same target x profile
     controls = SIMULATIONS.out.collected.filter { meta, tree -> !meta.injected }

@@ -8,6 +8,7 @@ dwarf catalog or the roster / targets file): a missing one is an error before an
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,9 @@ MASS_FIELDS = {
 }
 SPEC_FIELDS = {
     "channels": Field("list[str]", doc="annihilation channels (DMFitFunction names)", check=non_empty),
-    "masses": Field("dict", doc="mass grid: mass_min, mass_max, mass_nstep (GeV)"),
+    "masses": Field(
+        "any", doc="mass grid (GeV): {mass_min, mass_max, mass_nstep} (log-spaced), or a list of masses as dmpipe takes"
+    ),
 }
 
 
@@ -54,8 +57,22 @@ def load_spec_config(path: Path) -> SpecConfig:
             channels.append(channel_name(name))
         except ValueError as exc:
             raise InputError(path, "channels", str(exc)) from None
-    grid = check_section(top["masses"], MASS_FIELDS, path, "masses.")
     lo, hi = table_masses()
+    if isinstance(top["masses"], list):
+        masses = []
+        for k, value in enumerate(top["masses"]):
+            number = _positive_number(value)
+            if number is None or not lo <= number <= hi:
+                raise InputError(
+                    path, f"masses[{k}]", f"{value!r} is not a mass in fermipy's spectra table ({lo:g}-{hi:g} GeV)"
+                )
+            masses.append(number)
+        if not masses or any(b <= a for a, b in itertools.pairwise(masses)):
+            raise InputError(path, "masses", "a mass list must be non-empty and increasing")
+        return SpecConfig(tuple(channels), tuple(masses))
+    if not isinstance(top["masses"], dict):
+        raise InputError(path, "masses", "must be {mass_min, mass_max, mass_nstep} or a list of masses (GeV)")
+    grid = check_section(top["masses"], MASS_FIELDS, path, "masses.")
     for key in ("mass_min", "mass_max"):
         if not lo <= grid[key] <= hi:
             raise InputError(
@@ -63,8 +80,8 @@ def load_spec_config(path: Path) -> SpecConfig:
             )
     if grid["mass_max"] < grid["mass_min"]:
         raise InputError(path, "masses.mass_max", "must be >= mass_min")
-    masses = np.logspace(np.log10(grid["mass_min"]), np.log10(grid["mass_max"]), grid["mass_nstep"])
-    return SpecConfig(tuple(channels), tuple(float(m) for m in masses))
+    grid_masses = np.logspace(np.log10(grid["mass_min"]), np.log10(grid["mass_max"]), grid["mass_nstep"])
+    return SpecConfig(tuple(channels), tuple(float(m) for m in grid_masses))
 
 
 def _positive_number(value: Any) -> float | None:
@@ -109,6 +126,8 @@ class DarkMatter:
     priors: tuple[str, ...]
     spec: SpecConfig
     plot_channels: tuple[str, ...]
+    #: published limits to overlay, a path with {channel} (the LAT release's layout); None: none
+    reference_limits: str | None = None
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> DarkMatter:
@@ -116,7 +135,20 @@ class DarkMatter:
             tuple(doc["priors"]),
             SpecConfig(tuple(doc["channels"]), tuple(float(m) for m in doc["masses"])),
             tuple(doc["plot_channels"]),
+            doc.get("reference_limits"),
         )
 
     def to_doc(self) -> dict[str, Any]:
-        return {"priors": list(self.priors), **self.spec.to_doc(), "plot_channels": list(self.plot_channels)}
+        return {
+            "priors": list(self.priors),
+            **self.spec.to_doc(),
+            "plot_channels": list(self.plot_channels),
+            "reference_limits": self.reference_limits,
+        }
+
+    def reference_file(self, channel: str) -> Path | None:
+        """The published limits of a channel, when a reference was given and has that channel."""
+        if self.reference_limits is None:
+            return None
+        path = Path(self.reference_limits.replace("{channel}", channel))
+        return path if path.is_file() else None

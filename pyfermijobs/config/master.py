@@ -10,6 +10,7 @@ file of the same name beside the master is used.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,16 @@ def _sim_names(value: dict) -> str | None:
         if name == RANDOM_SIM:
             return "'random' is the random-direction study: configure it in the 'random' section"
     return None
+
+
+def _sed_files(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return None if "{target}" in value else "a path pattern must hold {target} (or give a mapping target -> path)"
+    if isinstance(value, dict) and value and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        return None
+    return "must be a path pattern with {target} or a mapping of target names to SED files"
 
 
 #: Keys of ``sim_defaults`` and of each entry of ``sims``.
@@ -152,11 +163,25 @@ MASTER_FIELDS: dict[str, Field] = {
     "astro_priors": Field(
         "list[str]|null",
         None,
-        "J-factor priors of the dark-matter stage (none, lgauss, lognorm, norm); absent: none",
+        "J-factor priors of the dark-matter stage, dmsky's names (none, gauss, lgauss, lgauss_like, "
+        "lgauss_log, lognorm, norm); absent: none",
     ),
     "jpriors": Field("list[str]|null", None, "dmpipe's older name for astro_priors"),
     "plot_channels": Field("list[str]|null", None, "channels the dark-matter plots show; default: bb and tautau"),
     "specconfig": Field("str|null", None, "dark-matter spectra file; default config/dm_spectra_{ttype}.yaml"),
+    "sed_files": Field(
+        "any",
+        None,
+        "likelihood SEDs made elsewhere, read instead of analysing those targets: a path with {target} "
+        "(and optionally {version}), or a mapping target -> path",
+        _sed_files,
+    ),
+    "reference_limits": Field(
+        "str|null",
+        None,
+        "published limits in the LAT release's layout (limits_{channel}.txt, {channel} in the path), "
+        "overlaid on the final-limits plot",
+    ),
     "backend": Field("str", "builtin", "engine of the data analysis (AnalyzeROI, AnalyzeSED)", choices=BACKENDS),
     "sim_backend": Field(
         "str|null",
@@ -208,6 +233,10 @@ class MasterConfig:
     config_localpath: str = "config.yaml"
     #: the dark-matter stage: priors, spectra file, plotted channels (None: no stage)
     darkmatter: DarkMatterSettings | None = None
+    #: SEDs made elsewhere: a pattern with {target}/{version} or target -> path (None: every target is analysed)
+    sed_files: str | dict[str, str] | None = None
+    #: the folder the master's relative paths start from
+    base: Path = Path(".")
 
 
 @dataclass(frozen=True)
@@ -215,6 +244,8 @@ class DarkMatterSettings:
     priors: list[str]
     specconfig: Path
     plot_channels: list[str] | None
+    #: published limits to compare with: a path with {channel} (the LAT release's limits_{channel}.txt)
+    reference_limits: str | None = None
 
 
 def resolve_input(value: str, base: Path, file: str | Path, key: str, must_exist: bool = True) -> Path:
@@ -394,7 +425,7 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
         targets_file=opt_path("targets_file"),
         spatial_models=list(top["spatial_models"]),
         alias_dict=opt_path("alias_dict"),
-        config_template=opt_path("config_template", layout.default_config_template(ttype)),
+        config_template=_template_path(top["config_template"], ttype, base, where("config_template")),
         sim_defaults=sim_defaults,
         sims=sims,
         random=random,
@@ -403,7 +434,17 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
         backend=top["backend"],
         sim_backend=top["sim_backend"] or top["backend"],
         config_localpath=top["config_localpath"] or "config.yaml",
+        sed_files=top["sed_files"],
+        base=base,
     )
+
+
+def _template_path(value: str | None, ttype: str, base: Path, file: str | Path) -> Path:
+    """The analysis template; the default one may be absent (checked by the preparation, which
+    needs it only when some target is analysed rather than read from an SED file)."""
+    if value is not None:
+        return resolve_input(value, base, file, "config_template")
+    return resolve_input(layout.default_config_template(ttype), base, file, "config_template", must_exist=False)
 
 
 def _darkmatter(
@@ -426,9 +467,15 @@ def _darkmatter(
                     raise InputError(
                         file, f"{section}.{plot}", "a dark-matter plot: set astro_priors to run the dark-matter stage"
                     )
+        if top["reference_limits"] is not None:
+            raise InputError(
+                where("reference_limits"),
+                "reference_limits",
+                "belongs to the dark-matter stage, which astro_priors turns on",
+            )
         return None
     if not priors:
-        raise InputError(where(key), key, "list at least one J-factor prior (none, lgauss, lognorm, norm)")
+        raise InputError(where(key), key, f"list at least one J-factor prior ({', '.join(PRIORS)})")
     for prior in priors:
         if prior not in PRIORS:
             raise InputError(where(key), key, f"unknown J-factor prior {prior!r}; known: {', '.join(PRIORS)}")
@@ -440,7 +487,16 @@ def _darkmatter(
                         file, f"{section}.{plot}.jpriors", f"prior {prior!r} is not one of astro_priors {priors}"
                     )
     specconfig = resolve_input(top["specconfig"] or default_specconfig(ttype), base, where("specconfig"), "specconfig")
-    return DarkMatterSettings(list(priors), specconfig, top["plot_channels"])
+    reference = top["reference_limits"]
+    if reference is not None:
+        if "{channel}" not in reference:
+            raise InputError(
+                where("reference_limits"), "reference_limits", "the path must hold {channel} (limits_{channel}.txt)"
+            )
+        reference = os.path.expandvars(reference)
+        if not Path(reference).expanduser().is_absolute():
+            reference = str(base / reference)
+    return DarkMatterSettings(list(priors), specconfig, top["plot_channels"], reference)
 
 
 def master_from_options(args: dict[str, Any]) -> MasterConfig:

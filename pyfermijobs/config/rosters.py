@@ -17,11 +17,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pyfermijobs.config.dmsky_library import roster_entries, roster_names, target_names, target_version, versions
 from pyfermijobs.config.fields import Field, check_section, file_field_name, type_name
 from pyfermijobs.errors import InputError, closest
 from pyfermijobs.yamlio import load_yaml
 
 DEFAULT_VERSION = "default"
+#: Marks a catalog entry that the user's targets file gave (it wins over dmsky's numbers).
+USER = "targets_file"
 #: Positions that differ by more than this (deg) make two entries different targets.
 POSITION_TOLERANCE_DEG = 1e-3
 
@@ -59,7 +62,9 @@ def load_catalog(targets_file: Path | None) -> dict[str, dict[str, Any]]:
     with resources.as_file(shipped) as shipped_path:
         catalog = _read_positions(shipped_path)
     if targets_file is not None:
-        catalog.update(_read_positions(targets_file))
+        catalog.update(
+            {name: {**entry, USER: str(targets_file)} for name, entry in _read_positions(targets_file).items()}
+        )
     return catalog
 
 
@@ -138,22 +143,43 @@ def _roster_sources(
                     if str(name) in index:
                         raise InputError(path, str(name), f"roster also defined in {index[str(name)][1]}: ambiguous")
                     index[str(name)] = (body, path)
-        if entry not in index:
+        if entry in index:
+            out.append((entry, *index[entry]))
+            continue
+        library = roster_entries(entry)
+        if library is None:
             files = ", ".join(str(p) for p in roster_files) or "no roster files"
-            raise InputError(origin, "rosters", f"roster {entry!r} not found in {files}" + closest(entry, index))
-        out.append((entry, *index[entry]))
+            known = [*index, *roster_names()]
+            raise InputError(
+                origin,
+                "rosters",
+                f"roster {entry!r} not found in {files} nor in dmsky's library" + closest(entry, known),
+            )
+        out.append((entry, library, Path(f"dmsky:{entry}")))
     return out
 
 
 def with_jfactor(entry: dict[str, Any], version: str) -> dict[str, Any]:
     """A catalog entry for one profile version: its published J-factor as dmsky's ``j_integ``
     (GeV2 cm-5) and ``j_sigma`` (log10), when the catalog has one for that version."""
-    info = {k: v for k, v in entry.items() if k != "jfactors"}
+    info = {k: v for k, v in entry.items() if k not in ("jfactors", USER)}
     published = (entry.get("jfactors") or {}).get(version)
     if published and "j_integ" not in info:
         info["j_integ"] = float(10.0 ** float(published["log10_j"]))
         info["j_sigma"] = float(published["log10_j_sigma"])
-        info["j_ref"] = "Ackermann et al. 2015, PRL 115, 231301, Table I"
+        info["j_ref"] = str(published.get("ref", "shipped dwarf catalog"))
+    return info
+
+
+def dmsky_entry(target: str, version: str, catalog: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """``target:version`` from dmsky's library (its version names mean its numbers), under what the
+    user's targets file says of that target; None when dmsky lacks the pair."""
+    info = target_version(target, version)
+    if info is None:
+        return None
+    user = catalog.get(target, {})
+    if USER in user:
+        info.update({k: v for k, v in user.items() if k not in ("jfactors", USER)})
     return info
 
 
@@ -171,12 +197,23 @@ def _parse_roster(
                 raise InputError(path, name, f"dmsky-style entries are 'target:version' strings, got {item!r}")
             target, _, version = item.partition(":")
             target, version = target.strip(), version.strip() or DEFAULT_VERSION
+            from_dmsky = dmsky_entry(target, version, catalog) if version != DEFAULT_VERSION else None
+            if from_dmsky is not None:
+                entries.append((target, version, from_dmsky))
+                continue
             if target not in catalog:
+                known = [*catalog, *target_names()]
+                known_versions = versions(target)
+                hint = (
+                    f" (dmsky's versions of it: {', '.join(known_versions)})"
+                    if known_versions
+                    else closest(target, known)
+                )
                 raise InputError(
                     path,
                     name,
-                    f"target {target!r} is in no targets file nor the shipped "
-                    "dwarf catalog; add it to a targets_file" + closest(target, catalog),
+                    f"target {target!r} (version {version!r}) is in no targets file, nor the shipped dwarf "
+                    "catalog, nor dmsky's library; add it to a targets_file" + hint,
                 )
             entries.append((target, version, with_jfactor(catalog[target], version)))
     elif isinstance(body, dict):  # explicit

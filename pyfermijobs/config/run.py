@@ -188,6 +188,15 @@ class RunConfig:
         """Engine of a step in the data area (``sim=None``) or in a control-study area."""
         return self.backend if sim is None else self.sim_backend
 
+    def sed_source(self, target: str) -> str | None:
+        """The file a target's SED was read from (made elsewhere: no ROI here), None if analysed here."""
+        return (self.targets.get(target) or {}).get("sed_file")
+
+    @property
+    def analysed_targets(self) -> dict[str, dict[str, Any]]:
+        """The targets whose ROI the pipeline analyses (the others' SEDs are files made elsewhere)."""
+        return {t: info for t, info in self.targets.items() if not info.get("sed_file")}
+
     @property
     def uses_fermipy(self) -> bool:
         return FERMIPY in (self.backend, self.sim_backend)

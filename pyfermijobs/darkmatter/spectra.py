@@ -83,6 +83,14 @@ def bin_integrals(channel: str, mass: float, emin: np.ndarray, emax: np.ndarray)
     return flux, eflux
 
 
+def binning_key(emin: np.ndarray, emax: np.ndarray) -> str:
+    """A short name for a set of energy bins (MeV), equal for bins equal to 6 significant digits."""
+    import hashlib
+
+    edges = ",".join(f"{e:.6g}" for e in (*np.asarray(emin, float), *np.asarray(emax, float)))
+    return f"{len(emin)}bins{hashlib.sha1(edges.encode()).hexdigest()[:8]}"
+
+
 @dataclass(frozen=True)
 class SpecTable:
     """Flux and energy flux per energy bin of every channel x mass, at (SIGMAV_REF, J_REF).

@@ -139,6 +139,32 @@ def read_limits(path: Path) -> tuple[DMLimits, dict[str, Any]]:
     return lim, header
 
 
+def band_columns(name: str, values: np.ndarray) -> dict[str, np.ndarray]:
+    """Quantiles, mean and sd over realizations (axis 0) of one quantity, never NaN.
+
+    An unconstrained realization (an infinite limit: a channel without photons at that mass, empty
+    bins, a prior too wide for any limit) stays in the band as inf: where a cell has one, its
+    quantiles are order statistics (``inverted_cdf``: a realization's own value, inf once the
+    quantile reaches the unconstrained ones) instead of interpolations, which would make inf - inf.
+    ``{name}_ninf`` counts them; the mean and sd are over the finite ones (NaN-free: inf if none).
+    """
+    infinite = ~np.isfinite(values)
+    out: dict[str, np.ndarray] = {f"{name}_ninf": infinite.sum(axis=0).astype(np.int64)}
+    any_inf = infinite.any(axis=0)
+    for suffix, q in QUANTILES.items():
+        smooth = np.quantile(np.where(infinite, 0.0, values), q, axis=0)
+        ordered = np.quantile(values, q, axis=0, method="inverted_cdf")
+        out[f"{name}_{suffix}"] = np.where(any_inf, ordered, smooth)
+    finite = np.where(infinite, 0.0, values)
+    count = (~infinite).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = finite.sum(axis=0) / count
+        var = (np.where(infinite, 0.0, (values - mean) ** 2)).sum(axis=0) / count
+    out[f"{name}_mean"] = np.where(count > 0, mean, np.inf)
+    out[f"{name}_std"] = np.where(count > 0, np.sqrt(var), np.inf)
+    return out
+
+
 def write_limits_summary(
     path: Path,
     channels: tuple[str, ...],
@@ -151,14 +177,10 @@ def write_limits_summary(
     over the realizations (HDU ``LIMITS_SUMMARY``); then every realization's (``LIMITS_COLLECTED``,
     one row per seed, arrays channel x mass)."""
     columns: dict[str, np.ndarray] = {"mass": np.tile(masses, (len(channels), 1))}
+    columns["nreal"] = np.full((len(channels), len(masses)), len(seeds), dtype=np.int64)
     for name in LIMIT_COLUMNS:
-        values = stacked[name]
-        # unconstrained limits are inf (tt below its threshold has no photons): they stay inf
-        with np.errstate(invalid="ignore"):
-            for suffix, q in QUANTILES.items():
-                columns[f"{name}_{suffix}"] = np.quantile(values, q, axis=0)
-            columns[f"{name}_mean"] = np.mean(values, axis=0)
-            columns[f"{name}_std"] = np.std(values, axis=0)
+        values = np.asarray(stacked[name], float)
+        columns.update(band_columns(name, values))
     summary = _records(columns, {"channel": list(channels)})
     collected = _records({"seed": np.asarray(seeds, np.int64), **{n: stacked[n] for n in LIMIT_COLUMNS}})
     units = {"mass": "GeV"}

@@ -69,11 +69,12 @@ def gadf_columns(sed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def write_sed(
     path: Path,
     sed: dict[str, np.ndarray],
-    model_flux: dict[str, np.ndarray],
-    params: dict[str, Any],
+    model_flux: dict[str, np.ndarray] | None,
+    params: dict[str, Any] | None,
     header: dict[str, Any],
 ) -> None:
-    """Write an SED in fermipy's format, atomically."""
+    """Write an SED in fermipy's format, atomically. An SED read from elsewhere (a castro without the
+    global fit behind it) has no ``model_flux``/``params``: only the ``SED`` HDU is written."""
     from astropy.io import fits
 
     cols = []
@@ -87,6 +88,12 @@ def write_sed(
     sed_hdu.header["UL_CONF"] = header.get("UL_CONF", 0.95)
     for key, value in header.items():
         sed_hdu.header[key] = value
+    primary = fits.PrimaryHDU()
+    primary.header["SYNTHET"] = bool(header.get("SYNTHET", False))
+    if model_flux is None or params is None:
+        with atomic_path(path) as tmp:
+            fits.HDUList([primary, sed_hdu]).writeto(tmp)
+        return
     flux_cols = [
         fits.Column(
             name=n,
@@ -104,8 +111,6 @@ def write_sed(
         fits.Column(name="covariance", format=f"{npar}E", array=np.asarray(params["covariance"], float)),
         fits.Column(name="correlation", format=f"{npar}E", array=np.asarray(params["correlation"], float)),
     ]
-    primary = fits.PrimaryHDU()
-    primary.header["SYNTHET"] = bool(header.get("SYNTHET", False))
     hdul = fits.HDUList(
         [
             primary,

@@ -81,8 +81,10 @@ def plot_expected_bands(
     data: np.ndarray | None = None,
     truth: tuple[float, float] | None = None,
     pdf: bool = False,
+    reference: tuple[str, np.ndarray, np.ndarray] | None = None,
 ) -> list[Path]:
-    """Expected 95% limits (median, 68% and 95% bands) of control studies, the data's limit over them."""
+    """Expected 95% limits (median, 68% and 95% bands) of control studies, the data's limit over them;
+    ``reference``: (label, masses, limits) of a published curve drawn beside it."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
     colours = ["tab:green", "tab:orange", "tab:purple", "tab:cyan"]
@@ -92,6 +94,8 @@ def plot_expected_bands(
         ax.plot(masses, cols["ul95_median"], color=colour, ls="--", label=f"{label}: median expected, 68%/95%")
     if data is not None:
         ax.plot(masses, data, color="k", lw=2, label="data: 95% UL")
+    if reference is not None:
+        ax.plot(reference[1], reference[2], color="tab:red", lw=1.5, ls="-.", label=reference[0])
     if truth is not None:
         ax.plot([truth[0]], [truth[1]], marker="*", ms=14, color="crimson", ls="none", label="injected")
     return _finish(fig, ax, channel, title, synthetic, path, pdf)

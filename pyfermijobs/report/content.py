@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pyfermijobs.config.run import RunConfig, Study
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, ROI_PLOTS, Layout
@@ -76,11 +78,16 @@ class DMResult:
     #: channel -> rows (mass, data UL95, TS, {control study: (median, q16, q84) of its UL95})
     rows: dict[str, list[tuple[float, float, float, dict[str, tuple[float, float, float]]]]]
     plots: list[tuple[Path, str]]
+    #: channel -> (masses, {target or composite_<roster>: 95% UL}) as in the release-layout file
+    per_target: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]] = field(default_factory=dict)
+    #: channel -> (name, masses, limits) of the published combined limit, when a reference was given
+    published: dict[str, tuple[str, np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def darkmatter_results(layout: Layout, config: RunConfig, failures: list[str]) -> list[DMResult]:
     """The stage's stacked results per roster x prior (empty when the stage is off)."""
     from pyfermijobs.io.dm_fits import read_limits, read_limits_summary
+    from pyfermijobs.io.release_limits import read_release_limits
     from pyfermijobs.yamlio import load_yaml
 
     dm = config.darkmatter
@@ -127,7 +134,18 @@ def darkmatter_results(layout: Layout, config: RunConfig, failures: list[str]) -
                 for n in config.studies
                 for c in dm.plot_channels
             ]
-            out.append(DMResult(roster, prior, rows, [(p, alt) for p, alt in plots if p.exists()]))
+            per_target, published = {}, {}
+            for channel in dm.plot_channels:
+                path = layout.release_limits_file(roster, prior, channel)
+                if path.exists():
+                    per_target[channel] = read_release_limits(path)
+                reference = dm.reference_file(channel)
+                if reference is not None:
+                    masses, columns = read_release_limits(reference)
+                    name = list(columns)[-1]
+                    published[channel] = (name, masses, columns[name])
+            found = [(p, alt) for p, alt in plots if p.exists()]
+            out.append(DMResult(roster, prior, rows, found, per_target, published))
     return out
 
 

@@ -12,6 +12,8 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 
+import numpy as np
+
 from pyfermijobs import __version__
 from pyfermijobs.layout import Layout
 from pyfermijobs.report.content import DMResult, ReportContent, RoiFit, gather, study_options
@@ -76,6 +78,27 @@ def _dm_section(result: DMResult) -> str:
             for m, ul, ts, exp in rows
         ]
         blocks.append(f"<p>channel {escape(channel)}</p>" + _table(header, cells))
+        if channel in result.published:
+            name, masses, values = result.published[channel]
+            ours = {round(float(m), 3): float(v) for m, v, _, _ in rows}
+            compared = [
+                [f"{m:.4g}", f"{v:.3g}", f"{ours[round(float(m), 3)]:.3g}", f"{ours[round(float(m), 3)] / v:.3f}"]
+                for m, v in zip(masses, values, strict=True)
+                if round(float(m), 3) in ours and v > 0
+            ]
+            if compared:
+                blocks.append(
+                    f"<p>combined limit beside the published one ({escape(name)}), channel {escape(channel)}</p>"
+                    + _table(["mass (GeV)", "published 95% UL", "this run", "ratio"], compared)
+                )
+    for channel, (masses, columns) in result.per_target.items():
+        picks = np.unique(np.linspace(0, len(masses) - 1, min(len(masses), 6)).round().astype(int))
+        header = ["target", *(f"{masses[k]:.4g} GeV" for k in picks)]
+        cells = [[escape(name), *(f"{values[k]:.3g}" for k in picks)] for name, values in columns.items()]
+        blocks.append(
+            f"<p>95% upper limits per target (cm3 s-1, each profiled over its own J), channel {escape(channel)}</p>"
+            + _table(header, cells)
+        )
     if result.plots:
         blocks.append("<div class='plots'>" + "".join(_img(p, alt) for p, alt in result.plots) + "</div>")
     return "".join(blocks)

@@ -6,14 +6,14 @@ from typing import Any
 
 from pyfermijobs.backends import FERMIPY, engine_for
 from pyfermijobs.config.analysis import load_template, target_direction
-from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_config_path, target_profiles
+from pyfermijobs.steps.common import analysed_profiles, for_each, layout_of, read_run_config, target_config_path
 
 
 def run(args: dict[str, Any]) -> None:
     layout = layout_of(args)
     config = read_run_config(layout)
     engine = engine_for(config, None)
-    targets = target_profiles(args, layout)
+    targets = analysed_profiles(args, layout, config)
     paths = {t: target_config_path(layout, t, None, args, config) for t in targets}
     for path in paths.values():  # every input checked before any work
         template = load_template(path)

@@ -9,7 +9,14 @@ from pyfermijobs.backends import FERMIPY, engine_for
 from pyfermijobs.config.profiles import profile_position
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_config_path, target_profiles
+from pyfermijobs.steps.common import (
+    analysed_profiles,
+    for_each,
+    layout_of,
+    read_run_config,
+    target_config_path,
+    target_profiles,
+)
 from pyfermijobs.yamlio import load_yaml
 
 
@@ -61,7 +68,7 @@ def run(args: dict[str, Any]) -> None:
     config = read_run_config(layout)
     sim = analysis_area(args, config)
     engine = engine_for(config, sim)
-    targets = target_profiles(args, layout, sim)
+    targets = target_profiles(args, layout, sim) if sim else analysed_profiles(args, layout, config)
     prefix = config.baseline_for(engine.name, args["roi_baseline"])
     paths = {}
     for target in targets:  # every input checked before any work

@@ -1,12 +1,16 @@
-"""CollectLimits: the stacked limits of a control study's realizations, and their expected bands.
+"""CollectLimits: a control study's limits over its realizations, and their expected bands.
 
-Per roster x prior: every realization's best fit, TS and limits, and per channel x mass their
-median and 68%/95% bands (the expected limits), in ``limits_{roster}_{prior}_summary_*.fits``.
-A scenario that injected a dark-matter signal records it in the header (INJ_SV, INJ_MASS, INJ_CHAN).
+As dmpipe's two collectors: per roster x prior the stacked limits (``stacked/limits_{roster}_{prior}
+_summary_*.fits``), and per target x profile x prior each target's own (``{target}/dmlimits_{profile}
+_{prior}_summary_*.fits``): every realization's best fit, TS and limits, and per channel x mass
+their median and 68%/95% bands (the expected limits), with how many realizations they hold
+(``nreal``) and how many were unconstrained (``*_ninf``). A scenario that injected a dark-matter
+signal records it in the header (INJ_SV, INJ_MASS, INJ_CHAN).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,8 +45,6 @@ def injected_dm(layout: Layout, sim: str) -> dict[str, Any]:
 
 
 def run(args: dict[str, Any]) -> None:
-    from pyfermijobs.io.dm_fits import LIMIT_COLUMNS, read_limits, write_limits_summary
-
     layout = layout_of(args)
     config = read_run_config(layout)
     chosen = priors(args, stage(config))
@@ -52,25 +54,33 @@ def run(args: dict[str, Any]) -> None:
     keys = seeds(config, args)
     first, last = keys[0], keys[-1]
     truth = injected_dm(layout, sim)
+    study = config.study(sim)
+    if args.get("roster") is None:  # per target (dmpipe's collect-limits), beside the stacked ones
+        for target, profiles in study.profiles.items():
+            for profile in profiles:
+                for prior in chosen:
+                    paths = [layout.dmlimits_file(target, profile, prior, sim, s) for s in keys]
+                    out = layout.dmlimits_summary_file(sim, target, profile, prior, first, last)
+                    collect(paths, keys, out, identity(target=target, profile=profile, jprior=prior, sim=sim,
+                            first=first, last=last), truth, layout.target_dir(target, sim))  # fmt: skip
     for roster in rosters(layout, sim, args.get("roster")):
         for prior in chosen:
             paths = [layout.stacked_limits_file(roster, prior, sim, s) for s in keys]
-            missing = [str(s) for s, p in zip(keys, paths, strict=True) if not p.exists()]
-            if missing:
-                raise InputError(
-                    layout.stacked_dir(sim), roster, f"stacked limits missing for seeds {', '.join(missing)}"
-                )
-            tables = [read_limits(p) for p in paths]
-            lim0, header0 = tables[0]
-            stacked = {name: np.stack([getattr(t, name) for t, _ in tables]) for name in LIMIT_COLUMNS}
+            out = layout.stacked_summary_file(sim, roster, prior, first, last)
             header = identity(roster=roster, jprior=prior, sim=sim, first=first, last=last)
-            header.update(truth)
-            header["SYNTHET"] = bool(header0.get("SYNTHET", False))
-            write_limits_summary(
-                layout.stacked_summary_file(sim, roster, prior, first, last),
-                lim0.channels,
-                lim0.masses,
-                keys,
-                stacked,
-                header,
-            )
+            collect(paths, keys, out, header, truth, layout.stacked_dir(sim))
+
+
+def collect(paths: list[Path], seeds: list[Any], out: Path, header: dict[str, Any], truth: dict[str, Any],
+            where: Path) -> None:  # fmt: skip
+    """Every realization's limits file -> one summary (bands over the realizations)."""
+    from pyfermijobs.io.dm_fits import LIMIT_COLUMNS, read_limits, write_limits_summary
+
+    missing = [str(s) for s, p in zip(seeds, paths, strict=True) if not p.exists()]
+    if missing:
+        raise InputError(where, paths[0].name, f"limits missing for seeds {', '.join(missing)}")
+    tables = [read_limits(p) for p in paths]
+    lim0, header0 = tables[0]
+    stacked = {name: np.stack([getattr(t, name) for t, _ in tables]) for name in LIMIT_COLUMNS}
+    header = {**header, **truth, "SYNTHET": bool(header0.get("SYNTHET", False))}
+    write_limits_summary(out, lim0.channels, lim0.masses, seeds, stacked, header)

@@ -54,6 +54,19 @@ def target_profiles(args: dict[str, Any], layout: Layout, sim: str | None = None
     return targets
 
 
+def analysed_profiles(args: dict[str, Any], layout: Layout, config: RunConfig) -> dict[str, list[str]]:
+    """:func:`target_profiles` of the data area less the targets whose SED was read from a file (they
+    have no ROI); naming one of those with ``--target`` is an error."""
+    targets = target_profiles(args, layout)
+    if args.get("target") and config.sed_source(args["target"]):
+        raise InputError(
+            "command line",
+            "--target",
+            f"{args['target']}'s SED is read from {config.sed_source(args['target'])}: it has no ROI to analyse",
+        )
+    return {t: p for t, p in targets.items() if not config.sed_source(t)}
+
+
 def check_config(layout: Layout, target: str, sim: str | None, name: str) -> Path:
     """The analysis configuration of a target: ``--config`` names the file in each target's folder."""
     path = layout.target_config(target, sim, name)

@@ -28,9 +28,8 @@ def convert_one(
 
     path = layout.sed_file(target, profile) if sim is None else layout.sim_sed_file(sim, target, profile, seed)
     sed, header = read_sed(path)
-    if len(sed["e_min"]) != len(table.emin) or not np.allclose(sed["e_min"], table.emin, rtol=1e-4):
-        raise InputError(path, "e_min", f"energy bins differ from the spectra table {layout.spec_table_file()}")
-    castro = CastroLikelihood.from_sed(sed)
+    table = table_for(layout, table, sed, path)
+    castro = CastroLikelihood.from_sed(sed, method=str(header.get("CASTRO", "pchip")))
     by_jfactor: dict[tuple[float, float], list[str]] = {}
     for prior in chosen:
         by_jfactor.setdefault(jfactor(layout, target, profile, sim, prior), []).append(prior)
@@ -49,6 +48,35 @@ def convert_one(
             )
             write_dmlike(layout.dmlike_file(target, profile, prior, sim, seed), like, keys)
             write_limits(layout.dmlimits_file(target, profile, prior, sim, seed), limits(like), keys)
+
+
+def same_bins(table: Any, sed: dict[str, Any]) -> bool:
+    return len(sed["e_min"]) == len(table.emin) and bool(
+        np.allclose(sed["e_min"], table.emin, rtol=1e-4) and np.allclose(sed["e_max"], table.emax, rtol=1e-4)
+    )
+
+
+def table_for(layout: Layout, table: Any, sed: dict[str, Any], path: Any) -> Any:
+    """The spectra table of the SED's energy bins: the template's, else the one SpecTable wrote for
+    that binning (SEDs read from files); an error naming the SED and its first differing bin otherwise."""
+    from pyfermijobs.darkmatter.spectra import binning_key
+    from pyfermijobs.io.dm_fits import read_spec_table
+
+    if same_bins(table, sed):
+        return table
+    other = layout.spec_table_file(binning_key(sed["e_min"], sed["e_max"]))
+    if other.exists():
+        found = read_spec_table(other)
+        if same_bins(found, sed):
+            return found
+    n = min(len(sed["e_min"]), len(table.emin))
+    row = next((k for k in range(n) if not np.isclose(sed["e_min"][k], table.emin[k], rtol=1e-4)), n)
+    raise InputError(
+        path,
+        f"e_min (row {row})",
+        f"energy bins ({len(sed['e_min'])} from {sed['e_min'][0]:g} MeV) differ from every spectra table "
+        f"({layout.spec_table_file()}: {len(table.emin)} from {table.emin[0]:g} MeV)",
+    )
 
 
 def run(args: dict[str, Any]) -> None:

@@ -248,4 +248,17 @@ def run_final_limits(args: dict[str, Any]) -> None:
                     bool(header.get("SYNTHET")),
                     data=data.ul95[i],
                     pdf=bool(args.get("pdf")),
+                    reference=published(config, ch),
                 )
+
+
+def published(config: Any, channel: str) -> tuple[str, Any, Any] | None:
+    """The reference file's combined limit of a channel (its last column, as the LAT release writes it)."""
+    from pyfermijobs.io.release_limits import read_release_limits
+
+    path = config.darkmatter.reference_file(channel) if config.darkmatter else None
+    if path is None:
+        return None
+    masses, columns = read_release_limits(path)
+    name = list(columns)[-1]
+    return f"published: {name} ({path.name})", masses, columns[name]

@@ -45,7 +45,13 @@ def work_plan(config: RunConfig) -> dict[str, Any]:
         "ttype": config.ttype,
         "backend": config.backend,
         "sim_backend": config.sim_backend,
-        "targets": [{"target": t, "profiles": info["profiles"]} for t, info in config.targets.items()],
+        # targets whose ROI is analysed, and targets whose SED was read from a file (dark-matter stage only)
+        "targets": [{"target": t, "profiles": info["profiles"]} for t, info in config.analysed_targets.items()],
+        "external": [
+            {"target": t, "profiles": info["profiles"]}
+            for t, info in config.targets.items()
+            if t not in config.analysed_targets
+        ],
         "sims": {name: study_plan(config, s) for name, s in config.sims.items()},
         "random": study_plan(config, config.random) if config.random else None,
         "plots": {

@@ -8,7 +8,7 @@ from pyfermijobs.config.run import RunConfig, Study
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
 from pyfermijobs.plotting.castro import plot_target_castro
-from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
+from pyfermijobs.steps.common import analysed_profiles, for_each, layout_of, read_run_config, target_profiles
 
 
 def seed_range(study: Study, args: dict[str, Any] | None) -> tuple[int, int]:
@@ -113,7 +113,7 @@ def run_castro(args: dict[str, Any]) -> None:
 def run_bands(args: dict[str, Any]) -> None:
     layout = layout_of(args)
     config = read_run_config(layout)
-    targets = target_profiles(args, layout)
+    targets = analysed_profiles(args, layout, config)  # an SED read from a file has no control studies
     work = [(t, p) for t, profiles in targets.items() for p in profiles]
     for_each(work, len(work), "plot-bands", lambda tp: bands(layout, config, tp[0], tp[1], bool(args.get("pdf")), args))
 

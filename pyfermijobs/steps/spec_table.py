@@ -1,25 +1,46 @@
-"""SpecTable: DM spectra per energy bin of the analysis, for every channel x mass (dmpipe's SpecTable)."""
+"""SpecTable: DM spectra per energy bin, for every channel x mass (dmpipe's SpecTable).
+
+One table per set of energy bins the stage meets: the analysis template's (the SEDs the pipeline
+makes) and each binning of the SEDs read from files (the LAT's released likelihoods have 24 bins
+over 0.5-500 GeV); ConvertCastro picks the table whose bins are the SED's.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
 
 from pyfermijobs.steps.common import layout_of, read_run_config, target_config_path
 from pyfermijobs.steps.dm_common import stage
 
 
 def run(args: dict[str, Any]) -> None:
-    from pyfermijobs.config.analysis import load_template, target_direction
-    from pyfermijobs.darkmatter.spectra import spec_table
-    from pyfermijobs.datasets.geom import ROIGeom
+    from pyfermijobs.darkmatter.spectra import binning_key, spec_table
     from pyfermijobs.io.dm_fits import write_spec_table
+    from pyfermijobs.io.sed_fits import read_sed
 
     layout = layout_of(args)
     config = read_run_config(layout)
     dm = stage(config)
-    target = args.get("target") or next(iter(config.targets))
-    path = target_config_path(layout, target, None, args, config)
-    template = load_template(path)
-    geom = ROIGeom.from_config(template, *target_direction(template, path), str(path))
-    table = spec_table(list(dm.spec.channels), list(dm.spec.masses), geom.emin, geom.emax)
-    write_spec_table(layout.spec_table_file(), table, {"TTYPE": config.ttype})
+    binnings: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
+    analysed = list(config.analysed_targets)
+    if analysed:
+        from pyfermijobs.config.analysis import load_template, target_direction
+        from pyfermijobs.datasets.geom import ROIGeom
+
+        target = args.get("target") or analysed[0]
+        path = target_config_path(layout, target, None, args, config)
+        template = load_template(path)
+        geom = ROIGeom.from_config(template, *target_direction(template, path), str(path))
+        binnings[None] = (np.asarray(geom.emin), np.asarray(geom.emax))
+    for target, info in config.targets.items():
+        if target in analysed:
+            continue
+        sed, _ = read_sed(layout.sed_file(target, info["profiles"][0]))
+        binnings.setdefault(binning_key(sed["e_min"], sed["e_max"]), (sed["e_min"], sed["e_max"]))
+    if not analysed:  # the first binning read is also the table under the default name
+        binnings[None] = next(iter(binnings.values()))
+    for key, (emin, emax) in binnings.items():
+        table = spec_table(list(dm.spec.channels), list(dm.spec.masses), emin, emax)
+        write_spec_table(layout.spec_table_file(key), table, {"TTYPE": config.ttype})

@@ -28,7 +28,23 @@ def stack_one(
     keys = identity(roster=roster, jprior=prior, sim=sim, seed=seed, ntargets=len(members), synthet=synthetic)
     keys["TARGETS"] = ",".join(t for t, _ in members)[:68]
     write_dmlike(layout.stacked_like_file(roster, prior, sim, seed), total, keys)
-    write_limits(layout.stacked_limits_file(roster, prior, sim, seed), limits(total), keys)
+    stacked = limits(total)
+    write_limits(layout.stacked_limits_file(roster, prior, sim, seed), stacked, keys)
+    if sim is None:
+        write_release_layout(layout, roster, members, prior, stacked)
+
+
+def write_release_layout(layout: Layout, roster: str, members: list[tuple[str, str]], prior: str, stacked: Any) -> None:
+    """The data's limits of a roster x prior as the LAT release writes them: per channel, each target's
+    limit (profiled over its own J, as ConvertCastro computed it) and the combined one last."""
+    from pyfermijobs.io.dm_fits import read_limits
+    from pyfermijobs.io.release_limits import write_release_limits
+
+    per_target = {target: read_limits(layout.dmlimits_file(target, profile, prior))[0] for target, profile in members}
+    for c, channel in enumerate(stacked.channels):
+        columns = {target: lim.ul95[lim.channels.index(channel)] for target, lim in per_target.items()}
+        columns[f"composite_{roster}"] = stacked.ul95[c]
+        write_release_limits(layout.release_limits_file(roster, prior, channel), stacked.masses, columns)
 
 
 def run(args: dict[str, Any]) -> None:

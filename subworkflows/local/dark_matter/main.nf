@@ -14,7 +14,7 @@ def studyOf(p, sim) { sim == null ? null : (sim == 'random' ? p.random : p.sims[
 
 workflow DARK_MATTER {
     take:
-    data_sed    // channel: [ meta(ttype, target, profile), tree ] per target x profile
+    data_sed    // channel: [ meta(ttype, target, profile), tree ] per target x profile (analysed, or read from a file)
     study_seds  // channel: [ meta(ttype, sim, target, profile, chunk), tree ] per realization chunk
     prepared    // value channel: the prepared layout tree
     plan        // value channel: the plan (p.darkmatter: null when the stage is off)
@@ -33,7 +33,7 @@ workflow DARK_MATTER {
         CONVERT_CASTRO.out.tree.combine(dm_plan)
             .map { meta, t, p ->
                 def s = studyOf(p, meta.sim)
-                def n = s == null ? p.targets.sum { it.profiles.size() } : s.targets.values().sum { it.profiles.size() }
+                def n = s == null ? (p.targets + p.external).sum { it.profiles.size() } : s.targets.values().sum { it.profiles.size() }
                 [groupKey([ttype: meta.ttype, sim: meta.sim, first: meta.first, nsims: meta.nsims], n), t]
             }
             .groupTuple(remainder: true)
@@ -41,12 +41,14 @@ workflow DARK_MATTER {
             .map { key, outs, tree -> [key.getGroupTarget(), [tree] + outs] }
     )
 
-    // a study's limits are collected once all its chunks are stacked
+    // a study's limits are collected once all its chunks are converted (per-target limits) and stacked
     per_study = STACK_LIKELIHOOD.out.tree.filter { meta, t -> meta.sim }
+        .mix(CONVERT_CASTRO.out.tree.filter { meta, t -> meta.sim })
         .combine(dm_plan)
         .map { meta, t, p ->
             def s = studyOf(p, meta.sim)
-            [groupKey([ttype: meta.ttype, sim: meta.sim, first: s.first, nsims: s.nsims], s.chunks.size()), t]
+            def n = s.chunks.size() * (1 + s.targets.values().sum { it.profiles.size() })
+            [groupKey([ttype: meta.ttype, sim: meta.sim, first: s.first, nsims: s.nsims], n), t]
         }
         .groupTuple(remainder: true)
         .combine(prepared)
