@@ -96,6 +96,10 @@ class Layout:
     def target_list(self, sim: str | None = None) -> Path:
         return self.area(sim) / "target_list.yaml"
 
+    def external_list(self) -> Path:
+        """The targets whose SEDs were read from files, with their profiles (converted in one task)."""
+        return self.area() / "external_list.yaml"
+
     def roster_list(self, sim: str | None = None) -> Path:
         return self.area(sim) / "roster_list.yaml"
 
@@ -208,6 +212,11 @@ class Layout:
         """The spectra table of the analysis template's energy bins; ``binning`` (a key of other bins,
         those of SEDs read from files): that binning's table."""
         return self.basedir / f"dm_spectra_{self.ttype}{'' if binning is None else '_' + binning}.fits"
+
+    def spec_table_files(self) -> list[Path]:
+        """Every spectra table written (the template's first)."""
+        main = self.spec_table_file()
+        return [main] * main.exists() + sorted(self.basedir.glob(f"dm_spectra_{self.ttype}_*.fits"))
 
     def dmlike_file(
         self, target: str, profile: str, prior: str, sim: str | None = None, seed: int | None = None

@@ -151,6 +151,8 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
                     files[layout.profile_file(target.name, profile_name(version, spatial), area)] = profile_source(
                         target.ra, target.dec, version, spatial
                     )
+    if external:
+        files[layout.external_list()] = {t: target_list[t] for t in external}
     for name in studies:
         files[layout.scenario_copy(name)] = scenarios[name]
     if rand_config is not None:

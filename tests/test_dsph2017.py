@@ -169,3 +169,62 @@ def test_sed_bins_unlike_every_spectra_table_exit_2(release: Path, tmp_path: Pat
                        str(layout.target_list()))  # fmt: skip
     assert code == 2 and str(sed) in err and "row 0" in err, err
     assert not layout.dmlike_file("draco", "geringer-sameth2015_nfw_point", "lgauss_like").exists()
+
+
+def test_a_roster_mixing_analysed_and_released_targets_stacks_them_all(release: Path, tmp_path: Path, pfj) -> None:
+    """Adding a dwarf the pipeline analyses (Draco, SYNTHETIC sky) to released likelihoods (Segue 1 and
+    Ursa Minor from the LAT's files): the data's stack holds all three, each target's own energy bins
+    with its own spectra table; the null study stacks the realizations it has (Draco's)."""
+    from pyfermijobs.io.dm_fits import read_limits, read_limits_summary
+
+    root = tmp_path / "mixed"
+    write_yaml(
+        root / "config" / "config_mixed.yaml",
+        {
+            "selection": {"emin": 1000, "emax": 100000},
+            "binning": {"binsperdec": 2, "binsz": 0.25, "roiwidth": 4.0, "coordsys": "GAL"},
+            "model": {"src_roiwidth": 6.0},
+        },
+    )
+    write_yaml(root / "config" / "sim_null.yaml", {"injected_source": None})
+    write_yaml(root / "config" / "dm_spectra_mixed.yaml", {"channels": ["bb"], "masses": [10.0, 100.0, 1000.0]})
+    write_yaml(
+        root / "rosters.yaml",
+        {
+            "stack": {
+                "draco": {"ra": 260.05167, "dec": 57.91528, "j_integ": 6.92e18, "j_sigma": 0.13},
+                "segue_1": {"ra": 151.7667, "dec": 16.0819, "j_integ": 1.55e19, "j_sigma": 0.3,
+                            "sed_file": str(release / "like_segue_1.txt")},
+                "ursa_minor": {"ra": 227.2854, "dec": 67.2225, "j_integ": 7.59e18, "j_sigma": 0.2,
+                               "sed_file": str(release / "like_all_targets.fits")},
+            }
+        },
+    )  # fmt: skip
+    write_yaml(
+        root / "master.yaml",
+        {
+            "ttype": "mixed",
+            "rosters": ["stack"],
+            "astro_priors": ["lgauss_like"],
+            "sim_defaults": {"seed": 0, "nsims": 2, "nsims_job": 0},
+            "sims": {"null": {}},
+            "data_plotting": {"plot-stacked-limits": {}},
+            "sim_plotting": {"plot-control-limits": {}},
+        },
+    )
+    out = tmp_path / "out"
+    code, _, err = pfj("chain", "--master", str(root / "master.yaml"), "--outdir", str(out))
+    assert code == 0, err
+    layout = Layout(out, "mixed")
+    assert layout.roi_yaml("draco").exists() and not layout.roi_yaml("segue_1").exists()
+    _, header = read_limits(layout.stacked_limits_file("stack_point", "lgauss_like"))
+    assert header["NTARGETS"] == 3
+    _, columns = read_release_limits(layout.release_limits_file("stack_point", "lgauss_like", "bb"))
+    assert list(columns) == ["draco", "segue_1", "ursa_minor", "composite_stack_point"]
+    # the stack is at least as constraining as its strongest member
+    assert np.all(columns["composite_stack_point"] <= 1.05 * np.min([columns[t] for t in list(columns)[:3]], axis=0))
+    assert len(list(out.glob("dm_spectra_mixed*.fits"))) == 2  # the template's bins and the release's
+    assert read_yaml(layout.roster_list("null")) == {"stack_point": ["draco:default_point"]}
+    _, _, head = read_limits_summary(layout.stacked_summary_file("null", "stack_point", "lgauss_like", 0, 1))
+    assert head["ROSTER"] == "stack_point"
+    assert "SYNTHETIC" in layout.report().read_text()  # Draco's sky is synthetic: the mixed run says so

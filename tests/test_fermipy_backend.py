@@ -297,6 +297,127 @@ def test_simulate_roi_same_seed_same_numbers_and_private_source_maps(pfj, tmp_pa
     assert code == 0, err
 
 
+#: dmpipe's example DM scenario (sim_100GeV_bb_1e25.yaml), at 50 GeV so that the spectrum ends inside the range
+DM_SCENARIO = {
+    "injected_source": {
+        "name": "dm",
+        "source_model": {
+            "SpatialModel": "PointSource",
+            "SpectrumType": "DMFitFunction",
+            "norm": {"value": "nan"},  # the target's J-factor
+            "sigmav": {"value": 1.0e-25},
+            "mass": {"value": 50.0},
+            "channel0": {"value": 4},
+        },
+    }
+}
+
+
+def dm_prepared(pfj, root: Path, roster: list[str], profile: str) -> tuple[int, str, Path]:
+    """The small analysis on fermipy with a DM scenario ``dm`` (norm nan) for the dwarfs of ``roster``."""
+    master = make_small_analysis(root, extra_sims={"dm": {}})
+    with_lat_data(root / "config/config_small.yaml")
+    write_yaml(root / "config/sim_dm.yaml", DM_SCENARIO)
+    write_yaml(root / "dwarf_roster.yaml", {"pair": roster})
+    write_yaml(root / "config/aliases.yaml", {"ackermann2015_table1": "ack2016"})
+    doc = read_yaml(master)
+    doc["alias_dict"] = "config/aliases.yaml"
+    doc["sim_defaults"]["profile"] = profile
+    write_yaml(master, doc)
+    out = root / "out"
+    code, _, err = pfj("prepare-targets", "--master", str(master), "--outdir", str(out), "--backend", "fermipy")
+    return code, err, out
+
+
+def finite_numbers(value: object) -> bool:
+    """Every number in a (nested) source model is finite; no 'nan' string either."""
+    if isinstance(value, dict):
+        return all(finite_numbers(v) for v in value.values())
+    if isinstance(value, list):
+        return all(finite_numbers(v) for v in value)
+    if isinstance(value, str):
+        return value.strip().lower() not in ("nan", ".nan", "inf", "-inf", ".inf")
+    return value is None or isinstance(value, bool) or np.isfinite(float(value))
+
+
+def dm_integral(jfactor: float, sigmav: float, mass: float, emin: float, emax: float) -> tuple[float, float]:
+    """Photon and energy flux of fermipy's DMFitFunction (bb) between emin and emax, by quad in ln E."""
+    from fermipy.spectrum import DMFitFunction
+    from scipy.integrate import quad
+
+    spectrum = DMFitFunction([sigmav, mass], chan="bb", jfactor=jfactor)
+    edge = [np.log(mass * 1000.0)] if emin < mass * 1000.0 < emax else None
+
+    def integral(power: int) -> float:
+        def integrand(ln_e: float) -> float:
+            e = np.exp(ln_e)
+            return float(np.ravel(spectrum.dnde(np.array([e])))[0]) * e ** (1 + power)
+
+        return quad(integrand, np.log(emin), np.log(emax), points=edge, limit=1000, epsrel=1e-9)[0]
+
+    return integral(0), integral(1)
+
+
+def test_simulate_roi_injects_dark_matter_with_each_targets_j(pfj, tmp_path: Path, double: Path) -> None:
+    """As dmpipe: per target a scenario file with its J as norm, that model given to GTAnalysis, its flux as truth."""
+    roster = ["segue_1:ackermann2015_table1", "draco:ackermann2015_table1"]
+    code, err, out = dm_prepared(pfj, tmp_path, roster, "ack2016")
+    assert code == 0, err
+    given = DM_SCENARIO["injected_source"]["source_model"]
+    emin, emax = SMALL_TEMPLATE["selection"]["emin"], SMALL_TEMPLATE["selection"]["emax"]
+    fluxes = {}
+    for target, log10_j in (("segue_1", 19.5), ("draco", 18.8)):  # the shipped Ackermann et al. 2015 J-factors
+        where = ("--ttype", "small", "--outdir", str(out), "--target", target)
+        assert pfj("analyze-roi", *where)[0] == 0
+        assert pfj("copy-base-roi", *where, "--sim", "dm")[0] == 0
+        start = len(calls(double))
+        code, _, err = pfj("simulate-roi", *where, "--sim", "dm", "--nsims", "1")
+        assert code == 0, err
+        area = out / "small_sim/sim_dm" / target
+        jfactor = read_yaml(area / "astro_val_ack2016.yaml")["j_integ"]
+        assert jfactor == pytest.approx(10.0**log10_j, rel=1e-9)
+
+        # dmpipe's per-target scenario, under fermipy.jobs' name: the scenario with this target's J as norm
+        scenario = read_yaml(area / "sim_dm_ack2016.yaml")
+        model = scenario["injected_source"]["source_model"]
+        assert scenario["injected_source"]["name"] == "dm" and model["norm"] == {"value": jfactor}
+        assert {k: v for k, v in model.items() if k != "norm"} == {k: v for k, v in given.items() if k != "norm"}
+
+        # what (the double of) GTAnalysis was given to simulate
+        added = [c for c in calls(double)[start:] if c["call"] == "add_source" and c["args"][0] == "dm"]
+        assert len(added) == 1
+        passed = added[0]["values"][1]
+        assert passed["SpectrumType"] == "DMFitFunction" and passed["norm"]["value"] == jfactor
+        assert finite_numbers(passed)
+
+        # the truth: the injected flux over the analysis range, the DMFitFunction's integral with this J
+        truth = read_yaml(area / "truth_ack2016_point_000000.yaml")["injected"]
+        assert truth["spectrum"]["norm"] == jfactor
+        integral = truth["integral"]
+        assert (integral["emin"], integral["emax"]) == pytest.approx((emin, emax), rel=1e-9)
+        flux, eflux = dm_integral(jfactor, given["sigmav"]["value"], given["mass"]["value"], emin, emax)
+        assert integral["flux"] == pytest.approx(flux, rel=1e-3)
+        assert integral["eflux"] == pytest.approx(eflux, rel=1e-3)
+        fluxes[target] = integral["flux"]
+    assert fluxes["segue_1"] / fluxes["draco"] == pytest.approx(10.0**0.7, rel=1e-6)
+
+    # a J-factor gone from the study area after preparation: refused before fermipy is opened
+    astro = out / "small_sim/sim_dm/segue_1/astro_val_ack2016.yaml"
+    write_yaml(astro, {k: v for k, v in read_yaml(astro).items() if k != "j_integ"})
+    start = len(calls(double))
+    where = ("--ttype", "small", "--outdir", str(out), "--target", "segue_1", "--sim", "dm", "--seed", "1")
+    code, _, err = pfj("simulate-roi", *where, "--nsims", "1")
+    assert code == 2 and f"{astro}: j_integ: no J-factor for target segue_1" in err
+    assert calls(double)[start:] == []
+    assert not (astro.parent / "truth_ack2016_point_000001.yaml").exists()
+
+
+def test_dark_matter_scenario_without_j_is_refused_at_preparation(pfj, tmp_path: Path, double: Path) -> None:
+    code, err, _ = dm_prepared(pfj, tmp_path, ["draco:nfw"], "nfw")  # the nfw version carries no J-factor
+    assert code == 2 and "sims.dm" in err and "no J-factor" in err
+    assert calls(double) == []
+
+
 def test_hybrid_controls_run_on_the_exported_baseline(pfj, tmp_path: Path, double: Path) -> None:
     out = prepared(pfj, tmp_path, "--backend", "fermipy", "--sim_backend", "builtin")
     where = ("--ttype", "small", "--outdir", str(out), "--target", "draco")

@@ -43,10 +43,10 @@ workflow PYFERMIJOBS {
         }
     }
     RANDOM_DIRECTIONS(random_study, DATA.out.roi, prepared)
-    // SEDs read from files (sed_files / sed_file) are in the prepared tree: the dark-matter stage only
-    external_seds = plan.flatMap { p ->
-            p.external.collectMany { t -> t.profiles.collect { pr -> [ttype: p.ttype, target: t.target, profile: pr] } }
-        }
+    // SEDs read from files (sed_files / sed_file) are in the prepared tree: the dark-matter stage only,
+    // all of them converted in one task (a fraction of a second each)
+    external_seds = plan.filter { p -> p.external }
+        .map { p -> [ttype: p.ttype, targetlist: p.external_list, target: 'external', profile: 'all'] }
         .combine(prepared)
     DARK_MATTER(DATA.out.sed.mix(external_seds), SIMULATIONS.out.chunks.mix(RANDOM_DIRECTIONS.out.chunks), prepared, plan)
 

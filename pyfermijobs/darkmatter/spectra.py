@@ -84,10 +84,11 @@ def bin_integrals(channel: str, mass: float, emin: np.ndarray, emax: np.ndarray)
 
 
 def binning_key(emin: np.ndarray, emax: np.ndarray) -> str:
-    """A short name for a set of energy bins (MeV), equal for bins equal to 6 significant digits."""
+    """A short name for a set of energy bins (MeV), equal for bins equal to 4 significant digits (the
+    LAT release's table rounds the edges its text files give to 7)."""
     import hashlib
 
-    edges = ",".join(f"{e:.6g}" for e in (*np.asarray(emin, float), *np.asarray(emax, float)))
+    edges = ",".join(f"{e:.4g}" for e in (*np.asarray(emin, float), *np.asarray(emax, float)))
     return f"{len(emin)}bins{hashlib.sha1(edges.encode()).hexdigest()[:8]}"
 
 

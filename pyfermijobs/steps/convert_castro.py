@@ -50,22 +50,22 @@ def convert_one(
             write_limits(layout.dmlimits_file(target, profile, prior, sim, seed), limits(like), keys)
 
 
-def same_bins(table: Any, sed: dict[str, Any]) -> bool:
-    return len(sed["e_min"]) == len(table.emin) and bool(
-        np.allclose(sed["e_min"], table.emin, rtol=1e-4) and np.allclose(sed["e_max"], table.emax, rtol=1e-4)
+def same_bins(bins: Any, sed: dict[str, Any]) -> bool:
+    """The SED's energy bins are ``bins``' (a spectra table, or a pair of edge arrays) to 1e-4."""
+    emin, emax = (bins.emin, bins.emax) if hasattr(bins, "emin") else bins
+    return len(sed["e_min"]) == len(emin) and bool(
+        np.allclose(sed["e_min"], emin, rtol=1e-4) and np.allclose(sed["e_max"], emax, rtol=1e-4)
     )
 
 
 def table_for(layout: Layout, table: Any, sed: dict[str, Any], path: Any) -> Any:
     """The spectra table of the SED's energy bins: the template's, else the one SpecTable wrote for
     that binning (SEDs read from files); an error naming the SED and its first differing bin otherwise."""
-    from pyfermijobs.darkmatter.spectra import binning_key
     from pyfermijobs.io.dm_fits import read_spec_table
 
     if same_bins(table, sed):
         return table
-    other = layout.spec_table_file(binning_key(sed["e_min"], sed["e_max"]))
-    if other.exists():
+    for other in layout.spec_table_files()[1:]:
         found = read_spec_table(other)
         if same_bins(found, sed):
             return found

@@ -10,10 +10,12 @@ from, not in Groovy.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from pyfermijobs.config.master import DM_PLOT_TYPES
 from pyfermijobs.config.run import RunConfig, Study
+from pyfermijobs.layout import Layout
 from pyfermijobs.steps.common import layout_of, read_run_config
 
 
@@ -52,6 +54,8 @@ def work_plan(config: RunConfig) -> dict[str, Any]:
             for t, info in config.targets.items()
             if t not in config.analysed_targets
         ],
+        # converted together in one task (each takes well under a second): the list it reads
+        "external_list": str(layout_path(config).external_list().relative_to(layout_path(config).basedir)),
         "sims": {name: study_plan(config, s) for name, s in config.sims.items()},
         "random": study_plan(config, config.random) if config.random else None,
         "plots": {
@@ -77,10 +81,13 @@ def work_plan(config: RunConfig) -> dict[str, Any]:
     }
 
 
+def layout_path(config: RunConfig) -> Layout:
+    """The prepared layout's paths, relative to its output folder (as a pipeline task sees them)."""
+    return Layout(Path("."), config.ttype)
+
+
 def run(args: dict[str, Any]) -> None:
     if not args.get("ttype"):  # the one prepared analysis in --outdir
-        from pathlib import Path
-
         found = sorted(Path(args["outdir"]).glob("*/pipeline_config.yaml"))
         if len(found) == 1:
             args = {**args, "ttype": found[0].parent.name}

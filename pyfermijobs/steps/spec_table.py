@@ -19,6 +19,7 @@ def run(args: dict[str, Any]) -> None:
     from pyfermijobs.darkmatter.spectra import binning_key, spec_table
     from pyfermijobs.io.dm_fits import write_spec_table
     from pyfermijobs.io.sed_fits import read_sed
+    from pyfermijobs.steps.convert_castro import same_bins
 
     layout = layout_of(args)
     config = read_run_config(layout)
@@ -38,7 +39,8 @@ def run(args: dict[str, Any]) -> None:
         if target in analysed:
             continue
         sed, _ = read_sed(layout.sed_file(target, info["profiles"][0]))
-        binnings.setdefault(binning_key(sed["e_min"], sed["e_max"]), (sed["e_min"], sed["e_max"]))
+        if not any(same_bins(bins, sed) for bins in binnings.values()):
+            binnings[binning_key(sed["e_min"], sed["e_max"])] = (sed["e_min"], sed["e_max"])
     if not analysed:  # the first binning read is also the table under the default name
         binnings[None] = next(iter(binnings.values()))
     for key, (emin, emax) in binnings.items():

@@ -8,12 +8,13 @@ model_counts_map, model_counts_spectrum, roi, config, energies, components, logg
 ``run_gtapp`` (gtpsf only). Select it with ``PFJ_FERMITOOLS=<this file>``.
 
 It records every call (``GTAnalysisDouble.calls``; one JSON line per call to the file named
-by ``PFJ_DOUBLE_LOG`` when set, for runs in subprocesses and pipeline tasks) and writes the
-files fermipy writes, in fermipy's formats and under its names: ``ccube_00.fits``,
-``bexpmap_roi_00.fits``, ``srcmap_00.fits``, ``ltcube_00.fits``, ``{prefix}.fits/.npy/_00.xml``,
-SED files. The numbers come from pyfermijobs' builtin engine on its SYNTHETIC sky (small ROIs
-only: the state is pickled into the ``.npy``), so that steps downstream see realistic values;
-agreement with the builtin engine is therefore no evidence about real fermipy.
+by ``PFJ_DOUBLE_LOG`` when set, for runs in subprocesses and pipeline tasks; a call given a
+mapping, such as ``add_source``'s source model, also keeps its arguments as passed, under
+``values``) and writes the files fermipy writes, in fermipy's formats and under its names:
+``ccube_00.fits``, ``bexpmap_roi_00.fits``, ``srcmap_00.fits``, ``ltcube_00.fits``,
+``{prefix}.fits/.npy/_00.xml``, SED files. The numbers come from pyfermijobs' builtin engine
+on its SYNTHETIC sky (small ROIs only: the state is pickled into the ``.npy``), so that steps
+downstream see realistic values; agreement with the builtin engine is therefore no evidence about real fermipy.
 """
 
 from __future__ import annotations
@@ -33,8 +34,23 @@ import yaml
 NAME = "GTAnalysisDouble"
 
 
+def _plain(value: Any) -> Any:
+    """A call argument as JSON can hold it: mappings and sequences kept, numbers as numbers (nan too)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    return str(value)
+
+
 def _record(name: str, args: tuple, kwargs: dict[str, Any], calls: list) -> None:
     entry = {"call": name, "args": [str(a) for a in args], "kwargs": {k: str(v) for k, v in kwargs.items()}}
+    if any(isinstance(a, dict) for a in args):  # source models (add_source): as passed, to be inspected
+        entry["values"] = [_plain(a) for a in args]
     calls.append(entry)
     log = os.environ.get("PFJ_DOUBLE_LOG")
     if log:

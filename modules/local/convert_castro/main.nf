@@ -18,16 +18,18 @@ process CONVERT_CASTRO {
     script:
     def args = task.ext.args ?: ''
     def study = meta.sim ? "--sim ${meta.sim} --seed ${meta.first} --nsims ${meta.nsims}" : ''
+    def which = meta.targetlist ? "--targetlist layout/${meta.targetlist}" : "--target '${meta.target}' --profile '${meta.profile}'"
     """
-    pfj-task part* -- convert-castro --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' ${study} ${args}
+    pfj-task part* -- convert-castro --ttype ${meta.ttype} ${which} ${study} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 
     stub:
     def args = task.ext.args ?: ''
     def study = meta.sim ? "--sim ${meta.sim} --seed ${meta.first} --nsims ${meta.nsims}" : ''
+    def which = meta.targetlist ? "--targetlist layout/${meta.targetlist}" : "--target '${meta.target}' --profile '${meta.profile}'"
     """
-    pfj-task --stub part* -- convert-castro --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' ${study} ${args}
+    pfj-task --stub part* -- convert-castro --ttype ${meta.ttype} ${which} ${study} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

@@ -16,11 +16,18 @@ Three things differ from fermipy.jobs, on purpose:
 - AnalyzeROI also writes what the export to the builtin engine reads (the gtpsf table and the
   model cubes of the free sources) and the exported ROI itself, for hybrid control studies
   and for the builtin ROI diagnostics.
+
+A dark-matter scenario (``SpectrumType: DMFitFunction``, ``norm: nan``) is simulated from the
+per-target scenario file dmpipe's PrepareTargets writes and fermipy.jobs' SimulateROI reads,
+``sim_{sim}_{version}.yaml`` in the target's folder of the study area, with the target's J-factor
+as ``norm``; it is written here, when the scenario is simulated (``write_target_scenario``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import math
 import os
 import shutil
 from collections.abc import Iterator
@@ -32,6 +39,7 @@ import numpy as np
 from pyfermijobs.backends.fermitools import Fermitools
 from pyfermijobs.config.run import FERMIPY
 from pyfermijobs.datasets.roi import ROIDataset
+from pyfermijobs.errors import InputError
 from pyfermijobs.io.sed_fits import sed_identity
 from pyfermijobs.layout import Layout, seed_str
 from pyfermijobs.yamlio import atomic_path, load_yaml, write_yaml
@@ -302,6 +310,89 @@ def clone_config(config_path: Path, layout: Layout, target: str, sim: str, first
     return clone
 
 
+def is_dark_matter(injected: dict[str, Any] | None) -> bool:
+    """Whether a scenario's injected source is a DMFitFunction (whose ``norm`` may be the target's J)."""
+    if injected is None:
+        return False
+    return str(injected["source_model"].get("SpectrumType", "")).lower() == "dmfitfunction"
+
+
+def target_scenario_file(layout: Layout, target: str, sim: str, version: str) -> Path:
+    """fermipy.jobs' per-target scenario: ``sim_{sim}_{version}.yaml`` in the target's folder of the study.
+
+    dmpipe's PrepareTargets writes it under the target's version key, and fermipy.jobs'
+    SimulateROI reads it as ``sim_{sim}_{sim_profile}.yaml``, its ``sim_profile`` being that key.
+    """
+    return layout.target_dir(target, sim) / f"sim_{sim}_{version}.yaml"
+
+
+def _needs_j(value: Any) -> bool:
+    """A DMFitFunction ``norm`` that stands for the target's J-factor: absent, empty or nan."""
+    raw = value.get("value") if isinstance(value, dict) else value
+    if raw is None:
+        return True
+    try:
+        return math.isnan(float(raw))
+    except (TypeError, ValueError):
+        return False
+
+
+def _first_non_finite(value: Any, key: str) -> str | None:
+    """The dotted key of the first number in ``value`` that is not finite (nan, inf, 'nan')."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found = _first_non_finite(v, f"{key}.{k}")
+            if found:
+                return found
+        return None
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isfinite(number) else key
+
+
+def write_target_scenario(layout: Layout, target: str, sim: str, sim_profile: str | None) -> Path:
+    """The scenario as simulated in one target: a DMFitFunction's ``norm`` nan set to the target's J.
+
+    As dmpipe's ``PrepareTargets._write_sim_yaml``: the scenario file as given, with
+    ``injected_source.source_model.norm.value`` the J-factor (``j_integ``, GeV2 cm-5) of the
+    simulated profile's version (its ``astro_val_{version}.yaml`` in the study area). An
+    explicit norm is kept. Nothing that is not a finite number is left in the source model.
+    """
+    from pyfermijobs.backends.builtin import target_jfactor
+    from pyfermijobs.models.spectra import spectrum_from_fermipy
+
+    given = layout.scenario_copy(sim)
+    if not sim_profile:
+        raise InputError(given, "injected_source", f"no simulated profile for target {target}: the J-factor is unknown")
+    version = sim_profile.rsplit("_", 1)[0]  # profile = {version}_{spatial}
+    doc = copy.deepcopy(load_yaml(given, "simulation scenario file"))
+    model = doc["injected_source"]["source_model"]
+    key = next((k for k in model if str(k).lower() == "norm"), "norm")
+    if _needs_j(model.get(key)):
+        jfactor = target_jfactor(layout, target, sim_profile, sim)
+        if jfactor is None:
+            raise InputError(
+                layout.astro_value_file(target, version, sim),
+                "j_integ",
+                f"no J-factor for target {target} ({version}): scenario {sim} injects a DMFitFunction "
+                "whose norm nan is the target's J-factor",
+            )
+        norm = model.get(key)
+        kept = {k: v for k, v in norm.items() if k not in ("value", "scale")} if isinstance(norm, dict) else {}
+        model[key] = {**kept, "value": float(jfactor)}
+    bad = _first_non_finite(model, "injected_source.source_model")
+    if bad:
+        raise InputError(given, bad, f"must be a finite number in the scenario simulated for target {target}")
+    spectrum_from_fermipy(model, str(given), "injected_source.source_model")  # the spectrum is whole
+    path = target_scenario_file(layout, target, sim, version)
+    write_yaml(path, doc)
+    return path
+
+
 def inject(gta: Any, injected: dict[str, Any] | None) -> tuple[str, dict[str, Any], np.ndarray] | None:
     """Add the scenario's source (at the ROI centre unless it says where): name, model, counts per bin."""
     if injected is None:
@@ -314,11 +405,33 @@ def inject(gta: Any, injected: dict[str, Any] | None) -> tuple[str, dict[str, An
     return name, model, np.asarray(gta.model_counts_spectrum(name, summed=True), float)
 
 
+def injected_integral(spectrum: Any, edges: np.ndarray) -> dict[str, float]:
+    """Integral photon flux (ph cm-2 s-1) and energy flux (MeV cm-2 s-1) over the analysis range.
+
+    A DMFitFunction is fermipy's (its dN/dE table with ``norm`` = J), integrated per analysis bin
+    and split at E = mass, where the spectrum ends (``darkmatter.spectra.bin_integrals``).
+    """
+    from pyfermijobs.models.spectra import DMFIT
+
+    emin, emax = edges[:-1], edges[1:]
+    if spectrum.kind == DMFIT:
+        from pyfermijobs.darkmatter.spectra import J_REF, SIGMAV_REF, bin_integrals, channel_name
+
+        values = spectrum.values
+        flux, eflux = bin_integrals(channel_name(int(values["channel0"])), float(values["mass"]), emin, emax)
+        scale = float(values["sigmav"]) * float(values["norm"]) / (SIGMAV_REF * J_REF)
+        flux, eflux = flux * scale, eflux * scale
+    else:
+        flux = np.array([spectrum.flux(a, b) for a, b in zip(emin, emax, strict=True)])
+        eflux = np.array([spectrum.eflux(a, b) for a, b in zip(emin, emax, strict=True)])
+    return {"emin": float(edges[0]), "emax": float(edges[-1]), "flux": float(flux.sum()), "eflux": float(eflux.sum())}
+
+
 def _injected_truth(truth: tuple | None, gta: Any, bin_index: float) -> dict[str, Any] | None:
-    """What was injected, per energy bin: the engine computes the fluxes when it knows the spectrum."""
+    """What was injected: per energy bin, and its integral over the analysis range (``integral``),
+    when the engine knows the spectrum."""
     if truth is None:
         return None
-    from pyfermijobs.errors import InputError
     from pyfermijobs.estimators.truth import injected_doc
     from pyfermijobs.models.spectra import spectrum_from_fermipy
 
@@ -328,10 +441,11 @@ def _injected_truth(truth: tuple | None, gta: Any, bin_index: float) -> dict[str
     ra, dec = position["ra"], position["dec"]
     try:
         spectrum = spectrum_from_fermipy(model, "injected source", "source_model")
-    except InputError:  # e.g. DMFitFunction: fermipy simulates it, the engine cannot integrate it
+    except InputError:  # a spectrum the engine does not know: fermipy simulates it, no truth per bin
         doc = {"name": name, "ra": ra, "dec": dec, "npred": npred.tolist()}
         return {**doc, "spectrum": {"SpectrumType": model.get("SpectrumType")}, "flux": None, "norm": None}
-    return injected_doc(name, ra, dec, spectrum, edges[:-1], edges[1:], bin_index, npred)
+    doc = injected_doc(name, ra, dec, spectrum, edges[:-1], edges[1:], bin_index, npred)
+    return {**doc, "integral": injected_integral(spectrum, edges)}
 
 
 class FermipyEngine:
@@ -395,7 +509,8 @@ class FermipyEngine:
         """SimulateROI: per seed a Poisson realization of the baseline (+ injected source), refit, SEDs.
 
         The injected source sits at the ROI centre, as in fermipy.jobs (``work.sim_profile`` is the
-        builtin engine's way to place it; a point profile is at the centre anyway).
+        builtin engine's way to place it; a point profile is at the centre anyway). A dark-matter
+        scenario is read from its per-target file, with the J-factor of ``work.sim_profile``.
         """
         from pyfermijobs.config import sed_settings
         from pyfermijobs.config.analysis import load_template
@@ -404,6 +519,8 @@ class FermipyEngine:
 
         sim, seeds, non_null_src, do_find_src = work.sim, work.seeds, work.non_null_src, work.do_find_src
         injected = load_scenario(layout.scenario_copy(sim))["injected_source"]
+        if is_dark_matter(injected):  # what fermipy.jobs' SimulateROI reads: the scenario with this target's J
+            injected = load_scenario(write_target_scenario(layout, target, sim, work.sim_profile))["injected_source"]
         bin_index = sed_settings(load_template(config_path), config_path)["bin_index"]
 
         with private_copies(layout.target_dir(target, sim)):  # simulate_roi rewrites counts in place

@@ -33,7 +33,8 @@ workflow DARK_MATTER {
         CONVERT_CASTRO.out.tree.combine(dm_plan)
             .map { meta, t, p ->
                 def s = studyOf(p, meta.sim)
-                def n = s == null ? (p.targets + p.external).sum { it.profiles.size() } : s.targets.values().sum { it.profiles.size() }
+                // the data: one conversion per analysed target x profile, and one for every SED read from a file
+                def n = s == null ? p.targets.sum(0) { it.profiles.size() } + (p.external ? 1 : 0) : s.targets.values().sum { it.profiles.size() }
                 [groupKey([ttype: meta.ttype, sim: meta.sim, first: meta.first, nsims: meta.nsims], n), t]
             }
             .groupTuple(remainder: true)
