@@ -228,3 +228,45 @@ def test_a_roster_mixing_analysed_and_released_targets_stacks_them_all(release: 
     _, _, head = read_limits_summary(layout.stacked_summary_file("null", "stack_point", "lgauss_like", 0, 1))
     assert head["ROSTER"] == "stack_point"
     assert "SYNTHETIC" in layout.report().read_text()  # Draco's sky is synthetic: the mixed run says so
+
+
+def one_released_target(tmp_path: Path, release: Path, **extra: object) -> Path:
+    """A master of one released likelihood (Draco, dmsky's J) and the profile's spectra."""
+    write_yaml(tmp_path / "roster.yaml", {"one": ["draco:geringer-sameth2015_nfw"]})
+    return write_yaml(
+        tmp_path / "master.yaml",
+        {
+            "ttype": "dsph2017",
+            "rosters": ["one"],
+            "roster_files": ["roster.yaml"],
+            "sed_files": str(release / "like_{target}.txt"),
+            "astro_priors": ["lgauss_like", "lgauss"],
+            "specconfig": str(MASTER.parent / "config" / "dm_spectra_dsph2017.yaml"),
+            **extra,
+        },
+    )
+
+
+def test_dmpipe_prior_keys_and_flags(release: Path, tmp_path: Path, pfj) -> None:
+    """dmpipe's names beside ours: a plot's astro_priors (= jpriors), --astro_prior/--astro_priors (= --jpriors)."""
+    master = one_released_target(tmp_path, release, data_plotting={"plot-stacked-limits": {"astro_priors": ["lgauss"]}})
+    out = tmp_path / "out"
+    assert pfj("chain", "--master", str(master), "--outdir", str(out))[0] == 0
+    layout = Layout(out, "dsph2017")
+    assert layout.stacked_plot("one_point", "lgauss", "stackedlimits", "bb").exists()
+    assert not layout.stacked_plot("one_point", "lgauss_like", "stackedlimits", "bb").exists()
+    where = ("--ttype", "dsph2017", "--outdir", str(out))
+    limits_file = layout.stacked_limits_file("one_point", "lgauss_like")
+    limits_file.unlink()
+    assert pfj("stack-likelihood", *where, "--astro_prior", "lgauss_like")[0] == 0
+    assert limits_file.exists()
+    code, _, err = pfj("stack-likelihood", *where, "--astro_priors", "norm")
+    assert code == 2 and "prior 'norm' was not prepared" in err
+
+
+def test_a_misspelt_dmsky_roster_exits_2_with_the_closest_name(release: Path, tmp_path: Path, pfj) -> None:
+    master = one_released_target(tmp_path, release)
+    text = master.read_text().replace("- one\n", "- albert2017_dsph\n")
+    master.write_text(text)
+    code, _, err = pfj("validate", "--master", str(master), "--outdir", str(tmp_path / "out"))
+    assert code == 2 and "not found" in err and "did you mean 'albert2017_dsphs'" in err, err

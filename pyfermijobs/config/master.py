@@ -123,6 +123,7 @@ DM_DEFAULT_PLOTS = {
 DM_PLOT_FIELDS = {
     "plot_channels": Field("list[str]|null", None, "channels plotted; default: the master's plot_channels"),
     "jpriors": Field("list[str]|null", None, "J-factor priors plotted; default: every one of astro_priors"),
+    "astro_priors": Field("list[str]|null", None, "dmpipe's name of jpriors (the same key)"),
 }
 
 #: Plot types refused where they are not made, with what to use instead.
@@ -290,7 +291,11 @@ def _plotting(raw: dict | None, section: str, file: str | Path) -> dict[str, dic
             continue
         if name in DM_PLOT_TYPES[section]:
             opts = check_section(opts or {}, DM_PLOT_FIELDS, file, f"{section}.{name}.")
-            opts = {k: v for k, v in opts.items() if v is not None}
+            if opts["astro_priors"] is not None:
+                if opts["jpriors"] is not None:
+                    raise InputError(file, f"{section}.{name}.astro_priors", "give astro_priors or jpriors, not both")
+                opts["jpriors"] = opts["astro_priors"]
+            opts = {k: v for k, v in opts.items() if v is not None and k != "astro_priors"}
         elif opts:
             raise InputError(file, f"{section}.{name}.{next(iter(opts))}", "this plot takes no options")
         out[name] = opts or {}
