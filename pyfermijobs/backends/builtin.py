@@ -71,6 +71,7 @@ class BuiltinEngine:
                 fit.apply()
         for name, ts in source_ts(roi).items():
             roi.component(name).info["ts"] = round(ts, 3)
+        fit.fluxes()  # fermipy's flux, eflux, dnde and their errors, per source
         result = fit.result
         summary = {
             "fit": {

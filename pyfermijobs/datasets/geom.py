@@ -1,6 +1,6 @@
 """ROI geometry: a WCS pixel grid centred on the target, with log-spaced energy bins.
 
-Read from the fermipy analysis template (``binning.roiwidth/binsz/binsperdec/coordsys/proj``,
+Read from the fermipy analysis template (``binning.roiwidth/binsz/binsperdec/enumbins/coordsys/proj``,
 ``selection.emin/emax``), so both backends analyse the same ROI.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -80,13 +81,23 @@ class ROIGeom:
         proj = str(binning.get("proj", "AIT")).upper()
         if proj not in ("AIT", "CAR", "TAN", "ZEA", "STG", "SIN", "MER"):
             raise InputError(file, "binning.proj", f"unsupported projection {proj!r}")
-        nbins = max(1, round(np.log10(emax / emin) * binsperdec))
+        nbins = energy_bins(binning, emin, emax, binsperdec, file)
         edges = tuple(float(e) for e in np.geomspace(emin, emax, nbins + 1))
         npix = max(1, round(roiwidth / binsz))
         lon, lat = _to_frame(ra, dec, coordsys)
         return cls(lon, lat, coordsys, proj, binsz, npix, edges)
 
     # --- energies ---------------------------------------------------------------------
+    @staticmethod
+    def binning_note(config: dict, file: str | Path = "analysis template") -> str:
+        """How the template's energy bins were derived, as fermipy derives them (for ``pfj validate``)."""
+        selection, binning = config.get("selection") or {}, config.get("binning") or {}
+        emin, emax = float(selection.get("emin", 100.0)), float(selection.get("emax", 100000.0))
+        per_decade = float(binning.get("binsperdec", 8))
+        n = energy_bins(binning, emin, emax, per_decade, file)
+        how = "binning.enumbins" if binning.get("enumbins") is not None else f"binning.binsperdec {per_decade:g}"
+        return f"{n} energy bins over {emin:g}-{emax:g} MeV from {how} ({n / np.log10(emax / emin):.4g} per decade)"
+
     @property
     def nebins(self) -> int:
         return len(self.energy_edges) - 1
@@ -195,6 +206,17 @@ class ROIGeom:
         m = margin_deg / self.binsz
         inside_x = -0.5 + m <= x[0] <= self.npix - 0.5 - m
         return bool(np.isfinite(x[0]) and inside_x and -0.5 + m <= y[0] <= self.ny - 0.5 - m)
+
+
+def energy_bins(binning: dict, emin: float, emax: float, binsperdec: float, file: str | Path) -> int:
+    """fermipy's number of energy bins: ``binning.enumbins`` when given, else ``binsperdec`` (a float
+    too) over the decades of the selection, rounded."""
+    enumbins = binning.get("enumbins")
+    if enumbins is None:
+        return max(1, round(np.log10(emax / emin) * binsperdec))
+    if isinstance(enumbins, bool) or not isinstance(enumbins, int) or enumbins < 1:
+        raise InputError(file, "binning.enumbins", f"must be a positive integer (a number of bins), got {enumbins!r}")
+    return int(enumbins)
 
 
 def _to_frame(ra: float | np.ndarray, dec: float | np.ndarray, coordsys: str) -> tuple[Any, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -48,6 +49,60 @@ class ModelFit:
             comp.template = comp.template * factor[:, None, None]
             comp.info["errors"] = {k: float(v) for k, v in errors.items()}
             comp.info["npred"] = round(float(comp.template.sum()), 3)
+
+    def fluxes(self) -> None:
+        """Every positioned source's fluxes (:func:`source_fluxes`) into its ``info``, with errors from
+        this fit's covariance for the components it fitted (after :meth:`apply`)."""
+        fitted = {c.name for c in self.components}
+        for comp in self.roi.components:
+            cov = None
+            if comp.name in fitted:
+                names = [f"{comp.name}:norm"] + ([f"{comp.name}:index"] if "index" in comp.free else [])
+                rows = [self.result.names.index(n) for n in names]
+                cov = self.result.covariance[np.ix_(rows, rows)]
+            comp.info.update(
+                source_fluxes(comp, self.roi, self.result.value(f"{comp.name}:norm") if cov is not None else 1.0, cov)
+            )
+
+
+#: Relative step of the spectral index for the fluxes' derivatives.
+INDEX_STEP = 1e-4
+
+
+def source_fluxes(comp: Component, roi: ROIDataset, scale: float = 1.0, cov: np.ndarray | None = None) -> dict:
+    """fermipy's ROI-output fluxes of a source over the analysis range: ``flux`` (ph cm-2 s-1),
+    ``eflux`` (MeV cm-2 s-1), ``dnde`` at ``pivot_energy`` (MeV), each with ``*_err`` propagated from
+    the fit's covariance of (norm scale, index) (NaN for a source the fit held fixed). Components whose
+    spectrum lives in a template (diffuse models) have none."""
+    spectrum = comp.spectrum
+    if comp.kind not in POSITIONED or spectrum.kind == "TemplateScale":
+        return {}
+    emin, emax = float(roi.geom.energy_edges[0]), float(roi.geom.energy_edges[-1])
+    pivot = next((spectrum.values[k] for k in ("Scale", "Eb") if k in spectrum.values), None)
+
+    def measures(spec: Any) -> np.ndarray:
+        dnde = float(spec.dnde(np.array([pivot]))[0]) if pivot else np.nan
+        return np.array([spec.flux(emin, emax, 32), spec.eflux(emin, emax, 32), dnde])
+
+    values = measures(spectrum)
+    errors = np.full(3, np.nan)
+    if cov is not None and scale > 0:
+        jac = [values / scale]  # the norm's scale multiplies every measure
+        if cov.shape[0] == 2:
+            index = spectrum.form.index
+            gamma = spectrum.values[index]
+            h = INDEX_STEP * max(1.0, abs(gamma))
+            up, down = (
+                measures(spectrum.with_values(**{index: gamma + h})),
+                measures(spectrum.with_values(**{index: gamma - h})),
+            )
+            jac.append((up - down) / (2 * h))
+        j = np.array(jac).T  # (3 measures, parameters)
+        errors = np.sqrt(np.clip(np.einsum("mi,ij,mj->m", j, cov, j), 0.0, None))
+    out = {"flux": values[0], "flux_err": errors[0], "eflux": values[1], "eflux_err": errors[1]}
+    if pivot:
+        out.update(dnde=values[2], dnde_err=errors[2], pivot_energy=float(pivot))
+    return {k: float(v) for k, v in out.items()}
 
 
 def free_component(roi: ROIDataset, comp: Component, index: bool) -> FreeComponent:

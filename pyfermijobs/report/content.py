@@ -38,7 +38,8 @@ class RoiFit:
     target: str
     found: bool
     summary: list[tuple[str, str]] = field(default_factory=list)
-    sources: list[tuple[str, float, float, str]] = field(default_factory=list)  # name, TS, offset, free
+    #: name, TS, offset, free, flux and its error over the analysis range (ph cm-2 s-1; NaN: none)
+    sources: list[tuple[str, float, float, str, float, float]] = field(default_factory=list)
     plots: list[tuple[Path, str]] = field(default_factory=list)
 
 
@@ -198,6 +199,8 @@ def roi_fit(layout: Layout, target: str) -> RoiFit:
             float(s.get("ts", 0.0)),
             float(s.get("offset", 0.0)),
             ", ".join(s.get("free") or []) or "fixed",
+            float(s.get("flux", float("nan"))),
+            float(s.get("flux_err", float("nan"))),
         )
         for s in points[:15]
     ]

@@ -56,15 +56,25 @@ def _failed(text: str) -> str:
 def _roi_section(fit: RoiFit) -> str:
     if not fit.found:
         return f"<h3>{escape(fit.target)}</h3><p class='failed'>baseline fit missing</p>"
-    sources = [[escape(n), f"{ts:.1f}", f"{off:.2f}", escape(free)] for n, ts, off, free in fit.sources]
+    sources = [
+        [escape(n), f"{ts:.1f}", f"{off:.2f}", escape(free), _flux(flux, err)]
+        for n, ts, off, free, flux, err in fit.sources
+    ]
     plots = "".join(_img(path, alt) for path, alt in fit.plots)
     return (
         f"<div class='roi-fit'><h3>{escape(fit.target)}</h3>"
         + _table(["fit", "value"], [[escape(k), escape(v)] for k, v in fit.summary])
-        + _table(["source (15 highest TS)", "TS", "offset (deg)", "free"], sources)
+        + _table(["source (15 highest TS)", "TS", "offset (deg)", "free", "flux (ph cm-2 s-1)"], sources)
         + (f"<div class='plots'>{plots}</div>" if plots else "")
         + "</div>"
     )
+
+
+def _flux(value: float, error: float) -> str:
+    """A fitted flux with its error (a fixed source's without)."""
+    if not np.isfinite(value):
+        return ""
+    return f"{value:.3g}" + (f" &plusmn; {error:.2g}" if np.isfinite(error) else " (fixed)")
 
 
 def _dm_section(result: DMResult) -> str:

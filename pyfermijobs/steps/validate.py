@@ -92,7 +92,16 @@ def run(args: dict[str, Any]) -> None:
         origin = check_fermitools(master, engine, args.get("fermitools_container"))
         check_fermipy_template(load_template(master.config_template), master.config_template, check_files=not engine)
         where = f"; fermipy steps use Fermitools from {origin}"
+    binning = ""
+    if config.analysed_targets:  # fermipy's binning keys: say which one set the energy bins
+        from pyfermijobs.config.analysis import load_template
+        from pyfermijobs.datasets.geom import ROIGeom
+
+        binning = "; " + ROIGeom.binning_note(load_template(master.config_template), master.config_template)
+    external = len(config.targets) - len(config.analysed_targets)
     print(
-        f"valid: {len(config.targets)} targets, control studies: {', '.join(config.studies) or 'none'}, "
-        f"engines: data {config.backend}, controls {config.sim_backend}{where}"
+        f"valid: {len(config.targets)} targets"
+        + (f" ({external} read from SED files)" if external else "")
+        + f", control studies: {', '.join(config.studies) or 'none'}, "
+        f"engines: data {config.backend}, controls {config.sim_backend}{where}{binning}"
     )
