@@ -54,10 +54,14 @@ def test_castrodata_reads_our_sed_and_agrees(tmp_path: Path, extra_source: float
     assert np.allclose(castro_e.getLimits(0.05), ours["norm_ul"] * ours["ref_eflux"], rtol=0.01)
 
 
+@pytest.mark.parametrize("case", ["null", "signal", "realization"])
 @pytest.mark.parametrize("cl", [0.95, 0.68])
-def test_gammapy_reads_our_sed_and_recomputes_our_limits(tmp_path: Path, cl: float) -> None:
+def test_gammapy_reads_our_sed_and_recomputes_our_limits(tmp_path: Path, cl: float, case: str) -> None:
     """gammapy's FluxPoints reads the SED HDU as a gadf 'likelihood' SED; from our stat_scan its
-    recompute_ul gives our one-sided upper limits (n_sigma_ul = Phi^-1(cl)) within 1% (issue 18)."""
+    recompute_ul gives our one-sided upper limits (n_sigma_ul = Phi^-1(cl)) within 1% and our TS
+    (issue 18). gammapy takes the first row's norm_scan for every bin, so our bins share one grid
+    (issue 29): checked on the data with no signal (best fits at zero in most bins), with a bright
+    one, and on a Poisson realization of the fitted model."""
     from scipy.stats import norm
 
     with warnings.catch_warnings():
@@ -68,11 +72,16 @@ def test_gammapy_reads_our_sed_and_recomputes_our_limits(tmp_path: Path, cl: flo
         from pyfermijobs.estimators import reference_spectrum
         from pyfermijobs.rng import generator
 
+        from pyfermijobs.datasets import realization
+
         roi = build_synthetic_roi(SMALL_TEMPLATE, "draco", *DRACO)
-        signal = roi.point_source("signal", *DRACO, reference_spectrum(2.0))
-        roi.counts = roi.counts + generator("compat-signal").poisson(2.0 * signal.template)
+        if case == "signal":
+            signal = roi.point_source("signal", *DRACO, reference_spectrum(2.0))
+            roi.counts = roi.counts + generator("compat-signal").poisson(2.0 * signal.template)
         choose_free(roi, builtin_settings({}, "t"))
         fit_components(roi, free_names(roi)).apply()
+        if case == "realization":
+            roi = realization(roi, None, generator("compat-realization", 3), roi.model())
         product = compute_sed(roi, "test", *DRACO, sed_settings({"ul_confidence": cl}, "t"))
         path = tmp_path / "sed.fits"
         write_sed(path, product.sed, product.model_flux, product.params, {"SRCNAME": "test", "UL_CONF": cl})
@@ -83,3 +92,6 @@ def test_gammapy_reads_our_sed_and_recomputes_our_limits(tmp_path: Path, cl: flo
     ours, _ = read_sed(path)
     assert np.allclose(theirs, ours["norm_ul"], rtol=0.01), (theirs, ours["norm_ul"])
     assert np.allclose(ts, ours["ts"], atol=1e-6)
+    assert np.all(ours["norm_scan"] == ours["norm_scan"][0])  # one grid for every bin
+    if case == "null":
+        assert np.mean(ours["norm"] == 0) >= 0.5, ours["norm"]  # best fits at zero in most bins

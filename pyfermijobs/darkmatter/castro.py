@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 DENSE = 400
+#: Table points between two scan points in the PCHIP reading.
+PCHIP_SUBSTEPS = 8
 METHODS = ("pchip", "linear", "quadratic")
 #: Points of the quadratic mode's table between two scan points.
 SUBSTEPS = 16
@@ -55,15 +57,24 @@ class CastroLikelihood:
         from scipy.interpolate import PchipInterpolator
 
         scan_n, scan_l = np.atleast_2d(sed["norm_scan"]), np.atleast_2d(sed["dloglike_scan"])
-        nbins = scan_n.shape[0]
-        norm, loglike = np.zeros((nbins, DENSE)), np.zeros((nbins, DENSE))
+        nbins, npts = scan_n.shape
+        # the table: the scan points and PCHIP between them, at least DENSE points over the scan and
+        # PCHIP_SUBSTEPS between neighbours (a scan shared by all bins spans other bins' ranges too)
+        size = max(DENSE, (npts - 1) * PCHIP_SUBSTEPS + 1)
+        norm, loglike = np.zeros((nbins, size)), np.zeros((nbins, size))
         best, slope, curv = np.zeros(nbins), np.zeros(nbins), np.zeros(nbins)
         for k in range(nbins):
             n, ll = np.unique(scan_n[k], return_index=True)
             ll = scan_l[k][ll]
             spline = PchipInterpolator(n, ll, extrapolate=False)
-            norm[k] = np.linspace(n[0], n[-1], DENSE)
-            loglike[k] = spline(norm[k])
+            steps = max(PCHIP_SUBSTEPS, -(-(size - 1) // (len(n) - 1)))
+            fine = np.append(
+                (n[:-1, None] + np.linspace(0, 1, steps, endpoint=False) * np.diff(n)[:, None]).ravel(), n[-1]
+            )
+            fine = fine[np.linspace(0, len(fine) - 1, min(size, len(fine))).round().astype(int)]
+            norm[k, : len(fine)], norm[k, len(fine) :] = fine, fine[-1]
+            loglike[k, : len(fine)] = spline(fine)
+            loglike[k, len(fine) :] = loglike[k, len(fine) - 1]
             best[k] = norm[k][np.argmax(loglike[k])]
             s = float(spline.derivative()(n[-1]))
             s = min(s, -1e-9)
@@ -125,7 +136,7 @@ class CastroLikelihood:
     def table(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Bin ``k``'s norms and log-likelihoods, without the linear mode's padding."""
         n, ll = self.norm[k], self.loglike[k]
-        real = int(np.searchsorted(n, n[-1])) + 1 if self.method != "pchip" else len(n)
+        real = int(np.searchsorted(n, n[-1])) + 1
         return n[:real], ll[:real]
 
     def bin_loglike(self, k: int, eflux: np.ndarray) -> np.ndarray:

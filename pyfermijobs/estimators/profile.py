@@ -162,3 +162,31 @@ def scan_points(lim: Limits, profile: Callable[[float], float], npts: int) -> np
         i = int(np.argmax(np.diff(points)))
         points = np.insert(points, i + 1, 0.5 * (points[i] + points[i + 1]))
     return points
+
+
+def shared_scan(norm_scan: np.ndarray, dloglike_scan: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every bin's scan on one grid: the union of all bins' scan points.
+
+    gammapy's ``FluxPoints`` reads a likelihood SED's ``norm_scan`` from its first row for every
+    bin (gamma-astro-data-formats gives one grid per SED), so per-bin grids are misread. On the union
+    each bin keeps its own points exactly (CastroData recovers its best fit, errors and limit) and
+    takes the others from its PCHIP curve, continued beyond its last point by the parabola its end
+    slope implies around the best fit (as the dark-matter stage reads castros). Returns the grid
+    repeated per bin (fermipy's 2-D column) and the scans on it, relative to each bin's maximum.
+    """
+    from scipy.interpolate import PchipInterpolator
+
+    grid = np.unique(norm_scan)
+    out = np.empty((len(norm_scan), len(grid)))
+    for k, (n, ll) in enumerate(zip(norm_scan, dloglike_scan, strict=True)):
+        n, first = np.unique(n, return_index=True)
+        ll = ll[first]
+        spline = PchipInterpolator(n, ll, extrapolate=False)
+        values = spline(np.clip(grid, n[0], n[-1]))
+        best = n[np.argmax(ll)]
+        slope = min(float(spline.derivative()(n[-1])), -1e-9)
+        span = max(n[-1] - best, 1e-3 * n[-1])
+        d = grid[grid > n[-1]] - n[-1]
+        values[grid > n[-1]] = ll[-1] + slope * d + 0.5 * (slope / span) * d * d
+        out[k] = values - ll.max()
+    return np.tile(grid, (len(norm_scan), 1)), out

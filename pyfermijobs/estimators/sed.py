@@ -16,7 +16,7 @@ import numpy as np
 
 from pyfermijobs.datasets.geom import separation_deg, to_frame, unit_vectors
 from pyfermijobs.datasets.roi import Component, ROIDataset
-from pyfermijobs.estimators.profile import Limits, limits, scan_points
+from pyfermijobs.estimators.profile import Limits, limits, scan_points, shared_scan
 from pyfermijobs.fitting.likelihood import FreeComponent, PoissonFit
 from pyfermijobs.fitting.profile import ProfileLikelihood
 from pyfermijobs.fitting.roi_fit import free_names
@@ -183,6 +183,7 @@ def compute_sed(
         out["norm_scan"][k] = points
         out["dloglike_scan"][k] = scan - l_max
         out["ref_npred"][k] = float(test.template[k].sum())
+    out["norm_scan"], out["dloglike_scan"] = shared_scan(out["norm_scan"], out["dloglike_scan"])
 
     emin, emax, eref = geom.emin, geom.emax, geom.ectr
     sed = {
