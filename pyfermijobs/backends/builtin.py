@@ -107,13 +107,16 @@ class BuiltinEngine:
 
         config = load_template(config_path)
         settings = sed_settings(config, config_path)
-        correl = builtin_settings(config, config_path)["correl_thresh"]
+        builtin = builtin_settings(config, config_path)
+        correl = builtin["correl_thresh"]
+        # at the target, a catalog source there is the target; random directions measure empty sky
+        match = builtin["match_radius"] if skydirs is None else 0.0
         for profile in profiles:
             name, ra, dec = profile_position(layout.profile_file(target, profile, sim))
             jobs = [(None, ra, dec)] if skydirs is None else [(k, d["ra"], d["dec"]) for k, d in skydirs.items()]
             for key, jra, jdec in jobs:
                 roi, _ = ROIDataset.read(layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim))
-                product = compute_sed(roi, name, jra, jdec, settings, correl, non_null_src)
+                product = compute_sed(roi, name, jra, jdec, settings, correl, non_null_src, match)
                 header = _header(roi, product, name, target, profile, sim, key, jra, jdec)
                 out = (
                     layout.sed_file(target, profile) if key is None else layout.sim_sed_file(sim, target, profile, key)
@@ -149,7 +152,9 @@ class BuiltinEngine:
                 roi = realization(base, injected, generator("simulate", target, profile, sim, seed), expected)
                 if do_find_src and find_sources(roi, builtin["find_src_sqrt_ts"]):
                     fit_components(roi, free_names(roi)).apply()
-                product = compute_sed(roi, name, ra, dec, settings, builtin["correl_thresh"], non_null_src)
+                product = compute_sed(
+                    roi, name, ra, dec, settings, builtin["correl_thresh"], non_null_src, builtin["match_radius"]
+                )
                 header = _header(roi, product, name, target, profile, sim, seed, ra, dec)
                 header.update(INJECTED=injected is not None, NONNULL=non_null_src, FINDSRC=do_find_src)
                 out = layout.sim_sed_file(sim, target, profile, seed)
@@ -174,6 +179,7 @@ def _header(
         ts=round(product.ts, 6),
         npred=round(product.npred, 6),
         ncorrel=len(product.correlated),
+        **({"srcmatch": product.matched} if product.matched else {}),
     )
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pyfermijobs.config.fields import Field, at_least, check_section, positive
 from pyfermijobs.errors import InputError
 
@@ -28,6 +30,13 @@ BUILTIN_FIELDS = {
     "find_src_sqrt_ts": Field("float", 5.0, "--do_find_src adds residual peaks above this sqrt(TS)", at_least(0.0)),
     "correl_thresh": Field(
         "float", 0.25, "SED: free sources whose correlation with the test source exceeds this", at_least(0.0)
+    ),
+    "match_radius": Field(
+        "float",
+        0.05,
+        "a target within this (deg) of a catalog point source is that source: its SED is the source's, "
+        "measured with the source's own spectrum (fermipy's sed of a source in its model)",
+        at_least(0.0),
     ),
     "data": Field("dict|null", None, "real LAT data (Fermitools' binned products); absent: the synthetic sky"),
 }
@@ -155,6 +164,34 @@ def check_catalog(config: dict[str, Any], file: str | Path) -> None:
 
         name = str(resolve_data_path(name, Path(file).parent, file, "model.catalogs"))
     read_catalog(catalog_path(name, str(file)), str(file))
+
+
+def catalog_matches(
+    config: dict[str, Any], file: str | Path, positions: dict[str, tuple[float, float]]
+) -> dict[str, tuple[str, float]]:
+    """Targets that are catalog point sources (within ``builtin.match_radius``): target -> (source,
+    separation in deg), as AnalyzeSED will treat them (the source's own SED). ``pfj validate`` says so."""
+    from pyfermijobs.models.catalog import catalog_path, read_catalog
+
+    radius = builtin_settings(config, file)["match_radius"]
+    if radius <= 0 or not positions:
+        return {}
+    name = catalog_name(config, synthetic_settings(config, file))
+    if _is_path(name) and not Path(name).is_absolute():
+        from pyfermijobs.datasets.lat_data import resolve_data_path
+
+        name = str(resolve_data_path(name, Path(file).parent, file, "model.catalogs"))
+    sources = [s for s in read_catalog(catalog_path(name, str(file)), str(file)) if not s.extended]
+    ra, dec = np.radians([s.ra for s in sources]), np.radians([s.dec for s in sources])
+    out = {}
+    for target, (tra, tdec) in positions.items():
+        t_ra, t_dec = np.radians(tra), np.radians(tdec)
+        cos = np.sin(dec) * np.sin(t_dec) + np.cos(dec) * np.cos(t_dec) * np.cos(ra - t_ra)
+        sep = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+        k = int(np.argmin(sep))
+        if sep[k] <= radius:
+            out[target] = (sources[k].name, float(sep[k]))
+    return out
 
 
 def check_template(template: dict[str, Any], file: str | Path) -> None:

@@ -41,6 +41,8 @@ class SEDProduct:
     zeroed: list[str] = field(default_factory=list)
     #: profile-likelihood errors and upper limit of the global normalisation (reference units)
     global_limits: Limits | None = None
+    #: the catalog source whose SED this is (the target is that source), if any
+    matched: str | None = None
 
 
 def reference_spectrum(bin_index: float) -> Spectrum:
@@ -62,6 +64,23 @@ def zero_sources_at(roi: ROIDataset, ra: float, dec: float) -> list[str]:
             roi.components.remove(comp)
             removed.append(comp.name)
     return removed
+
+
+def matching_source(roi: ROIDataset, ra: float, dec: float, radius: float) -> Component | None:
+    """The catalog point source the test position is (the nearest within ``radius`` deg), if any."""
+    if radius <= 0:
+        return None
+    lon, lat = to_frame(ra, dec, roi.geom.coordsys)
+    here = unit_vectors(lon, lat)
+    best, best_sep = None, radius
+    for comp in roi.components:
+        if comp.kind != "point" or comp.template is None or comp.ra is None:
+            continue
+        clon, clat = to_frame(comp.ra, comp.dec, roi.geom.coordsys)
+        sep = float(separation_deg(unit_vectors(clon, clat), here))
+        if sep <= best_sep:
+            best, best_sep = comp, sep
+    return best
 
 
 def faint_start(fit: PoissonFit) -> np.ndarray:
@@ -97,6 +116,8 @@ class SEDSetup:
     background: np.ndarray  # everything else, fixed
     correlated: dict[str, float]
     zeroed: list[str]
+    #: the catalog source the target is (its SED is that source's), if any
+    matched: str | None = None
 
     @property
     def test_fc(self) -> FreeComponent:
@@ -111,10 +132,21 @@ def prepare(
     bin_index: float,
     correl_thresh: float = 0.25,
     non_null_src: bool = False,
+    match_radius: float = 0.0,
 ) -> SEDSetup:
-    """Add the test source, find the correlated sources, split free and fixed model parts."""
+    """Add the test source, find the correlated sources, split free and fixed model parts.
+
+    A target that is a catalog source (within ``match_radius``) gets that source's SED, as fermipy
+    measures a source in its model: the source leaves the model and the test source takes its place
+    and its fitted spectrum as the reference, instead of a second source on top of it trading flux.
+    """
+    matched = matching_source(roi, ra, dec, match_radius)
+    reference = reference_spectrum(bin_index)
+    if matched is not None:
+        roi.components.remove(matched)
+        ra, dec, reference = float(matched.ra), float(matched.dec), matched.spectrum
     zeroed = zero_sources_at(roi, ra, dec) if non_null_src else []
-    test = roi.point_source(name, ra, dec, reference_spectrum(bin_index))
+    test = roi.point_source(name, ra, dec, reference)
     correlated = correlated_sources(roi, test, correl_thresh)
     nuisance = [
         c.name
@@ -127,6 +159,7 @@ def prepare(
         roi.model(exclude=tuple(nuisance)),
         correlated,
         zeroed,
+        None if matched is None else matched.name,
     )
 
 
@@ -145,9 +178,11 @@ def compute_sed(
     settings: dict[str, Any],
     correl_thresh: float = 0.25,
     non_null_src: bool = False,
+    match_radius: float = 0.0,
 ) -> SEDProduct:
-    """The castro SED of a test source at (ra, dec) in ``roi`` (see module docstring)."""
-    setup = prepare(roi, name, ra, dec, settings["bin_index"], correl_thresh, non_null_src)
+    """The castro SED of a test source at (ra, dec) in ``roi`` (see module docstring); a target within
+    ``match_radius`` of a catalog point source gets that source's SED (:func:`prepare`)."""
+    setup = prepare(roi, name, ra, dec, settings["bin_index"], correl_thresh, non_null_src, match_radius)
     ref, test = setup.test.spectrum, setup.test
     joint_fit = PoissonFit(roi.counts, setup.background, [setup.test_fc, *setup.nuisance])
     joint = joint_fit.fit(faint_start(joint_fit))
@@ -217,13 +252,19 @@ def compute_sed(
         "dnde_err": dnde_err,
         "dnde_ferr": np.divide(dnde_err, dnde, out=np.full_like(dnde, np.nan), where=dnde > 0),
     }
-    var = (norm_err * REF_PREFACTOR) ** 2
+    # the global fit's parameters: the reference spectrum's, its normalisation scaled by the fit
+    names = list(ref.values)
+    norm_name = ref.form.norm
+    value = [ref.values[n] * (norm if n == norm_name else 1.0) for n in names]
+    error = [ref.values[n] * norm_err if n == norm_name else 0.0 for n in names]
     params = {
-        "name": ["Prefactor", "Index", "Scale"],
-        "value": [norm * REF_PREFACTOR, settings["bin_index"], REF_SCALE],
-        "error": [norm_err * REF_PREFACTOR, 0.0, 0.0],
-        "covariance": np.diag([var, 0.0, 0.0]),
-        "correlation": np.diag([1.0, 0.0, 0.0]),
+        "name": names,
+        "value": value,
+        "error": error,
+        "covariance": np.diag(np.square(error)),
+        "correlation": np.diag([1.0 if n == norm_name else 0.0 for n in names]),
     }
     npred = float(norm * test.template.sum())
-    return SEDProduct(sed, model_flux, params, global_limits.ts, npred, setup.correlated, setup.zeroed, global_limits)
+    return SEDProduct(
+        sed, model_flux, params, global_limits.ts, npred, setup.correlated, setup.zeroed, global_limits, setup.matched
+    )

@@ -76,6 +76,20 @@ def check_fermitools(master: Any, container_engine: str | None, image: str | Non
     return f"image {image}"
 
 
+def matches_note(template: dict[str, Any], file: Path, targets: dict[str, dict[str, Any]]) -> str:
+    """Which targets are catalog sources, whose own SED AnalyzeSED will make."""
+    from pyfermijobs.config.template import catalog_matches, data_settings, with_absolute_data_paths
+
+    if data_settings(template, file) is not None:
+        template = with_absolute_data_paths(template, file.parent, file)
+    found = catalog_matches(template, file, {t: (i["ra"], i["dec"]) for t, i in targets.items()})
+    if not found:
+        return "; no target is a catalog source"
+    return "; targets that are catalog sources (their SEDs are the sources'): " + ", ".join(
+        f"{t} = {name} ({sep:.3f} deg)" for t, (name, sep) in found.items()
+    )
+
+
 def run(args: dict[str, Any]) -> None:
     """With ``--outdir``, also refuse a folder holding another configuration's results."""
     master = master_from_options(args)
@@ -97,7 +111,10 @@ def run(args: dict[str, Any]) -> None:
         from pyfermijobs.config.analysis import load_template
         from pyfermijobs.datasets.geom import ROIGeom
 
-        binning = "; " + ROIGeom.binning_note(load_template(master.config_template), master.config_template)
+        template = load_template(master.config_template)
+        binning = "; " + ROIGeom.binning_note(template, master.config_template)
+        if config.backend == "builtin":
+            binning += matches_note(template, master.config_template, config.analysed_targets)
     external = len(config.targets) - len(config.analysed_targets)
     print(
         f"valid: {len(config.targets)} targets"
