@@ -1,6 +1,7 @@
 """``pfj``: one command, a subcommand per pipeline step (named after fermipy.jobs' executables).
 
-Bad input exits with status 2 and one line naming the file, the key and the problem.
+Bad input exits with status 2 and one line naming the file, the key and the problem; any other
+failure exits 1 with one line and where its traceback was kept (``pfj --debug STEP`` shows it).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import argparse
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pyfermijobs import __version__
@@ -54,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="pyfermijobs: multi-target Fermi-LAT analyses and their control studies.",
     )
     parser.add_argument("--version", action="version", version=f"pyfermijobs {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show an internal error's traceback (before the step)")
     sub = parser.add_subparsers(dest="step", metavar="STEP")
     for step in STEPS.values():
         step_parser = sub.add_parser(step.name, help=step.description, description=step.description)
@@ -75,9 +78,34 @@ def parse(argv: Sequence[str] | None) -> tuple[Step | None, dict[str, Any]]:
     return step, step.arguments({k: v for k, v in vars(ns).items() if k != "step"})
 
 
+#: Exit status of a step that failed on something other than its input (a bug, a full disk).
+EXIT_INTERNAL_ERROR = 1
+
+
+def _keep_traceback(step: str) -> Path:
+    """The current exception's traceback in a file: ``pfj-error-{step}.log`` here (a pipeline task's
+    folder), else in the temporary folder."""
+    import tempfile
+    import traceback
+
+    text = traceback.format_exc()
+    for folder in (Path.cwd(), Path(tempfile.gettempdir())):
+        path = folder / f"pfj-error-{step}.log"
+        try:
+            path.write_text(text)
+            return path
+        except OSError:
+            continue
+    return Path("(not written)")
+
+
 def main(argv: Sequence[str] | None = None, stub: bool = False) -> int:
-    """``pfj STEP OPTIONS``; with ``stub`` (``pfj-task --stub``) only placeholders of the step's outputs."""
-    step, args = parse(argv)
+    """``pfj [--debug] STEP OPTIONS``; with ``stub`` (``pfj-task --stub``) only placeholders of the step's
+    outputs. Bad input exits 2 with one line naming the file and what is wrong; anything else exits 1
+    with one line and where its traceback was kept (``--debug`` shows it instead)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv[:1]
+    step, args = parse(argv[1:] if debug else argv)
     if step is None:
         build_parser().print_help()
         return EXIT_INPUT_ERROR
@@ -92,6 +120,16 @@ def main(argv: Sequence[str] | None = None, stub: bool = False) -> int:
     except InputError as exc:
         print(f"pfj {step.name}: error: {exc.message}", file=sys.stderr)
         return EXIT_INPUT_ERROR
+    except Exception as exc:  # not the input's fault: one line, the traceback kept
+        if debug:
+            raise
+        where = _keep_traceback(step.name)
+        print(
+            f"pfj {step.name}: internal error: {type(exc).__name__}: {exc} "
+            f"(traceback in {where}; `pfj --debug {step.name} ...` shows it)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
     return 0
 
 

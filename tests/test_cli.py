@@ -103,3 +103,28 @@ def test_pipeline_task_reruns_cleanly_in_the_same_folder(tmp_path, monkeypatch) 
     assert task(["--", "prepare-targets", "--master", str(master)]) == 0
     again = sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*") if p.is_file())
     assert first == again and len(first) > 10
+
+
+def test_an_internal_error_is_one_line_and_a_kept_traceback(tmp_path, monkeypatch, capsys) -> None:
+    """Not the input's fault (a bug, a full disk): exit 1, one line saying where the traceback is,
+    no traceback on the terminal; ``pfj --debug`` raises it."""
+    import pytest
+
+    from pyfermijobs.cli import main
+    from pyfermijobs.steps import STEPS
+
+    def broken(args):
+        raise RuntimeError("something no input explains")
+
+    import importlib
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(importlib.import_module(STEPS["plan"].module), STEPS["plan"].function, broken)
+    code = main(["plan", "--outdir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "internal error: RuntimeError: something no input explains" in err
+    log = tmp_path / "pfj-error-plan.log"
+    assert str(log) in err and "Traceback" in log.read_text()
+    with pytest.raises(RuntimeError):
+        main(["--debug", "plan", "--outdir", str(tmp_path)])
