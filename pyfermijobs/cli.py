@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _warning_line(message: Any, category: type, filename: str, lineno: int, line: str | None = None) -> str:
-    return f"pfj: warning: {message}\n"
+    """One line per warning, with where it was raised (so a new deprecation can be found and fixed)."""
+    return f"pfj: warning: {message} ({category.__name__}, {filename}:{lineno})\n"
 
 
 def parse(argv: Sequence[str] | None) -> tuple[Step | None, dict[str, Any]]:

@@ -265,18 +265,28 @@ def sed_sources(master: MasterConfig, targets: dict[str, Target]) -> dict[str, t
 def darkmatter_doc(
     master: MasterConfig, targets: dict[str, Target], scenarios: dict[str, dict[str, Any]]
 ) -> dict[str, Any] | None:
-    """The dark-matter stage as prepared: its spectra file read, every J-factor it needs checked."""
-    from pyfermijobs.config.darkmatter import DarkMatter, check_jfactor, load_spec_config
-    from pyfermijobs.darkmatter.spectra import channel_name
+    """The dark-matter stage as prepared: its spectra file read, every J-factor (annihilation channels)
+    and D-factor (decay channels) it needs checked."""
+    from pyfermijobs.config.darkmatter import DarkMatter, check_astro_factor, load_spec_config
+    from pyfermijobs.darkmatter.spectra import channel_name, is_decay
+    from pyfermijobs.models.spectra import dm_decay
 
     settings = master.darkmatter
     origin = master.source or "command line"
-    for name, scenario in scenarios.items():  # injected DM spectra with norm nan take the target's J
+    for name, scenario in scenarios.items():  # injected DM spectra with norm nan take the target's J (D)
         model = (scenario.get("injected_source") or {}).get("source_model") or {}
         if str(model.get("SpectrumType", "")).lower() == "dmfitfunction":
+            decay = dm_decay(model)
+            if decay and master.sim_backend != "builtin":
+                raise InputError(
+                    origin,
+                    f"sims.{name}",
+                    "a decay channel (channel0 101-112) is injected by the builtin engine only: sim_backend: builtin",
+                )
             for target in targets.values():
                 for version in target.versions:
-                    check_jfactor(target.info[version], ["none"], target.name, version, f"{origin} (sims.{name})")
+                    info = target.info[version]
+                    check_astro_factor(info, ["none"], target.name, version, f"{origin} (sims.{name})", decay)
     if settings is None:
         return None
     spec = load_spec_config(settings.specconfig)
@@ -295,9 +305,11 @@ def darkmatter_doc(
                     raise InputError(
                         origin, key, f"channel {channel!r} is not in {settings.specconfig} (channels: {spec.channels})"
                     )
+    kinds = {is_decay(c) for c in spec.channels}  # J for annihilation channels, D for decay ones
     for target in targets.values():
         for version in target.versions:
-            check_jfactor(target.info[version], settings.priors, target.name, version, origin)
+            for decay in sorted(kinds):
+                check_astro_factor(target.info[version], settings.priors, target.name, version, origin, decay)
     dm = DarkMatter(
         tuple(settings.priors), spec, tuple(channel_name(c) for c in plot_channels), settings.reference_limits
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_pipeline import nextflow, sed_arrays, trace_rows
+from nextflow_runs import nextflow, sed_arrays, trace_rows
 
 IMAGE = os.environ.get("PFJ_DOCKER_IMAGE")
 PODMAN_IMAGE = os.environ.get("PFJ_PODMAN_IMAGE")

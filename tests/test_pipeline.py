@@ -6,7 +6,6 @@ the synthetic sky, two dwarfs, small ROIs, null and injected simulations, random
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import signal
@@ -18,59 +17,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import REPO
+from nextflow_runs import NEXTFLOW, nextflow, nextflow_env, require_nextflow, sed_arrays, trace_rows
 
 from pyfermijobs.io import read_sed
 
 pytestmark = pytest.mark.slow
-NEXTFLOW = os.environ.get("PFJ_NEXTFLOW") or shutil.which("nextflow") or "scripts/nextflow/nextflow"
-if "/" in NEXTFLOW and not os.path.isabs(NEXTFLOW):  # relative to the repository (as make passes it)
-    NEXTFLOW = str(REPO / NEXTFLOW)
-LIB = REPO / "tools/nextflow/lib"
-
-
-def nextflow_env(home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
-    env["NXF_HOME"] = str(home)
-    env["NXF_OFFLINE"] = "true"
-    env["NXF_ANSI_LOG"] = "false"
-    return env
-
-
-def nextflow(
-    launch: Path, *args: str, profile: str = "test", check: bool = True, timeout: int = 900
-) -> subprocess.CompletedProcess:
-    launch.mkdir(parents=True, exist_ok=True)
-    cmd = [NEXTFLOW, "run", str(REPO), "-profile", profile, "--outdir", str(launch / "results"), *args]
-    proc = subprocess.run(
-        cmd, cwd=launch, env=nextflow_env(launch / ".nxf-home"), capture_output=True, text=True, timeout=timeout
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"nextflow failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
-    return proc
-
-
-def trace_rows(results: Path) -> list[dict[str, str]]:
-    """Rows of the newest trace file."""
-    newest = max((results / "pipeline_info").glob("execution_trace_*.txt"), key=lambda p: p.stat().st_mtime)
-    with newest.open() as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
-
-
-def sed_arrays(results: Path) -> dict[str, dict[str, np.ndarray]]:
-    out = {}
-    for path in sorted(results.rglob("sed_*.fits")):
-        if "collected" in path.name or "summary" in path.name:
-            continue
-        data, _ = read_sed(path)
-        out[str(path.relative_to(results))] = {k: data[k] for k in ("norm", "norm_ul", "ts", "dloglike_scan")}
-    return out
 
 
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not (shutil.which("nextflow") or LIB.exists() or os.environ.get("PFJ_NEXTFLOW")):
-        pytest.fail("no Nextflow: run `make nextflow` (installs it from Maven Central)")
+    require_nextflow()
     launch = tmp_path_factory.mktemp("pipeline")
     nextflow(launch)
     return launch

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from test_pipeline import NEXTFLOW, nextflow_env, trace_rows
+from nextflow_runs import NEXTFLOW, nextflow_env, trace_rows
 
 pytestmark = pytest.mark.slow
 

@@ -183,15 +183,17 @@ def _header(
     )
 
 
-def target_jfactor(layout: Layout, target: str, profile: str, sim: str) -> float | None:
-    """The J-factor (GeV2 cm-5) of a target's profile version, if its astro_val file has one."""
+def target_jfactor(layout: Layout, target: str, profile: str, sim: str, decay: bool = False) -> float | None:
+    """The J-factor (GeV2 cm-5) of a target's profile version, if its astro_val file has one; with
+    ``decay`` its D-factor (``d_integ``, GeV cm-2), what a decay channel's DMFitFunction takes."""
     from pyfermijobs.yamlio import load_yaml
 
     path = layout.astro_value_file(target, profile.rsplit("_", 1)[0], sim)
     info = (load_yaml(path, "astro value file") or {}) if path.exists() else {}
-    from pyfermijobs.config.darkmatter import check_jfactor
+    from pyfermijobs.config.darkmatter import check_astro_factor
 
-    return check_jfactor(info, ["none"], target, profile, path)[0] if "j_integ" in info else None
+    key = "d_integ" if decay else "j_integ"
+    return check_astro_factor(info, ["none"], target, profile, path, decay)[0] if key in info else None
 
 
 def injected_component(
@@ -210,9 +212,8 @@ def injected_component(
     if injected is None:
         return None
     model = injected["source_model"]
-    spectrum = spectrum_from_fermipy(
-        model, str(path), "injected_source.source_model", jfactor=target_jfactor(layout, target, str(sim_profile), sim)
-    )
+    factors = {f"{k}factor": target_jfactor(layout, target, str(sim_profile), sim, k == "d") for k in "jd"}
+    spectrum = spectrum_from_fermipy(model, str(path), "injected_source.source_model", **factors)
     _, ra, dec = profile_position(layout.profile_file(target, str(sim_profile), sim))
     lowered = {k.lower(): v for k, v in model.items()}
     if "ra" in lowered or "dec" in lowered:

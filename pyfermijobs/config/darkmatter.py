@@ -1,9 +1,11 @@
 """The dark-matter stage's configuration: the spectra file and the J-factors it needs.
 
-``config/dm_spectra_{ttype}.yaml`` (dmpipe's spec config) names the annihilation channels and
-the mass grid; the master file's ``astro_priors`` turn the stage on. Every target x profile the
-stage analyses needs a J-factor (``j_integ`` in GeV2 cm-5, ``j_sigma`` in log10; from the shipped
-dwarf catalog or the roster / targets file): a missing one is an error before any work.
+``config/dm_spectra_{ttype}.yaml`` (dmpipe's spec config) names the channels (annihilation, and
+decay as ``bb_decay`` ...) and the mass grid; the master file's ``astro_priors`` turn the stage on.
+Every target x profile the stage analyses needs a J-factor for annihilation channels (``j_integ`` in
+GeV2 cm-5, ``j_sigma`` in log10; from dmsky, the shipped dwarf catalog or the roster / targets file)
+and a D-factor for decay channels (``d_integ`` in GeV cm-2, ``d_sigma`` in log10): a missing one is
+an error before any work.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ MASS_FIELDS = {
     "mass_nstep": Field("int", doc="number of masses, log-spaced", check=at_least(1)),
 }
 SPEC_FIELDS = {
-    "channels": Field("list[str]", doc="annihilation channels (DMFitFunction names)", check=non_empty),
+    "channels": Field(
+        "list[str]", doc="channels (DMFitFunction names: bb ... annihilation, bb_decay ... decay)", check=non_empty
+    ),
     "masses": Field(
         "any", doc="mass grid (GeV): {mass_min, mass_max, mass_nstep} (log-spaced), or a list of masses as dmpipe takes"
     ),
@@ -99,24 +103,43 @@ def check_jfactor(
     info: dict[str, Any], priors: list[str], target: str, version: str, origin: Any
 ) -> tuple[float, float]:
     """A target version's (J0, sigma of log10 J), as the priors need them (``none``: j_integ only)."""
-    j = _positive_number(info.get("j_integ"))
-    if j is None:
-        given = f" (got {info['j_integ']!r})" if "j_integ" in info else ""
+    return check_astro_factor(info, priors, target, version, origin, decay=False)
+
+
+def check_dfactor(
+    info: dict[str, Any], priors: list[str], target: str, version: str, origin: Any
+) -> tuple[float, float]:
+    """A target version's (D0, sigma of log10 D) for decay channels, as the priors need them."""
+    return check_astro_factor(info, priors, target, version, origin, decay=True)
+
+
+def check_astro_factor(
+    info: dict[str, Any], priors: list[str], target: str, version: str, origin: Any, decay: bool
+) -> tuple[float, float]:
+    """(J0, j_sigma) for annihilation, (D0, d_sigma) for decay: the factor, and its log10 width where
+    a prior other than ``none`` needs one; an error naming target and version otherwise."""
+    if decay:
+        key, name, unit, what = "d", "D-factor", "GeV cm-2", "decay channels"
+    else:
+        key, name, unit, what = "j", "J-factor", "GeV2 cm-5", "dark-matter stage"
+    value = _positive_number(info.get(f"{key}_integ"))
+    if value is None:
+        given = f" (got {info[f'{key}_integ']!r})" if f"{key}_integ" in info else ""
         raise InputError(
             origin,
             f"{target}:{version}",
-            f"no J-factor (j_integ, GeV2 cm-5, > 0){given} for this target and profile: the dark-matter stage "
-            "needs one; give j_integ/j_sigma in the roster or targets file",
+            f"no {name} ({key}_integ, {unit}, > 0){given} for this target and profile: the {what} "
+            f"{'need' if decay else 'needs'} one; give {key}_integ/{key}_sigma in the roster or targets file",
         )
-    sigma = _positive_number(info.get("j_sigma"))
+    sigma = _positive_number(info.get(f"{key}_sigma"))
     if sigma is None and any(p != "none" for p in priors):
         raise InputError(
             origin,
             f"{target}:{version}",
-            "no J-factor uncertainty (j_sigma, log10, > 0) for this target and profile: the priors "
+            f"no {name} uncertainty ({key}_sigma, log10, > 0) for this target and profile: the priors "
             f"{', '.join(p for p in priors if p != 'none')} need one",
         )
-    return j, sigma or 0.0
+    return value, sigma or 0.0
 
 
 @dataclass(frozen=True)

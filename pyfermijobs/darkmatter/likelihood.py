@@ -24,11 +24,19 @@ below the grid's floor J_f = J0 10^-3: there the prior lies between ln P(0) and 
 ln P(0) + max(g0, max of g(t) for t <= sigmav J_f) is a lower bound of the profile within
 ln P(J_f) - ln P(0) <= 10^-3 / (s ln 10)^2 of it (0.02 at s = 0.1, where ln P(0) = -9.4 anyway).
 Without it a wide prior (s > 0.26) got a finite limit from the cut alone.
+
+Decay channels convert the same way: their flux is linear in the rate Gamma = 1/tau times the
+D-factor, so "sigmav" reads Gamma (s-1) and J reads D (GeV cm-2, its prior's width ``d_sigma`` in
+dex); their grid starts where dwarf limits on Gamma lie (1e-32 .. 1e-22 s-1: lifetimes of 1e22 ..
+1e32 s) and grows as the sigmav grid does. Converted with D, they join the annihilation channels
+(converted with J) in one likelihood on one range of the lattice (:func:`combine`), rows of both
+kinds on one grid: a row's ``sigmav`` is Gamma when its channel ends in ``_decay``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -38,6 +46,8 @@ from pyfermijobs.darkmatter.priors import finite_at_zero, log_prior, u_grid
 #: The starting sigmav grid (cm3 s-1): 1e-28 .. 1e-18 in steps of 0.025 dex, on the lattice
 #: 10^(k LOG_STEP) that every grid shares, so likelihoods of different ranges stack cell by cell.
 LOG_SIGMAV_MIN, LOG_SIGMAV_MAX, LOG_STEP = -28.0, -18.0, 0.025
+#: Where the grid of a decay channel's rate Gamma = 1/tau (log10 s-1) starts.
+LOG_RATE_MIN, LOG_RATE_MAX = -32.0, -22.0
 #: How far the grid may grow (log10 cm3 s-1) and by how much at a time (dex).
 LOG_SIGMAV_FLOOR, LOG_SIGMAV_CEILING, LOG_GROWTH = -40.0, -10.0, 4.0
 #: The grid's top must lie this far below each curve's maximum (a 95% limit's 1.35 and a margin),
@@ -58,7 +68,10 @@ def sigmav_grid(lo: int | None = None, hi: int | None = None) -> np.ndarray:
 
 @dataclass(frozen=True)
 class DMLikelihood:
-    """Log-likelihood relative to sigmav = 0, per channel x mass x sigmav (a range of the lattice)."""
+    """Log-likelihood relative to sigmav = 0, per channel x mass x sigmav (a range of the lattice).
+
+    ``sigmav`` is the linear parameter: <sigma v> (cm3 s-1) for annihilation channels, the decay rate
+    Gamma = 1/tau (s-1) for ``*_decay`` channels."""
 
     channels: tuple[str, ...]
     masses: np.ndarray
@@ -85,6 +98,17 @@ class DMLikelihood:
         return DMLikelihood(self.channels, self.masses, sigmav_grid(lo, hi), self.on(lo, hi) + other.on(lo, hi))
 
 
+def combine(parts: list[DMLikelihood], channels: tuple[str, ...]) -> DMLikelihood:
+    """Likelihoods of disjoint sets of channels (the annihilation ones, converted with J, and the decay
+    ones, converted with D: their grids grew apart) as one, on the union of their lattice ranges (each
+    row continued as :meth:`DMLikelihood.on` continues it) and in the order of ``channels``."""
+    if len(parts) == 1 and parts[0].channels == tuple(channels):
+        return parts[0]
+    lo, hi = min(p.span[0] for p in parts), max(p.span[1] for p in parts)
+    rows = {c: like.on(lo, hi)[i] for like in parts for i, c in enumerate(like.channels)}
+    return DMLikelihood(tuple(channels), parts[0].masses, sigmav_grid(lo, hi), np.stack([rows[c] for c in channels]))
+
+
 def convert(
     castro: CastroLikelihood,
     eflux_per_unit: np.ndarray,
@@ -93,10 +117,32 @@ def convert(
     j_integ: float,
     j_sigma: float,
     prior: str,
+    start: tuple[float, float] = (LOG_SIGMAV_MIN, LOG_SIGMAV_MAX),
 ) -> DMLikelihood:
     """The dark-matter likelihood of one castro: ``eflux_per_unit`` is (nchan, nmass, nE)
-    energy flux per unit sigmav J; J0 = ``j_integ`` (GeV2 cm-5), ``j_sigma`` in log10."""
-    return convert_priors(castro, eflux_per_unit, channels, masses, j_integ, j_sigma, [prior])[prior]
+    energy flux per unit sigmav J; J0 = ``j_integ`` (GeV2 cm-5), ``j_sigma`` in log10. (Decay channels:
+    per unit Gamma D, with D0 and its sigma, and ``start`` the rate grid's.)"""
+    return convert_priors(castro, eflux_per_unit, channels, masses, j_integ, j_sigma, [prior], start)[prior]
+
+
+def convert_table(
+    castro: CastroLikelihood, table: Any, factors: dict[bool, tuple[float, float]], priors: list[str]
+) -> dict[str, DMLikelihood]:
+    """Every channel of a spectra table under each prior, read from one castro: the annihilation
+    channels with ``factors[False]`` = (J0, j_sigma), the decay channels with ``factors[True]`` =
+    (D0, d_sigma) on the rate grid, then :func:`combine`d in the table's channel order."""
+    parts: dict[str, list[DMLikelihood]] = {p: [] for p in priors}
+    for decay in (False, True):
+        rows = np.flatnonzero(table.decay == decay)
+        if not len(rows):
+            continue
+        start = (LOG_RATE_MIN, LOG_RATE_MAX) if decay else (LOG_SIGMAV_MIN, LOG_SIGMAV_MAX)
+        channels = tuple(table.channels[i] for i in rows)
+        a0, sigma = factors[decay]
+        out = convert_priors(castro, table.eflux_per_unit()[rows], channels, table.masses, a0, sigma, priors, start)
+        for prior, like in out.items():
+            parts[prior].append(like)
+    return {prior: combine(found, tuple(table.channels)) for prior, found in parts.items()}
 
 
 def convert_priors(
@@ -107,6 +153,7 @@ def convert_priors(
     j_integ: float,
     j_sigma: float,
     priors: list[str],
+    start: tuple[float, float] = (LOG_SIGMAV_MIN, LOG_SIGMAV_MAX),
 ) -> dict[str, DMLikelihood]:
     """``convert`` under several J-factor priors: the castro is read once, on the grid of sigmav J
     that the widest prior needs, and each prior profiles over its own shifts of it.
@@ -114,8 +161,9 @@ def convert_priors(
     No edge of the sigmav grid may set a number: it starts at 1e-28 .. 1e-18 and grows by 4 dex at
     a time (within 1e-40 .. 1e-10) at its top while a curve of a channel x mass with photons has not
     fallen 3 below its maximum there, and at its bottom while a curve is not flat (within 1e-3 of
-    sigmav = 0's value) there. Curves that never fall (no limit exists) end at the ceiling: inf."""
-    lo, hi = lattice_index(LOG_SIGMAV_MIN), lattice_index(LOG_SIGMAV_MAX)
+    sigmav = 0's value) there. Curves that never fall (no limit exists) end at the ceiling: inf.
+    ``start``: the first grid (log10), LOG_RATE_MIN/MAX for decay channels."""
+    lo, hi = lattice_index(start[0]), lattice_index(start[1])
     floor, ceiling, growth = (
         lattice_index(LOG_SIGMAV_FLOOR),
         lattice_index(LOG_SIGMAV_CEILING),

@@ -1,4 +1,5 @@
-"""HEALPix maps sampled at an ROI's pixels (gtexpcube2's HEALPix exposure cubes).
+"""HEALPix maps sampled at an ROI's pixels: gtexpcube2's HEALPix exposure cubes and Galactic
+model cubes in HEALPix (fermipy's ``fgst-template``, gammapy's ``HpxNDMap.write``).
 
 Bilinear on the sphere (healpy's four-neighbour weights), as the WCS cubes are bilinear in
 their own pixels. A partial map (a ``PIX`` column) covers only its listed pixels.

@@ -5,13 +5,18 @@ The analysis template says where the products are (``builtin.data``) and which m
 
     builtin:
       data:
-        counts: events.fits      # FT1 event list(s), binned here onto the ROI; or a gtbin CCUBE the ROI is cut from
+        counts: events.fits      # FT1 event list(s), binned here onto the ROI; or a counts cube the ROI is cut from
         exposure: expcube.fits   # gtexpcube2 exposure cube (WCS or HEALPix, cm2 s at its ENERGIES)
         psf: psf.fits            # gtpsf table (PSF(theta) per energy)
     model:
-      galdiff: gll_iem_v06.fits  # Galactic interstellar model cube (WCS, ENERGIES, ph cm-2 s-1 MeV-1 sr-1)
+      galdiff: gll_iem_v06.fits  # Galactic interstellar model cube (WCS or HEALPix, ph cm-2 s-1 MeV-1 sr-1)
       isodiff: iso_P8R2_SOURCE_V6_v06.txt
       catalogs: [3FHL.fits]      # a name fermipy knows or a catalog file (4FGL, 3FGL, 3FHL/2FHL formats)
+
+Each input is read in every layout in use (``pyfermijobs.io.fermipy_files`` lists them): the
+Fermitools/fermipy files and gammapy's rewrites of them (``Map.write`` with its ``*_BANDS``
+energy tables, WCS or HEALPix; ``PSFMap.write`` as gtpsf or in its own layout), units from
+TUNIT/BUNIT.
 
 Each model component becomes a template of predicted counts per bin and pixel: the model's
 intensity integrated over each energy bin (Gauss-Legendre nodes in ln E) times the exposure
@@ -35,7 +40,7 @@ from pyfermijobs.errors import InputError
 from pyfermijobs.models.spectra import TEMPLATE_SCALE, Spectrum, log_nodes
 
 if TYPE_CHECKING:
-    from pyfermijobs.io.fermipy_files import CountsCube
+    from pyfermijobs.io.fermipy_files import CountsCube, ExposureCube, HealpixExposure
 
 GAL_NAME = "galdiff"
 ISO_NAME = "isodiff"
@@ -99,13 +104,37 @@ def sample_planes(
     return out.reshape((len(planes), *shape))
 
 
+def sample_cube(
+    cube: ExposureCube | HealpixExposure,
+    geom: ROIGeom,
+    path: Path,
+    what: str,
+    lonlat: tuple | None = None,
+    strict: bool = True,
+) -> np.ndarray:
+    """A map cube's planes at the ROI's pixel centres (or ``lonlat``): bilinear in a WCS cube's
+    pixels, or on the sphere for a HEALPix one (see :func:`sample_planes`)."""
+    from pyfermijobs.datasets.healpix import sample_healpix
+    from pyfermijobs.io.fermipy_files import HealpixExposure
+
+    if isinstance(cube, HealpixExposure):
+        return sample_healpix(cube, geom, path, what, lonlat, strict)
+    return sample_planes(cube.data.astype(float), cube.header, geom, path, what, lonlat, strict)
+
+
+def planes(cube: ExposureCube | HealpixExposure, lo: int, hi: int) -> ExposureCube | HealpixExposure:
+    """The cube's planes ``lo:hi`` (and their energies)."""
+    from dataclasses import replace
+
+    return replace(cube, data=cube.data[lo:hi], energies=cube.energies[lo:hi])
+
+
 def exposure_at_nodes(
     path: Path, geom: ROIGeom, node_e: np.ndarray, lonlat: tuple | None = None, strict: bool = True
 ) -> np.ndarray:
     """Exposure (nebins, nodes, ...pixels) from a gtexpcube2 cube (WCS or HEALPix): bilinear in
     space, log-log in energy."""
-    from pyfermijobs.datasets.healpix import sample_healpix
-    from pyfermijobs.io.fermipy_files import HealpixExposure, read_exposure_cube
+    from pyfermijobs.io.fermipy_files import read_exposure_cube
 
     cube = read_exposure_cube(path)
     if np.any(~np.isfinite(cube.data)) or np.any(cube.data < 0) or np.any(np.diff(cube.energies) <= 0):
@@ -118,13 +147,10 @@ def exposure_at_nodes(
             f"the exposure covers {lo:g}-{hi:g} MeV, but the analysis needs "
             f"{node_e.min():.4g}-{node_e.max():.4g} MeV (selection.emin/emax)",
         )
-    if isinstance(cube, HealpixExposure):
-        planes = sample_healpix(cube, geom, path, "exposure", lonlat, strict)
-    else:
-        planes = sample_planes(cube.data.astype(float), cube.header, geom, path, "exposure", lonlat, strict)
-    flat = np.log(np.maximum(planes.reshape(len(planes), -1), 1e-300))
+    sampled = sample_cube(cube, geom, path, "exposure", lonlat, strict)
+    flat = np.log(np.maximum(sampled.reshape(len(sampled), -1), 1e-300))
     out = loglog_interp(np.log(cube.energies), flat, node_e)
-    return out.reshape(*node_e.shape, *planes.shape[1:])
+    return out.reshape(*node_e.shape, *sampled.shape[1:])
 
 
 def bin_psf(path: Path, node_e: np.ndarray, node_w: np.ndarray) -> PSFTable:
@@ -132,8 +158,12 @@ def bin_psf(path: Path, node_e: np.ndarray, node_w: np.ndarray) -> PSFTable:
     from pyfermijobs.io.fermipy_files import read_psf_table
 
     table = read_psf_table(path)
-    if np.any(table.psf < 0) or np.any(np.diff(table.energies) <= 0):
-        raise InputError(path, "PSF", "PSF densities must be >= 0 at increasing energies")
+    if np.any(~np.isfinite(table.psf)) or np.any(table.psf < 0) or np.any(np.diff(table.energies) <= 0):
+        raise InputError(path, "PSF", "PSF densities must be finite and >= 0 at increasing energies")
+    if np.any(~np.isfinite(table.exposure)) or np.any(table.exposure < 0):
+        raise InputError(path, "PSF.Exposure", "exposure must be finite and >= 0")
+    if np.any(np.diff(table.theta) <= 0) or table.theta[0] < 0:
+        raise InputError(path, "THETA.Theta", "offsets must be >= 0 and increasing")
     log_e = np.log(table.energies)
     profiles = loglog_interp(log_e, np.log(np.maximum(table.psf, 1e-300)), node_e)  # (nebins, nodes, ntheta)
     expo = loglog_interp(log_e, np.log(np.maximum(table.exposure, 1e-300)), node_e)
@@ -153,17 +183,21 @@ def bin_events(paths: list[Path], geom: ROIGeom, exposure_gti: Any = None) -> tu
     """
     from astropy.io import fits
 
+    from pyfermijobs.io.fermipy_files import table_column
+
     counts = np.zeros(geom.shape, dtype=np.int64)
     edges = np.asarray(geom.energy_edges)
     outside_exposure = 0
     for path in paths:
         try:
             with fits.open(path, memmap=False) as hdul:
-                events = hdul["EVENTS"].data
-                energy = np.asarray(events["ENERGY"], float)
-                ra, dec = np.asarray(events["RA"], float), np.asarray(events["DEC"], float)
-                time = np.asarray(events["TIME"], float) if "TIME" in hdul["EVENTS"].columns.names else None
-                good = in_gti(time, hdul["GTI"].data) if "GTI" in hdul and time is not None else None
+                events = hdul["EVENTS"]
+                energy = table_column(events, path, "ENERGY", "MeV", assumed="MeV")
+                ra = table_column(events, path, "RA", "deg", assumed="deg")
+                dec = table_column(events, path, "DEC", "deg", assumed="deg")
+                has_time = "TIME" in {n.upper() for n in events.columns.names}
+                time = table_column(events, path, "TIME", "s", assumed="s") if has_time else None
+                good = in_gti(time, gti_table(hdul["GTI"], path)) if "GTI" in hdul and time is not None else None
         except (OSError, KeyError) as exc:
             raise InputError(path, "EVENTS", f"not an FT1 event list ({exc})") from None
         if good is not None:
@@ -188,14 +222,19 @@ def read_gti(path: Path) -> Any:
 
     try:
         with fits.open(path, memmap=False) as hdul:
-            if "GTI" not in hdul:
-                return None
-            table = hdul["GTI"].data
-            return {"START": np.asarray(table["START"], float), "STOP": np.asarray(table["STOP"], float)}
+            return gti_table(hdul["GTI"], path) if "GTI" in hdul else None
     except OSError as exc:
         raise InputError(path, None, f"not a readable FITS file ({exc})") from None
-    except (KeyError, TypeError) as exc:
-        raise InputError(path, "GTI", f"a GTI table needs START and STOP columns ({exc})") from None
+
+
+def gti_table(hdu: Any, path: Path) -> dict[str, np.ndarray]:
+    """START/STOP (MET s) of a ``GTI`` table."""
+    from pyfermijobs.io.fermipy_files import table_column
+
+    start, stop = (table_column(hdu, path, name, "s", assumed="s") for name in ("START", "STOP"))
+    if start.shape != stop.shape or start.ndim != 1:
+        raise InputError(path, "GTI.STOP", f"{stop.size} STOP values for {start.size} START values")
+    return {"START": start, "STOP": stop}
 
 
 def in_gti(time: np.ndarray, gti: Any) -> np.ndarray:
@@ -220,48 +259,46 @@ def read_isotropic(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return table[:, 0], table[:, 1]
 
 
-def read_galactic(path: Path) -> tuple[np.ndarray, Any, np.ndarray]:
-    """The Galactic model cube: intensity (nE, ny, nx), its header, energies (MeV)."""
-    from astropy.io import fits
+def read_galactic(path: Path) -> ExposureCube | HealpixExposure:
+    """The Galactic model cube (intensity in ph cm-2 s-1 MeV-1 sr-1 at energies in MeV): a WCS
+    image or a HEALPix table, its energies in ``ENERGIES`` (Fermitools: gll_iem_v07.fits) or the
+    ``*_BANDS`` table its header names (gammapy's ``Map.write``, e.g. of a cutout of gll_iem_v07)."""
+    from pyfermijobs.io.fermipy_files import INTENSITY_UNIT, read_energy_cube
 
-    try:
-        with fits.open(path, memmap=False) as hdul:
-            cube = np.asarray(hdul[0].data, float)
-            header = hdul[0].header
-            table = hdul["ENERGIES"]
-            # the energy column by name (gammapy's cutouts put a CHANNEL column first)
-            name = next((c.name for c in table.columns if c.name.upper() == "ENERGY"), table.columns[0].name)
-            energies = np.asarray(table.data[name], float)
-    except (OSError, KeyError, TypeError, IndexError) as exc:
-        raise InputError(path, "model.galdiff", f"not a Galactic model cube (WCS image + ENERGIES): {exc}") from None
-    if cube.ndim != 3 or len(energies) != cube.shape[0]:
-        raise InputError(path, "model.galdiff", f"{len(energies)} energies for a cube of shape {cube.shape}")
-    return cube, header, energies
+    cube = read_energy_cube(path, "Galactic model cube", INTENSITY_UNIT)
+    if np.any(~np.isfinite(cube.energies)) or np.any(np.diff(cube.energies) <= 0) or cube.energies[0] <= 0:
+        raise InputError(path, "ENERGIES", "the model's energies must be > 0 and increasing")
+    return cube
 
 
 def galactic_footprint(path: Path, geom: ROIGeom) -> None:
     """The ROI lies inside the Galactic model's map (InputError naming the file otherwise)."""
-    cube, header, _ = read_galactic(path)
-    sample_planes(cube[:1], header, geom, path, "model.galdiff")
+    sample_cube(planes(read_galactic(path), 0, 1), geom, path, "model.galdiff")
 
 
 def counts_kind(path: Path) -> str:
-    """``events`` (an FT1 list with ENERGY, RA, DEC) or ``cube`` (a gtbin CCUBE with EBOUNDS)."""
+    """``events`` (an FT1 list with ENERGY, RA, DEC) or ``cube`` (a gtbin CCUBE with EBOUNDS, or
+    gammapy's ``Map.write`` of a counts map with its BANDS table)."""
     from astropy.io import fits
+
+    from pyfermijobs.io.fermipy_files import is_counts_cube
 
     try:
         with fits.open(path, memmap=True) as hdul:
             names = [h.name for h in hdul]
             if "EVENTS" in names:
-                if not {"ENERGY", "RA", "DEC"} <= set(hdul["EVENTS"].columns.names):
+                columns = {n.upper() for n in hdul["EVENTS"].columns.names}
+                if not {"ENERGY", "RA", "DEC"} <= columns:
                     raise InputError(path, "builtin.data.counts", "an FT1 event list needs ENERGY, RA and DEC columns")
                 return "events"
-            if "EBOUNDS" in names and hdul[0].header.get("NAXIS") == 3:
+            if is_counts_cube(hdul):
                 return "cube"
     except OSError as exc:
         raise InputError(path, "builtin.data.counts", f"not an FT1 event list nor a counts cube: {exc}") from None
     raise InputError(
-        path, "builtin.data.counts", "not an FT1 event list (HDU EVENTS) nor a gtbin counts cube (EBOUNDS)"
+        path,
+        "builtin.data.counts",
+        "not an FT1 event list (HDU EVENTS) nor a counts cube (an image with EBOUNDS, or gammapy's BANDS table)",
     )
 
 
@@ -301,7 +338,12 @@ def cube_cutout(path: Path, geom: ROIGeom) -> tuple[ROIGeom, np.ndarray]:
     # check of the SEDs' bins) agrees with the ROI
     if len(edges) != len(geom.energy_edges) or not np.allclose(edges, geom.energy_edges, rtol=1e-4):
         per_decade = (len(edges) - 1) / np.log10(edges[-1] / edges[0])
-        raise InputError(path, "EBOUNDS", f"the cube's {len(edges) - 1} bins need binning.binsperdec: {per_decade:.6g}")
+        raise InputError(
+            path,
+            "EBOUNDS",
+            f"the cube's {len(edges) - 1} bins need binning.enumbins: {len(edges) - 1} "
+            f"(or binsperdec: {per_decade:.6g})",
+        )
     wcs = celestial_wcs(header)
     x, y = wcs.world_to_pixel_values(geom.lon, geom.lat)
     n = geom.npix
@@ -349,8 +391,9 @@ def galactic_template(
     """Predicted counts of the Galactic model cube: intensity x exposure x solid angle, PSF-convolved."""
     from scipy.signal import fftconvolve
 
-    cube, header, energies = read_galactic(path)
-    sample_planes(cube[:1], header, geom, path, "model.galdiff")  # the ROI itself inside the map
+    cube = read_galactic(path)
+    energies = cube.energies
+    sample_cube(planes(cube, 0, 1), geom, path, "model.galdiff")  # the ROI itself inside the map
     r68 = psf.r68()
     template = np.empty(geom.shape)
     for k in range(geom.nebins):
@@ -360,8 +403,8 @@ def galactic_template(
         # only the planes around this bin's nodes are sampled in space
         lo = min(max(int(np.searchsorted(energies, node_e[k].min())) - 1, 0), len(energies) - 2)
         hi = max(min(int(np.searchsorted(energies, node_e[k].max())), len(energies) - 1), lo + 1)
-        planes = sample_planes(cube[lo : hi + 1], header, big, path, "model.galdiff", strict=False)
-        flat = np.log(np.maximum(planes.reshape(len(planes), -1), 1e-300))
+        sampled = sample_cube(planes(cube, lo, hi + 1), big, path, "model.galdiff", strict=False)
+        flat = np.log(np.maximum(sampled.reshape(len(sampled), -1), 1e-300))
         intensity = loglog_interp(np.log(energies[lo : hi + 1]), flat, node_e[k])  # (nodes, pixels)
         expo = exposure_at_nodes(exposure_path, big, node_e[k : k + 1], strict=False)[0].reshape(len(node_e[k]), -1)
         per_node = (node_w[k] * node_e[k])[:, None]

@@ -67,14 +67,15 @@ def zero_sources_at(roi: ROIDataset, ra: float, dec: float) -> list[str]:
 
 
 def matching_source(roi: ROIDataset, ra: float, dec: float, radius: float) -> Component | None:
-    """The catalog point source the test position is (the nearest within ``radius`` deg), if any."""
+    """The catalog point source the test position is (the nearest within ``radius`` deg), if any: only
+    sources from the catalog count (``catalog_signif``), never a simulation's injected source."""
     if radius <= 0:
         return None
     lon, lat = to_frame(ra, dec, roi.geom.coordsys)
     here = unit_vectors(lon, lat)
     best, best_sep = None, radius
     for comp in roi.components:
-        if comp.kind != "point" or comp.template is None or comp.ra is None:
+        if comp.kind != "point" or comp.template is None or comp.ra is None or "catalog_signif" not in comp.info:
             continue
         clon, clat = to_frame(comp.ra, comp.dec, roi.geom.coordsys)
         sep = float(separation_deg(unit_vectors(clon, clat), here))

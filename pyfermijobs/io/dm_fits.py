@@ -4,8 +4,17 @@ Likelihood files hold one row per channel: the masses, the sigmav grid and ``dlo
 sigmav, relative to sigmav = 0; HDU ``DM_LIKE``). Limits files hold one row per channel: the
 masses and, per mass, the best-fit sigmav with its errors, TS and the 68%/95% upper limits (HDU
 ``DM_LIMITS``). Headers say what the file is (target or roster, profile, prior, scenario, seed,
-J-factor, and ``SYNTHET`` for synthetic data). Written with fitsio: there is a file per
+J-factor and D-factor, and ``SYNTHET`` for synthetic data). Written with fitsio: there is a file per
 realization, target and prior, and astropy's writer would cost more than the conversion itself.
+
+Decay channels (``*_decay``) share these tables, each column meaning one thing in one unit: the
+likelihood's grid of a decay row is the rate Gamma = 1/tau in column ``rate`` (s-1; ``sigmav`` is
+NaN there, and ``rate`` NaN on annihilation rows); its limits are in ``rate_mle rate_errn rate_errp
+rate_ul68 rate_ul95`` (s-1) and, as reported, ``tau_mle tau_ll68 tau_ll95`` (s: the best-fit
+lifetime, inf when Gamma = 0, and the 68%/95% LOWER limits on it, 1/Gamma_ul; dmpipe's ``ll_0.95``),
+while ``mle ... ul95`` (cm3 s-1) are NaN on decay rows. A file without decay channels has none of
+the decay columns (and one without annihilation channels none of the sigmav ones). The summaries
+band every column; a cell that does not apply to its channel is NaN there.
 """
 
 from __future__ import annotations
@@ -17,12 +26,20 @@ import numpy as np
 
 from pyfermijobs.darkmatter.likelihood import DMLikelihood
 from pyfermijobs.darkmatter.limits import DMLimits
-from pyfermijobs.darkmatter.spectra import J_REF, SIGMAV_REF, SpecTable
+from pyfermijobs.darkmatter.spectra import D_REF, J_REF, SIGMAV_REF, TAU_REF, SpecTable
 from pyfermijobs.errors import InputError
 from pyfermijobs.yamlio import atomic_path
 
 SIGMAV_UNIT = "cm3 / s"
+RATE_UNIT = "1 / s"
+#: The fields of :class:`DMLimits` (the linear parameter: sigmav, or the rate for decay rows).
 LIMIT_COLUMNS = ("mle", "ts", "ul68", "ul95", "errn", "errp")
+#: Columns of a limits file: on annihilation rows (cm3 s-1), on decay rows (s-1, then s).
+SIGMAV_COLUMNS = ("mle", "ul68", "ul95", "errn", "errp")
+RATE_COLUMNS = tuple(f"rate_{n}" for n in SIGMAV_COLUMNS)
+TAU_COLUMNS = ("tau_mle", "tau_ll68", "tau_ll95")
+UNITS = {"mass": "GeV", **dict.fromkeys(SIGMAV_COLUMNS, SIGMAV_UNIT), **dict.fromkeys(RATE_COLUMNS, RATE_UNIT),
+         **dict.fromkeys(TAU_COLUMNS, "s"), "sigmav": SIGMAV_UNIT, "rate": RATE_UNIT}  # fmt: skip
 QUANTILES = {"q02": 0.025, "q16": 0.16, "median": 0.5, "q84": 0.84, "q97": 0.975}
 
 
@@ -71,6 +88,7 @@ def write_spec_table(path: Path, table: SpecTable, header: dict[str, Any]) -> No
     nc = len(table.channels)
     spectra = _records(
         {
+            "decay": table.decay,
             "mass": np.tile(table.masses, (nc, 1)),
             "ref_flux": table.ref_flux,
             "ref_eflux": table.ref_eflux,
@@ -79,7 +97,8 @@ def write_spec_table(path: Path, table: SpecTable, header: dict[str, Any]) -> No
     )
     bounds = _records({"e_min": np.asarray(table.emin, float), "e_max": np.asarray(table.emax, float)})
     units = {"mass": "GeV", "ref_flux": "ph / (cm2 s)", "ref_eflux": "MeV / (cm2 s)", "e_min": "MeV", "e_max": "MeV"}
-    keys = {"SIGV_REF": SIGMAV_REF, "J_REF": J_REF, **header}
+    # decay rows (column decay) are at (REF_TAU s, REF_D GeV cm-2), dmpipe's DMSpecTable keys
+    keys = {"SIGV_REF": SIGMAV_REF, "J_REF": J_REF, "REF_TAU": TAU_REF, "REF_D": D_REF, **header}
     _write(path, [("SPECTRA", spectra, units), ("EBOUNDS", bounds, units)], keys)
 
 
@@ -88,6 +107,9 @@ def read_spec_table(path: Path) -> SpecTable:
     bounds, _ = _read(path, "EBOUNDS")
     if float(header.get("SIGV_REF", 0)) != SIGMAV_REF or float(header.get("J_REF", 0)) != J_REF:
         raise InputError(path, "SIGV_REF", "spectra table made for another reference normalisation: make it again")
+    decay = any(c.endswith("_decay") for c in _text(data["channel"]))
+    if decay and (float(header.get("REF_TAU", 0)) != TAU_REF or float(header.get("REF_D", 0)) != D_REF):
+        raise InputError(path, "REF_TAU", "spectra table made for another decay normalisation: make it again")
     return SpecTable(
         _text(data["channel"]),
         np.asarray(data["mass"][0], float),
@@ -99,44 +121,76 @@ def read_spec_table(path: Path) -> SpecTable:
 
 
 def write_dmlike(path: Path, like: DMLikelihood, header: dict[str, Any]) -> None:
+    """One row per channel; the grid is ``sigmav`` (cm3 s-1) on annihilation rows and ``rate`` (the
+    decay rate Gamma = 1/tau, s-1) on decay rows, each column NaN on the other kind's rows."""
     nc = len(like.channels)
-    rows = _records(
-        {
-            "mass": np.tile(like.masses, (nc, 1)),
-            "sigmav": np.tile(like.sigmav, (nc, 1)),
-            "dloglike": like.dloglike.astype(np.float32),
-        },
-        {"channel": list(like.channels)},
-    )
-    _write(path, [("DM_LIKE", rows, {"mass": "GeV", "sigmav": SIGMAV_UNIT})], header)
+    decay = np.array([c.endswith("_decay") for c in like.channels])
+    grid = np.tile(like.sigmav, (nc, 1))
+    columns: dict[str, np.ndarray] = {"mass": np.tile(like.masses, (nc, 1))}
+    if not decay.all():
+        columns["sigmav"] = np.where(decay[:, None], np.nan, grid)
+    if decay.any():
+        columns["rate"] = np.where(decay[:, None], grid, np.nan)
+    columns["dloglike"] = like.dloglike.astype(np.float32)
+    rows = _records(columns, {"channel": list(like.channels)})
+    _write(path, [("DM_LIKE", rows, UNITS)], header)
 
 
 def read_dmlike(path: Path) -> tuple[DMLikelihood, dict[str, Any]]:
     data, header = _read(path, "DM_LIKE")
+    channels = _text(data["channel"])
+    decay = [c.endswith("_decay") for c in channels]
+    k = decay.index(False) if False in decay else 0
+    grid = data["rate" if decay[k] else "sigmav"][k]
     like = DMLikelihood(
-        _text(data["channel"]),
+        channels,
         np.asarray(data["mass"][0], float),
-        np.asarray(data["sigmav"][0], float),
+        np.asarray(grid, float),
         np.asarray(data["dloglike"], float),
     )
     return like, header
 
 
+def limit_columns(lim: DMLimits) -> dict[str, np.ndarray]:
+    """A limits file's columns (channel x mass): ``ts``; the sigmav ones on annihilation rows; the rate
+    and lifetime ones on decay rows; NaN where a column does not apply, absent when no row uses it."""
+    decay = lim.decay[:, None]
+    out: dict[str, np.ndarray] = {}
+    for name in LIMIT_COLUMNS:  # the annihilation columns in the order files always had
+        if name == "ts":
+            out["ts"] = np.asarray(lim.ts, float)
+        elif not decay.all():
+            out[name] = np.where(decay, np.nan, getattr(lim, name))
+    if decay.any():
+        out.update({f"rate_{n}": np.where(decay, getattr(lim, n), np.nan) for n in SIGMAV_COLUMNS})
+        out.update({n: np.where(decay, v, np.nan) for n, v in lim.lifetimes().items()})
+    return out
+
+
+def limits_from_columns(channels: tuple[str, ...], masses: np.ndarray, columns: Any) -> DMLimits:
+    """The :class:`DMLimits` (on the linear parameter) a limits file's columns hold."""
+    decay = np.array([c.endswith("_decay") for c in channels])[:, None]
+    names = columns.dtype.names if hasattr(columns, "dtype") else tuple(columns)
+
+    def field(name: str) -> np.ndarray:
+        if name == "ts":
+            return np.asarray(columns["ts"], float)
+        ann = np.asarray(columns[name], float) if name in names else np.nan
+        rate = np.asarray(columns[f"rate_{name}"], float) if f"rate_{name}" in names else np.nan
+        return np.broadcast_to(np.where(decay, rate, ann), (len(channels), len(masses))).copy()
+
+    return DMLimits(channels, np.asarray(masses, float), *(field(n) for n in LIMIT_COLUMNS))
+
+
 def write_limits(path: Path, lim: DMLimits, header: dict[str, Any]) -> None:
     nc = len(lim.channels)
-    columns = {"mass": np.tile(lim.masses, (nc, 1)), **{n: np.asarray(getattr(lim, n), float) for n in LIMIT_COLUMNS}}
-    units = {"mass": "GeV", **{n: SIGMAV_UNIT for n in LIMIT_COLUMNS if n != "ts"}}
-    _write(path, [("DM_LIMITS", _records(columns, {"channel": list(lim.channels)}), units)], header)
+    columns = {"mass": np.tile(lim.masses, (nc, 1)), **limit_columns(lim)}
+    _write(path, [("DM_LIMITS", _records(columns, {"channel": list(lim.channels)}), UNITS)], header)
 
 
 def read_limits(path: Path) -> tuple[DMLimits, dict[str, Any]]:
     data, header = _read(path, "DM_LIMITS")
-    lim = DMLimits(
-        _text(data["channel"]),
-        np.asarray(data["mass"][0], float),
-        *(np.asarray(data[name], float) for name in LIMIT_COLUMNS),
-    )
-    return lim, header
+    return limits_from_columns(_text(data["channel"]), np.asarray(data["mass"][0], float), data), header
 
 
 def band_columns(name: str, values: np.ndarray) -> dict[str, np.ndarray]:
@@ -147,7 +201,11 @@ def band_columns(name: str, values: np.ndarray) -> dict[str, np.ndarray]:
     quantiles are order statistics (``inverted_cdf``: a realization's own value, inf once the
     quantile reaches the unconstrained ones) instead of interpolations, which would make inf - inf.
     ``{name}_ninf`` counts them; the mean and sd are over the finite ones (NaN-free: inf if none).
+    A cell that does not apply to its channel (NaN in every realization: a sigmav column of a decay
+    channel, a lifetime of an annihilation one) stays NaN, with ``{name}_ninf`` 0.
     """
+    absent = np.isnan(values).all(axis=0)
+    values = np.where(absent, 0.0, values)
     infinite = ~np.isfinite(values)
     out: dict[str, np.ndarray] = {f"{name}_ninf": infinite.sum(axis=0).astype(np.int64)}
     any_inf = infinite.any(axis=0)
@@ -162,6 +220,9 @@ def band_columns(name: str, values: np.ndarray) -> dict[str, np.ndarray]:
         var = (np.where(infinite, 0.0, (values - mean) ** 2)).sum(axis=0) / count
     out[f"{name}_mean"] = np.where(count > 0, mean, np.inf)
     out[f"{name}_std"] = np.where(count > 0, np.sqrt(var), np.inf)
+    for key in out:
+        if key != f"{name}_ninf":
+            out[key] = np.where(absent, np.nan, out[key])
     return out
 
 
@@ -174,15 +235,15 @@ def write_limits_summary(
     header: dict[str, Any],
 ) -> None:
     """Per channel, the expected limits: median and 68%/95% bands, mean and sd of each quantity
-    over the realizations (HDU ``LIMITS_SUMMARY``); then every realization's (``LIMITS_COLLECTED``,
-    one row per seed, arrays channel x mass)."""
+    (``stacked``: a limits file's columns, :func:`limit_columns`, over the realizations) (HDU
+    ``LIMITS_SUMMARY``); then every realization's (``LIMITS_COLLECTED``, one row per seed, arrays
+    channel x mass)."""
     columns: dict[str, np.ndarray] = {"mass": np.tile(masses, (len(channels), 1))}
     columns["nreal"] = np.full((len(channels), len(masses)), len(seeds), dtype=np.int64)
-    for name in LIMIT_COLUMNS:
-        values = np.asarray(stacked[name], float)
-        columns.update(band_columns(name, values))
+    for name, values in stacked.items():
+        columns.update(band_columns(name, np.asarray(values, float)))
     summary = _records(columns, {"channel": list(channels)})
-    collected = _records({"seed": np.asarray(seeds, np.int64), **{n: stacked[n] for n in LIMIT_COLUMNS}})
+    collected = _records({"seed": np.asarray(seeds, np.int64), **stacked})
     units = {"mass": "GeV"}
     _write(path, [("LIMITS_SUMMARY", summary, units), ("LIMITS_COLLECTED", collected, units)], header)
 

@@ -4,7 +4,8 @@ The release gives, per channel, a '# Column NN name' header and one row per mass
 each target's 95% limit on <sigma v> (cm3 s-1, profiled over its own J uncertainty), and the
 combined limit last. Writing ours the same way lets an analyst compare them line by line (``diff``,
 or the release's own example scripts); reading the release's lets the final-limits plot and the
-tests put the collaboration's numbers next to ours.
+tests put the collaboration's numbers next to ours. A decay channel's file (``limits_bb_decay.txt``)
+holds 95% LOWER limits on the lifetime, in s, and its header line says so.
 """
 
 from __future__ import annotations
@@ -20,10 +21,16 @@ from pyfermijobs.yamlio import atomic_path
 NUMBER = "{:>13.5g}"
 
 
-def write_release_limits(path: Path, masses: np.ndarray, columns: dict[str, np.ndarray]) -> None:
+#: The release's units line, and ours for a decay channel.
+UNITS_LINE = "# Mass is in (GeV).  Limits have units of (cm^3/s)."
+DECAY_UNITS_LINE = "# Mass is in (GeV).  Limits are 95% lower limits on the lifetime tau, in units of (s)."
+
+
+def write_release_limits(path: Path, masses: np.ndarray, columns: dict[str, np.ndarray], decay: bool = False) -> None:
     """``columns``: name -> limit per mass, in file order (the targets, then ``composite_<roster>``).
-    An unconstrained limit is written ``inf``."""
-    lines = [f"# {Path(path).name}", "# Mass is in (GeV).  Limits have units of (cm^3/s).", "# Column 00 mass"]
+    An unconstrained limit is written ``inf`` (an unconstrained lifetime: 0). ``decay``: the columns are
+    lower limits on the lifetime (s)."""
+    lines = [f"# {Path(path).name}", DECAY_UNITS_LINE if decay else UNITS_LINE, "# Column 00 mass"]
     lines += [f"# Column {k:02d} {name}" for k, name in enumerate(columns, start=1)]
     lines.append("# ")
     table = np.column_stack([np.asarray(masses, float), *(np.asarray(c, float) for c in columns.values())])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,9 @@ def _plsuperexpcutoff(e: np.ndarray, p: dict[str, float]) -> np.ndarray:
 
 
 def _dmfit(e: np.ndarray, p: dict[str, float]) -> np.ndarray:
-    """fermipy's DMFitFunction: ``norm`` is J (GeV2 cm-5), sigmav in cm3 s-1, mass in GeV, channel0 its code."""
+    """fermipy's DMFitFunction: ``norm`` is J (GeV2 cm-5), sigmav in cm3 s-1, mass in GeV, channel0 its code;
+    for a decay channel (codes 101-112) ``sigmav`` is fermipy's params[0], the lifetime tau (s), and
+    ``norm`` the D-factor (GeV cm-2)."""
     from pyfermijobs.darkmatter.spectra import channel_name, dnde
 
     return dnde(e, channel_name(int(p["channel0"])), p["mass"], p["sigmav"], p["norm"])
@@ -131,12 +134,15 @@ def log_nodes(emin: np.ndarray, emax: np.ndarray, n: int) -> tuple[np.ndarray, n
     return np.exp(lo + half * (x[None, :] + 1.0)), half * w[None, :]
 
 
-def spectrum_from_fermipy(model: dict, file: str, key: str, jfactor: float | None = None) -> Spectrum:
+def spectrum_from_fermipy(
+    model: dict, file: str, key: str, jfactor: float | None = None, dfactor: float | None = None
+) -> Spectrum:
     """A :class:`Spectrum` from a fermipy source dictionary (``SpectrumType`` + parameters).
 
     Parameters are ``{value: v}`` mappings or plain numbers; spectrum and parameter names are
     matched without regard to case (the fermipy.jobs guide writes ``Powerlaw``, ``index``, ``scale``).
-    A DMFitFunction's ``norm: nan`` (dmpipe's scenarios) means the target's J-factor: ``jfactor``.
+    A DMFitFunction's ``norm: nan`` (dmpipe's scenarios) means the target's J-factor: ``jfactor``; for
+    a decay channel (``channel0`` 101-112, ``sigmav`` then the lifetime in s) its D-factor: ``dfactor``.
     """
     given = str(model.get("SpectrumType", "PowerLaw"))
     # fermipy's names, matched without regard to case (the fermipy.jobs guide writes "Powerlaw")
@@ -165,9 +171,11 @@ def spectrum_from_fermipy(model: dict, file: str, key: str, jfactor: float | Non
         scale = raw.get("scale", 1.0) if isinstance(raw, dict) else 1.0
         number = float(value) * float(scale)
         if kind == DMFIT and name == "norm" and np.isnan(number):
-            if jfactor is None:
-                raise InputError(file, f"{key}.norm", "nan means the target's J-factor, which is not known here")
-            number = float(jfactor)
+            decay = dm_decay(by_lower)
+            factor, what = (dfactor, "D-factor") if decay else (jfactor, "J-factor")
+            if factor is None:
+                raise InputError(file, f"{key}.norm", f"nan means the target's {what}, which is not known here")
+            number = float(factor)
         if name == form.index and number < 0:  # fermipy's internal sign convention (scale -1)
             number = -number
         if not np.isfinite(number):
@@ -178,6 +186,18 @@ def spectrum_from_fermipy(model: dict, file: str, key: str, jfactor: float | Non
     if values[form.norm] < 0:
         raise InputError(file, f"{key}.{form.norm}", "normalisation must be >= 0")
     return Spectrum(kind, values)
+
+
+def dm_decay(model: dict[str, Any]) -> bool:
+    """Whether a DMFitFunction source model's ``channel0`` (a code, or {value: code}; keys in any case)
+    is a decay channel (fermipy's 101-112), whose ``sigmav`` is a lifetime and ``norm`` a D-factor."""
+    by_lower = {str(k).lower(): v for k, v in model.items()}
+    raw = by_lower.get("channel0", FORMS[DMFIT].defaults["channel0"])
+    raw = raw.get("value") if isinstance(raw, dict) else raw
+    try:
+        return float(raw) > 100
+    except (TypeError, ValueError):
+        return False
 
 
 def _check_dm(values: dict[str, float], file: str, key: str) -> None:
@@ -193,5 +213,8 @@ def _check_dm(values: dict[str, float], file: str, key: str) -> None:
         raise InputError(
             file, f"{key}.mass", f"{values['mass']} GeV is outside fermipy's spectra table ({lo:g}-{hi:g})"
         )
-    if not values["sigmav"] >= 0:
+    if values["channel0"] > 100:  # fermipy's params[0] is the lifetime of a decay channel
+        if not values["sigmav"] > 0:
+            raise InputError(file, f"{key}.sigmav", "a decay channel's sigmav is its lifetime tau (s): must be > 0")
+    elif not values["sigmav"] >= 0:
         raise InputError(file, f"{key}.sigmav", "must be >= 0")

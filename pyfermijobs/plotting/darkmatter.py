@@ -1,4 +1,8 @@
-"""Dark-matter plots: likelihood maps in (mass, sigmav), limit curves, expected bands, TS checks."""
+"""Dark-matter plots: likelihood maps in (mass, sigmav), limit curves, expected bands, TS checks.
+
+A decay channel (``*_decay``) is drawn on its lifetime: y is tau = 1/Gamma (s), the limits are lower
+limits, and there is no thermal-relic line (an annihilation cross-section).
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,22 @@ from pyfermijobs.plotting.style import mark_synthetic, pyplot, save
 THERMAL_RELIC = 2.2e-26
 
 
+def is_decay(channel: str) -> bool:
+    return channel.endswith("_decay")
+
+
+def limit_column(channel: str) -> str:
+    """The summary column of a channel's 95% limit: ``ul95`` (sigmav), ``tau_ll95`` (decay: lifetime)."""
+    return "tau_ll95" if is_decay(channel) else "ul95"
+
+
 def _limit_axes(ax: Any, channel: str) -> None:
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("mass (GeV)")
+    if is_decay(channel):
+        ax.set_ylabel(r"lifetime $\tau$ (s)" + f"  [{channel}]")
+        return
     ax.set_ylabel(r"$\langle\sigma v\rangle$ (cm$^3$ s$^{-1}$)" + f"  [{channel}]")
     ax.axhline(THERMAL_RELIC, color="grey", ls=":", label="thermal relic (Steigman+ 2012)")
 
@@ -33,18 +49,23 @@ def _finish(fig: Any, ax: Any, channel: str, title: str, synthetic: bool, path: 
 def plot_dm_castro(
     like: Any, lim: Any, channel: str, path: Path, title: str, synthetic: bool, pdf: bool = False
 ) -> list[Path]:
-    """delta log-likelihood over (mass, sigmav) for one channel, with the 95% upper limit."""
+    """delta log-likelihood over (mass, sigmav) for one channel, with the 95% upper limit (a decay
+    channel: over (mass, tau = 1/Gamma), with the 95% lower limit on tau)."""
     plt = pyplot()
     i = like.channels.index(channel)
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
     dll = like.dloglike[i] - np.max(like.dloglike[i], axis=1, keepdims=True)
-    mesh = ax.pcolormesh(like.masses, like.sigmav, np.clip(dll.T, -25, 0), cmap="viridis", shading="nearest")
+    decay = is_decay(channel)
+    y, z = (1.0 / like.sigmav[::-1], dll[:, ::-1]) if decay else (like.sigmav, dll)
+    mesh = ax.pcolormesh(like.masses, y, np.clip(z.T, -25, 0), cmap="viridis", shading="nearest")
     fig.colorbar(mesh, ax=ax, label=r"$\Delta \ln L$")
-    ax.plot(lim.masses, lim.ul95[i], color="w", lw=2, label="95% UL")
+    values, label = lim.limit95(channel)
+    ax.plot(lim.masses, values, color="w", lw=2, label=label)
     _limit_axes(ax, channel)
-    finite = lim.ul95[i][np.isfinite(lim.ul95[i])]
-    if finite.size:  # around the limits: two decades below the lowest, one above the highest
-        ax.set_ylim(max(like.sigmav[0], finite.min() / 100), min(like.sigmav[-1], finite.max() * 10))
+    finite = values[np.isfinite(values) & (values > 0)]
+    if finite.size:  # around the limits: two decades on the allowed side, one on the excluded side
+        lo, hi = (finite.min() / 10, finite.max() * 100) if decay else (finite.min() / 100, finite.max() * 10)
+        ax.set_ylim(max(y[0], lo), min(y[-1], hi))
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7, loc="upper left")
     mark_synthetic(fig, synthetic)
@@ -60,7 +81,8 @@ def plot_limit_curves(
     pdf: bool = False,
     thin: dict[str, list[np.ndarray]] | None = None,
 ) -> list[Path]:
-    """95% upper limits against mass: named curves (bold) and optional families of thin ones."""
+    """95% limits against mass (upper on sigmav; lower on the lifetime of a decay channel): named curves
+    (bold) and optional families of thin ones."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
     for label, family in (thin or {}).items():
@@ -84,16 +106,18 @@ def plot_expected_bands(
     reference: tuple[str, np.ndarray, np.ndarray] | None = None,
 ) -> list[Path]:
     """Expected 95% limits (median, 68% and 95% bands) of control studies, the data's limit over them;
-    ``reference``: (label, masses, limits) of a published curve drawn beside it."""
+    ``reference``: (label, masses, limits) of a published curve drawn beside it. A decay channel's
+    bands are of the lifetime's lower limits (``tau_ll95_*``), ``data`` and ``truth`` lifetimes."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
     colours = ["tab:green", "tab:orange", "tab:purple", "tab:cyan"]
+    name = limit_column(channel)
     for (label, cols), colour in zip(bands.items(), colours, strict=False):
-        ax.fill_between(masses, cols["ul95_q02"], cols["ul95_q97"], color=colour, alpha=0.2, lw=0)
-        ax.fill_between(masses, cols["ul95_q16"], cols["ul95_q84"], color=colour, alpha=0.35, lw=0)
-        ax.plot(masses, cols["ul95_median"], color=colour, ls="--", label=f"{label}: median expected, 68%/95%")
+        ax.fill_between(masses, cols[f"{name}_q02"], cols[f"{name}_q97"], color=colour, alpha=0.2, lw=0)
+        ax.fill_between(masses, cols[f"{name}_q16"], cols[f"{name}_q84"], color=colour, alpha=0.35, lw=0)
+        ax.plot(masses, cols[f"{name}_median"], color=colour, ls="--", label=f"{label}: median expected, 68%/95%")
     if data is not None:
-        ax.plot(masses, data, color="k", lw=2, label="data: 95% UL")
+        ax.plot(masses, data, color="k", lw=2, label="data: 95% LL on tau" if is_decay(channel) else "data: 95% UL")
     if reference is not None:
         ax.plot(reference[1], reference[2], color="tab:red", lw=1.5, ls="-.", label=reference[0])
     if truth is not None:
@@ -110,8 +134,11 @@ def plot_ts_and_mles(
     synthetic: bool,
     truth: float | None = None,
     pdf: bool = False,
+    quantity: str = r"$\langle\sigma v\rangle$",
 ) -> list[Path]:
-    """Across realizations at one channel and mass: TS against (1/2)chi2(0) + (1/2)chi2(1), and best fits."""
+    """Across realizations at one channel and mass: TS against (1/2)chi2(0) + (1/2)chi2(1), and best fits
+    (``mle``: of sigmav, or for a decay channel the lifetimes, ``quantity`` naming it; a realization
+    with no signal preferred, 0 or an infinite lifetime, is left out of the histogram)."""
     from scipy import stats
 
     plt = pyplot()
@@ -124,12 +151,12 @@ def plot_ts_and_mles(
     left.set_xlabel("TS")
     left.set_ylabel("fraction with TS above")
     left.legend(fontsize=7)
-    positive = mle[mle > 0]
+    positive = mle[(mle > 0) & np.isfinite(mle)]
     if positive.size:
-        right.hist(np.log10(positive), bins=20, color="tab:blue", alpha=0.6, label=f"{positive.size} with sigmav > 0")
+        right.hist(np.log10(positive), bins=20, color="tab:blue", alpha=0.6, label=f"{positive.size} with a signal")
     if truth:
         right.axvline(np.log10(truth), color="crimson", label="injected")
-    right.set_xlabel(r"log$_{10}$ best-fit $\langle\sigma v\rangle$")
+    right.set_xlabel(r"log$_{10}$ best-fit " + quantity)
     right.legend(fontsize=7)
     fig.suptitle(f"{title} ({label})", fontsize=9)
     mark_synthetic(fig, synthetic)

@@ -76,13 +76,16 @@ class DMResult:
 
     roster: str
     prior: str
-    #: channel -> rows (mass, data UL95, TS, {control study: (median, q16, q84) of its UL95})
+    #: channel -> rows (mass, data limit, TS, {control study: (median, q16, q84) of its limit}); the
+    #: limit is the 95% UL on <sigma v>, or for a decay channel the 95% lower limit on the lifetime
     rows: dict[str, list[tuple[float, float, float, dict[str, tuple[float, float, float]]]]]
     plots: list[tuple[Path, str]]
     #: channel -> (masses, {target or composite_<roster>: 95% UL}) as in the release-layout file
     per_target: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]] = field(default_factory=dict)
     #: channel -> (name, masses, limits) of the published combined limit, when a reference was given
     published: dict[str, tuple[str, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: channel -> what its limit is ("95% UL" on <sigma v>, "95% LL on tau")
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 def darkmatter_results(layout: Layout, config: RunConfig, failures: list[str]) -> list[DMResult]:
@@ -109,16 +112,18 @@ def darkmatter_results(layout: Layout, config: RunConfig, failures: list[str]) -
                     summaries[name] = read_limits_summary(summary)[0]
                 else:
                     failures.append(f"dark matter {roster} {prior} {name}: limits summary missing ({summary})")
-            rows = {}
+            rows, labels = {}, {}
             for channel in dm.plot_channels:
                 i = data.channels.index(channel)
+                limit, labels[channel] = data.limit95(channel)
+                column = "tau_ll95" if data.decay[i] else "ul95"  # decay: lower limits on the lifetime
                 rows[channel] = [
                     (
                         float(m),
-                        float(data.ul95[i, j]),
+                        float(limit[j]),
                         float(data.ts[i, j]),
                         {
-                            n: tuple(float(s[f"ul95_{q}"][i][j]) for q in ("median", "q16", "q84"))
+                            n: tuple(float(s[f"{column}_{q}"][i][j]) for q in ("median", "q16", "q84"))
                             for n, s in summaries.items()
                         },
                     )
@@ -146,7 +151,7 @@ def darkmatter_results(layout: Layout, config: RunConfig, failures: list[str]) -
                     name = list(columns)[-1]
                     published[channel] = (name, masses, columns[name])
             found = [(p, alt) for p, alt in plots if p.exists()]
-            out.append(DMResult(roster, prior, rows, found, per_target, published))
+            out.append(DMResult(roster, prior, rows, found, per_target, published, labels))
     return out
 
 

@@ -82,7 +82,9 @@ def _dm_section(result: DMResult) -> str:
     blocks = [f"<h3>{escape(result.roster)} &mdash; J-factor prior {escape(result.prior)}</h3>"]
     for channel, rows in result.rows.items():
         studies = list(rows[0][3]) if rows else []
-        header = ["mass (GeV)", "95% UL (cm3 s-1)", "TS", *(f"{s}: expected 95% UL [68%]" for s in studies)]
+        label = result.labels.get(channel, "95% UL")
+        unit = "s" if "tau" in label else "cm3 s-1"
+        header = ["mass (GeV)", f"{label} ({unit})", "TS", *(f"{s}: expected {label} [68%]" for s in studies)]
         cells = [
             [f"{m:.3g}", f"{ul:.3g}", f"{ts:.2f}", *(f"{v[0]:.3g} [{v[1]:.3g}, {v[2]:.3g}]" for v in exp.values())]
             for m, ul, ts, exp in rows
@@ -99,16 +101,18 @@ def _dm_section(result: DMResult) -> str:
             if compared:
                 blocks.append(
                     f"<p>combined limit beside the published one ({escape(name)}), channel {escape(channel)}</p>"
-                    + _table(["mass (GeV)", "published 95% UL", "this run", "ratio"], compared)
+                    + _table(["mass (GeV)", f"published {label}", "this run", "ratio"], compared)
                 )
     for channel, (masses, columns) in result.per_target.items():
         picks = np.unique(np.linspace(0, len(masses) - 1, min(len(masses), 6)).round().astype(int))
         header = ["target", *(f"{masses[k]:.4g} GeV" for k in picks)]
         cells = [[escape(name), *(f"{values[k]:.3g}" for k in picks)] for name, values in columns.items()]
-        blocks.append(
-            f"<p>95% upper limits per target (cm3 s-1, each profiled over its own J), channel {escape(channel)}</p>"
-            + _table(header, cells)
+        what = (
+            "95% lower limits on the lifetime per target (s, each profiled over its own D)"
+            if "tau" in result.labels.get(channel, "")
+            else "95% upper limits per target (cm3 s-1, each profiled over its own J)"
         )
+        blocks.append(f"<p>{what}, channel {escape(channel)}</p>" + _table(header, cells))
     if result.plots:
         blocks.append("<div class='plots'>" + "".join(_img(p, alt) for p, alt in result.plots) + "</div>")
     return "".join(blocks)

@@ -5,7 +5,9 @@ _summary_*.fits``), and per target x profile x prior each target's own (``{targe
 _{prior}_summary_*.fits``): every realization's best fit, TS and limits, and per channel x mass
 their median and 68%/95% bands (the expected limits), with how many realizations they hold
 (``nreal``) and how many were unconstrained (``*_ninf``). A scenario that injected a dark-matter
-signal records it in the header (INJ_SV, INJ_MASS, INJ_CHAN).
+signal records it in the header (INJ_SV, INJ_MASS, INJ_CHAN; for a decay channel INJ_TAU, the
+lifetime in s, instead of INJ_SV). Decay channels are banded on their lifetime limits too
+(``tau_ll95_median`` ...: the expected lower limits).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pyfermijobs.steps.dm_common import identity, priors, rosters, seeds, stage
 def injected_dm(layout: Layout, sim: str) -> dict[str, Any]:
     """The injected dark-matter signal of a scenario (empty if it injects none or another spectrum)."""
     from pyfermijobs.config.scenarios import load_scenario
-    from pyfermijobs.darkmatter.spectra import channel_name
+    from pyfermijobs.darkmatter.spectra import channel_name, is_decay
 
     injected = (
         load_scenario(layout.scenario_copy(sim))["injected_source"] if layout.scenario_copy(sim).exists() else None
@@ -37,11 +39,10 @@ def injected_dm(layout: Layout, sim: str) -> dict[str, Any]:
         raw = model.get(key)
         return raw.get("value") if isinstance(raw, dict) else raw
 
-    return {
-        "INJ_SV": float(value("sigmav")),
-        "INJ_MASS": float(value("mass")),
-        "INJ_CHAN": channel_name(int(float(value("channel0")))),
-    }
+    channel = channel_name(int(float(value("channel0"))))
+    # fermipy's DMFitFunction: params[0] (``sigmav``) is the lifetime tau (s) of a decay channel
+    inter = "INJ_TAU" if is_decay(channel) else "INJ_SV"
+    return {inter: float(value("sigmav")), "INJ_MASS": float(value("mass")), "INJ_CHAN": channel}
 
 
 def run(args: dict[str, Any]) -> None:
@@ -74,13 +75,14 @@ def run(args: dict[str, Any]) -> None:
 def collect(paths: list[Path], seeds: list[Any], out: Path, header: dict[str, Any], truth: dict[str, Any],
             where: Path) -> None:  # fmt: skip
     """Every realization's limits file -> one summary (bands over the realizations)."""
-    from pyfermijobs.io.dm_fits import LIMIT_COLUMNS, read_limits, write_limits_summary
+    from pyfermijobs.io.dm_fits import limit_columns, read_limits, write_limits_summary
 
     missing = [str(s) for s, p in zip(seeds, paths, strict=True) if not p.exists()]
     if missing:
         raise InputError(where, paths[0].name, f"limits missing for seeds {', '.join(missing)}")
     tables = [read_limits(p) for p in paths]
     lim0, header0 = tables[0]
-    stacked = {name: np.stack([getattr(t, name) for t, _ in tables]) for name in LIMIT_COLUMNS}
+    columns = [limit_columns(t) for t, _ in tables]  # decay channels: rates and lifetimes (s)
+    stacked = {name: np.stack([c[name] for c in columns]) for name in columns[0]}
     header = {**header, **truth, "SYNTHET": bool(header0.get("SYNTHET", False))}
     write_limits_summary(out, lim0.channels, lim0.masses, seeds, stacked, header)

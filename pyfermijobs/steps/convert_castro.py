@@ -1,7 +1,9 @@
 """ConvertCastro: each castro SED -> likelihood in (channel, mass, sigmav) per J-factor prior.
 
 For the data (no ``--sim``) and for every realization of a control study (``--sim``, seeds from
-the study or ``--seed``/``--nsims``). Writes dmpipe's ``dmlike_*`` and ``dmlimits_*`` files.
+the study or ``--seed``/``--nsims``). Writes dmpipe's ``dmlike_*`` and ``dmlimits_*`` files. Decay
+channels are converted with the target's D-factor (on the rate Gamma = 1/tau), annihilation ones
+with its J-factor, into one file.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from pyfermijobs.darkmatter.spectra import same_bins
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
 from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
@@ -21,7 +24,7 @@ def convert_one(
 ) -> None:
     """One castro under each chosen prior: read and interpolated once, converted per J-factor."""
     from pyfermijobs.darkmatter.castro import CastroLikelihood
-    from pyfermijobs.darkmatter.likelihood import convert_priors
+    from pyfermijobs.darkmatter.likelihood import convert_table
     from pyfermijobs.darkmatter.limits import limits
     from pyfermijobs.io.dm_fits import write_dmlike, write_limits
     from pyfermijobs.io.sed_fits import read_sed
@@ -30,12 +33,16 @@ def convert_one(
     sed, header = read_sed(path)
     table = table_for(layout, table, sed, path)
     castro = CastroLikelihood.from_sed(sed, method=str(header.get("CASTRO", "pchip")))
-    by_jfactor: dict[tuple[float, float], list[str]] = {}
+    kinds = sorted(set(table.decay.tolist()))  # False: annihilation (J), True: decay (D)
+    by_factors: dict[tuple, list[str]] = {}
     for prior in chosen:
-        by_jfactor.setdefault(jfactor(layout, target, profile, sim, prior), []).append(prior)
-    for (j0, js), group in by_jfactor.items():
-        likes = convert_priors(castro, table.eflux_per_unit(), table.channels, table.masses, j0, js, group)
-        for prior, like in likes.items():
+        factors = tuple((d, jfactor(layout, target, profile, sim, prior, d)) for d in kinds)
+        by_factors.setdefault(factors, []).append(prior)
+    for factors, group in by_factors.items():
+        for prior, like in convert_table(castro, table, dict(factors), group).items():
+            astro = dict(factors)
+            j0, js = astro.get(False, (None, None))
+            d0, ds = astro.get(True, (None, None))
             keys = identity(
                 target=target,
                 profile=profile,
@@ -44,18 +51,12 @@ def convert_one(
                 seed=seed,
                 j_integ=j0,
                 j_sigma=js,
+                d_integ=d0,
+                d_sigma=ds,
                 synthet=bool(header.get("SYNTHET", False)),
             )
             write_dmlike(layout.dmlike_file(target, profile, prior, sim, seed), like, keys)
             write_limits(layout.dmlimits_file(target, profile, prior, sim, seed), limits(like), keys)
-
-
-def same_bins(bins: Any, sed: dict[str, Any]) -> bool:
-    """The SED's energy bins are ``bins``' (a spectra table, or a pair of edge arrays) to 1e-4."""
-    emin, emax = (bins.emin, bins.emax) if hasattr(bins, "emin") else bins
-    return len(sed["e_min"]) == len(emin) and bool(
-        np.allclose(sed["e_min"], emin, rtol=1e-4) and np.allclose(sed["e_max"], emax, rtol=1e-4)
-    )
 
 
 def table_for(layout: Layout, table: Any, sed: dict[str, Any], path: Any) -> Any:

@@ -1,10 +1,10 @@
-"""What the dark-matter steps share: the stage's settings, J-factors, seeds and rosters."""
+"""What the dark-matter steps share: the stage's settings, J- and D-factors, seeds and rosters."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pyfermijobs.config.darkmatter import DarkMatter, check_jfactor
+from pyfermijobs.config.darkmatter import DarkMatter, check_astro_factor
 from pyfermijobs.config.run import RunConfig
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
@@ -31,12 +31,15 @@ def priors(args: dict[str, Any], dm: DarkMatter) -> list[str]:
     return chosen
 
 
-def jfactor(layout: Layout, target: str, profile: str, sim: str | None, prior: str) -> tuple[float, float]:
-    """(J0 in GeV2 cm-5, sigma of log10 J) of a target's profile, from its ``astro_val`` file."""
+def jfactor(
+    layout: Layout, target: str, profile: str, sim: str | None, prior: str, decay: bool = False
+) -> tuple[float, float]:
+    """(J0 in GeV2 cm-5, sigma of log10 J) of a target's profile, from its ``astro_val`` file; with
+    ``decay`` (D0 in GeV cm-2, sigma of log10 D)."""
     version = profile.rsplit("_", 1)[0]
     path = layout.astro_value_file(target, version, sim)
     info = load_yaml(path, "astro value file") or {}
-    return check_jfactor(info, [prior], target, version, path)
+    return check_astro_factor(info, [prior], target, version, path, decay)
 
 
 def seeds(config: RunConfig, args: dict[str, Any]) -> list[int | None]:

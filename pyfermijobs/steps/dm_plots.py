@@ -1,5 +1,6 @@
 """The dark-matter plot steps (dmpipe's plot-dm, plot-limits, plot-stacked-*, plot-control-*, and
-plot-final-limits): each reads the stage's files and draws one PNG per channel x prior."""
+plot-final-limits): each reads the stage's files and draws one PNG per channel x prior. A decay
+channel's plots show lifetimes (s) and their lower limits."""
 
 from __future__ import annotations
 
@@ -80,14 +81,20 @@ def run_dm(args: dict[str, Any]) -> None:
 
 
 def run_limits(args: dict[str, Any]) -> None:
-    """plot-limits: each target's 95% upper limits against mass."""
+    """plot-limits: each target's 95% upper limits against mass (decay: lower limits on the lifetime)."""
     from pyfermijobs.plotting.darkmatter import plot_limit_curves
 
     for layout, target, profile, prior, lim, header, channels in _target_limits(args, "plot-limits"):
         for ch in channels:
             i = lim.channels.index(ch)
+            if lim.decay[i]:
+                tau = lim.lifetimes()
+                ll95, ll68 = tau["tau_ll95"][i], tau["tau_ll68"][i]
+                curves = {f"{target} 95% LL on tau": (lim.masses, ll95), "68% LL": (lim.masses, ll68)}
+            else:
+                curves = {f"{target} 95% UL": (lim.masses, lim.ul95[i]), "68% UL": (lim.masses, lim.ul68[i])}
             plot_limit_curves(
-                {f"{target} 95% UL": (lim.masses, lim.ul95[i]), "68% UL": (lim.masses, lim.ul68[i])},
+                curves,
                 ch,
                 layout.dm_plot(target, profile, prior, "dmlimits", ch),
                 f"{target} - {profile} - J prior {prior}",
@@ -134,21 +141,20 @@ def run_stacked_limits(args: dict[str, Any]) -> None:
             if sim is None:
                 stacked, header = read_limits(layout.stacked_limits_file(roster, prior))
                 thin = [read_limits(layout.dmlimits_file(t, p, prior))[0] for t, p in members]
-                thin_label, bold = "targets", {"stacked 95% UL": stacked}
+                thin_label, bold = "targets", {"stacked": stacked}
             else:
                 tables = [read_limits(layout.stacked_limits_file(roster, prior, sim, s)) for s in seeds(config, args)]
                 thin, header = [lim for lim, _ in tables], tables[0][1]
                 thin_label, bold = f"{sim}: realizations", {}
             for ch in channels:
-                i = thin[0].channels.index(ch)
                 plot_limit_curves(
-                    {k: (v.masses, v.ul95[i]) for k, v in bold.items()},
+                    {f"{k} {v.limit95(ch)[1]}": (v.masses, v.limit95(ch)[0]) for k, v in bold.items()},
                     ch,
                     layout.stacked_plot(roster, prior, "stackedlimits", ch, sim),
                     f"stacked {roster} - J prior {prior}" + (f" - {sim}" if sim else ""),
                     bool(header.get("SYNTHET")),
                     bool(args.get("pdf")),
-                    thin={thin_label: [(t.masses, t.ul95[i]) for t in thin]},
+                    thin={thin_label: [(t.masses, t.limit95(ch)[0]) for t in thin]},
                 )
 
 
@@ -185,7 +191,8 @@ def run_control_limits(args: dict[str, Any]) -> None:
     for layout, roster, prior, summary, _, header, channels in _study_summaries(args, "plot-control-limits"):
         for ch in channels:
             band = _band(summary, ch)
-            truth = (header["INJ_MASS"], header["INJ_SV"]) if header.get("INJ_CHAN") == ch else None
+            inter = header.get("INJ_TAU", header.get("INJ_SV"))  # a decay channel's injected lifetime
+            truth = (header["INJ_MASS"], inter) if header.get("INJ_CHAN") == ch else None
             plot_expected_bands(
                 band["mass"],
                 {sim: band},
@@ -209,15 +216,17 @@ def run_control_mles(args: dict[str, Any]) -> None:
             i = list(summary["channel"]).index(ch)
             injected = header.get("INJ_CHAN") == ch
             j = int(np.argmin(np.abs(np.log(masses / (header["INJ_MASS"] if injected else 100.0)))))
+            decay = ch.endswith("_decay")  # its best fits as lifetimes (s)
             plot_ts_and_mles(
                 collected["ts"][:, i, j],
-                collected["mle"][:, i, j],
+                collected["tau_mle" if decay else "mle"][:, i, j],
                 f"{ch}, {masses[j]:.3g} GeV",
                 layout.stacked_plot(roster, prior, "controlmles", ch, sim),
                 f"stacked {roster} - J prior {prior} - {sim}",
                 bool(header.get("SYNTHET")),
-                truth=header["INJ_SV"] if injected else None,
+                truth=header.get("INJ_TAU", header.get("INJ_SV")) if injected else None,
                 pdf=bool(args.get("pdf")),
+                **({"quantity": r"lifetime $\tau$ (s)"} if decay else {}),
             )
 
 
@@ -238,7 +247,6 @@ def run_final_limits(args: dict[str, Any]) -> None:
                 if path.exists():
                     summaries[sim] = _summary(layout, config, sim, roster, prior)[0]
             for ch in channels:
-                i = data.channels.index(ch)
                 plot_expected_bands(
                     data.masses,
                     {sim: _band(s, ch) for sim, s in summaries.items()},
@@ -246,7 +254,7 @@ def run_final_limits(args: dict[str, Any]) -> None:
                     layout.stacked_plot(roster, prior, "finallimits", ch),
                     f"stacked {roster} - J prior {prior}: data over expected limits",
                     bool(header.get("SYNTHET")),
-                    data=data.ul95[i],
+                    data=data.limit95(ch)[0],
                     pdf=bool(args.get("pdf")),
                     reference=published(config, ch),
                 )

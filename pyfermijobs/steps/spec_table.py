@@ -16,10 +16,9 @@ from pyfermijobs.steps.dm_common import stage
 
 
 def run(args: dict[str, Any]) -> None:
-    from pyfermijobs.darkmatter.spectra import binning_key, spec_table
+    from pyfermijobs.darkmatter.spectra import binning_key, same_bins, spec_table
     from pyfermijobs.io.dm_fits import write_spec_table
     from pyfermijobs.io.sed_fits import read_sed
-    from pyfermijobs.steps.convert_castro import same_bins
 
     layout = layout_of(args)
     config = read_run_config(layout)

@@ -36,15 +36,17 @@ def stack_one(
 
 def write_release_layout(layout: Layout, roster: str, members: list[tuple[str, str]], prior: str, stacked: Any) -> None:
     """The data's limits of a roster x prior as the LAT release writes them: per channel, each target's
-    limit (profiled over its own J, as ConvertCastro computed it) and the combined one last."""
+    limit (profiled over its own J, as ConvertCastro computed it) and the combined one last. For a
+    decay channel the lower limits on the lifetime (s), the header saying so."""
     from pyfermijobs.io.dm_fits import read_limits
     from pyfermijobs.io.release_limits import write_release_limits
 
     per_target = {target: read_limits(layout.dmlimits_file(target, profile, prior))[0] for target, profile in members}
     for c, channel in enumerate(stacked.channels):
-        columns = {target: lim.ul95[lim.channels.index(channel)] for target, lim in per_target.items()}
-        columns[f"composite_{roster}"] = stacked.ul95[c]
-        write_release_limits(layout.release_limits_file(roster, prior, channel), stacked.masses, columns)
+        columns = {target: lim.limit95(channel)[0] for target, lim in per_target.items()}
+        columns[f"composite_{roster}"] = stacked.limit95(channel)[0]
+        path = layout.release_limits_file(roster, prior, channel)
+        write_release_limits(path, stacked.masses, columns, decay=bool(stacked.decay[c]))
 
 
 def run(args: dict[str, Any]) -> None:

@@ -38,10 +38,9 @@ def validate(master: Any) -> Any:
         for sim in master.sims.values():
             injected = load_scenario(sim.scenario_file)["injected_source"]
             if injected is not None:
-                # the form and its parameters; a DMFitFunction's J (norm: nan) is the target's, checked by prepare
-                spectrum_from_fermipy(
-                    injected["source_model"], str(sim.scenario_file), "injected_source.source_model", jfactor=1.0
-                )
+                # the form and its parameters; a DMFitFunction's J or D (norm: nan) is the target's, checked by prepare
+                model = injected["source_model"]
+                spectrum_from_fermipy(model, str(sim.scenario_file), "injected_source.source_model", 1.0, 1.0)
     return plan
 
 
