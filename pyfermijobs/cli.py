@@ -110,28 +110,42 @@ def main(argv: Sequence[str] | None = None, stub: bool = False) -> int:
     if step is None:
         build_parser().print_help()
         return EXIT_INPUT_ERROR
-    warnings.formatwarning = _warning_line  # type: ignore[assignment]
-    try:
-        if stub and step.name != "prepare-targets":  # preparing is cheap and makes the layout the stubs name
-            from pyfermijobs.stubs import write_stubs
+    # warnings are held until the step ends: bad input is one line (a reader's warning about the
+    # same file, e.g. astropy's "may have been truncated", would only repeat it)
+    with warnings.catch_warnings(record=True) as caught:
+        try:
+            if stub and step.name != "prepare-targets":  # preparing is cheap and makes the layout the stubs name
+                from pyfermijobs.stubs import write_stubs
 
-            write_stubs(step.name, args)
-        else:
-            step.runner()(args)
-    except InputError as exc:
-        print(f"pfj {step.name}: error: {exc.message}", file=sys.stderr)
-        return EXIT_INPUT_ERROR
-    except Exception as exc:  # not the input's fault: one line, the traceback kept
-        if debug:
-            raise
-        where = _keep_traceback(step.name)
-        print(
-            f"pfj {step.name}: internal error: {type(exc).__name__}: {exc} "
-            f"(traceback in {where}; `pfj --debug {step.name} ...` shows it)",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL_ERROR
+                write_stubs(step.name, args)
+            else:
+                step.runner()(args)
+        except InputError as exc:
+            print(f"pfj {step.name}: error: {exc.message}", file=sys.stderr)
+            return EXIT_INPUT_ERROR
+        except Exception as exc:  # not the input's fault: one line, the traceback kept
+            _show(caught)
+            if debug:
+                raise
+            where = _keep_traceback(step.name)
+            print(
+                f"pfj {step.name}: internal error: {type(exc).__name__}: {exc} "
+                f"(traceback in {where}; `pfj --debug {step.name} ...` shows it)",
+                file=sys.stderr,
+            )
+            return EXIT_INTERNAL_ERROR
+    _show(caught)
     return 0
+
+
+def _show(caught: list[warnings.WarningMessage]) -> None:
+    """The step's warnings, one line each, where they were raised (each once)."""
+    seen = set()
+    for w in caught:
+        line = _warning_line(w.message, w.category, w.filename, w.lineno)
+        if line not in seen:
+            seen.add(line)
+            sys.stderr.write(line)
 
 
 if __name__ == "__main__":

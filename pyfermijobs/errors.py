@@ -8,6 +8,7 @@ turns it into exit status 2 (argparse's convention for usage errors).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,8 +30,9 @@ class InputError(Exception):
 
     @property
     def message(self) -> str:
+        """One line (a library's multi-line reason, e.g. cfitsio's or PyYAML's, joined)."""
         where = [part for part in (self.file, self.key) if part]
-        return ": ".join([*where, self.problem])
+        return re.sub(r"\s*\n\s*", " ", ": ".join([*where, self.problem]))
 
 
 def closest(word: str, choices: Iterable[str]) -> str:

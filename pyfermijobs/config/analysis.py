@@ -22,8 +22,8 @@ SECTIONS_THAT_ARE_MAPPINGS = ("selection", "binning", "data", "gtlike", "model",
 def load_template(path: Path) -> dict[str, Any]:
     """Read the analysis template; sections that fermipy expects as mappings must be ones."""
     data = load_yaml(path, "analysis configuration template")
-    if data is None:
-        data = {}
+    if data is None:  # an empty file is a failed copy more often than a wish for every default
+        raise InputError(path, None, "the analysis template is empty (it needs at least selection and binning)")
     if not isinstance(data, dict):
         raise InputError(path, None, f"the analysis template must be a mapping, got {type_name(data)}")
     for section in SECTIONS_THAT_ARE_MAPPINGS:

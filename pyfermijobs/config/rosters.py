@@ -12,6 +12,7 @@ once, while the same target twice in one roster is an error.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -41,6 +42,21 @@ POSITION_FIELDS = {
     "ra": Field("float", doc="ICRS right ascension (deg)", check=_ra),
     "dec": Field("float", doc="ICRS declination (deg)", check=_dec),
 }
+
+
+#: a target's astrophysical factors where a roster or targets file gives them (dmsky's names)
+ASTRO_KEYS = ("j_integ", "j_sigma", "d_integ", "d_sigma")
+
+
+def check_astro_values(entry: dict[str, Any], path: Path | str, prefix: str) -> None:
+    """A J or D factor (or its log10 width) given in a file is a finite number > 0, named where it is."""
+    for key in ASTRO_KEYS:
+        value = entry.get(key)
+        if key not in entry or value is None:
+            continue
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not math.isfinite(value) or value <= 0:
+            raise InputError(path, f"{prefix}{key}", f"must be a finite number > 0, got {value!r}")
 
 
 @dataclass
@@ -78,6 +94,7 @@ def _read_positions(path: Path) -> dict[str, dict[str, Any]]:
             raise InputError(path, str(name), f"must be a mapping with ra and dec, got {type_name(entry)}")
         pos = {k: v for k, v in entry.items() if k in POSITION_FIELDS}
         checked = check_section(pos, POSITION_FIELDS, path, f"{name}.")
+        check_astro_values(entry, path, f"{name}.")
         out[str(name)] = {**entry, **checked}
     return out
 
@@ -224,6 +241,7 @@ def _parse_roster(
             pos = check_section(
                 {k: v for k, v in info.items() if k in POSITION_FIELDS}, POSITION_FIELDS, path, f"{name}.{target}."
             )
+            check_astro_values(info, path, f"{name}.{target}.")
             version = info.get("version", DEFAULT_VERSION)
             if not isinstance(version, str):
                 raise InputError(path, f"{name}.{target}.version", f"must be a string, got {version!r}")

@@ -68,7 +68,18 @@ def load_scenario(path: Path) -> dict[str, Any]:
                     f"injected_source.source_model.{key}",
                     f"parameter must be a number or {{value: number}}, got {value!r}",
                 )
+        _check_known_spectrum(model, path)
     return {"injected_source": injected}
+
+
+def _check_known_spectrum(model: dict[str, Any], path: Path) -> None:
+    """A spectrum the builtin engine knows is read whole now (finite parameters, normalisation >= 0;
+    a DMFitFunction's ``norm: nan`` stands for the target's J or D factor); others are fermipy's to read."""
+    from pyfermijobs.models.spectra import FORMS, spectrum_from_fermipy
+
+    kind = str(model.get("SpectrumType", "PowerLaw")).lower()
+    if kind in {k.lower() for k in FORMS} | {"plsuperexpcutoff2"}:
+        spectrum_from_fermipy(model, str(path), "injected_source.source_model", jfactor=1.0, dfactor=1.0)
 
 
 def _is_number(value: Any) -> bool:
@@ -93,7 +104,10 @@ def grid_size(cfg: dict[str, Any]) -> int:
 
 def load_rand_config(path: Path) -> dict[str, Any]:
     """Read and check the random-direction file against the size of its grid."""
-    cfg = check_section(load_yaml(path, "random-direction file"), RANDOM_CONFIG_FIELDS, path)
+    data = load_yaml(path, "random-direction file")
+    if data is None:  # a failed copy more often than a wish for every default
+        raise InputError(path, None, "the random-direction file is empty: give its keys (seed, nsims, step_x, ...)")
+    cfg = check_section(data, RANDOM_CONFIG_FIELDS, path)
     usable = grid_size(cfg) - (1 if cfg["min_sep_target"] > 0 else 0)
     if cfg["seed"] + cfg["nsims"] > usable:
         raise InputError(

@@ -218,6 +218,8 @@ def check_target_data(config: dict[str, Any], ra: float, dec: float, file: str |
     from pyfermijobs.datasets.lat_data import (
         bin_psf,
         check_counts,
+        check_covers,
+        check_events,
         cube_cutout,
         exposure_at_nodes,
         galactic_footprint,
@@ -233,11 +235,14 @@ def check_target_data(config: dict[str, Any], ra: float, dec: float, file: str |
     counts = [Path(p) for p in (data["counts"] if isinstance(data["counts"], list) else [data["counts"]])]
     if check_counts(counts) == "cube":
         geom = cube_cutout(counts[0], geom)[0]
+    else:
+        check_events(counts, geom)
     node_e, node_w = log_nodes(geom.emin, geom.emax, NODES_PER_BIN)
     exposure_at_nodes(Path(data["exposure"]), geom, node_e)
     bin_psf(Path(data["psf"]), node_e, node_w)
     model = config.get("model") or {}
     if model.get("galdiff"):
-        galactic_footprint(Path(model["galdiff"]), geom)
+        galactic_footprint(Path(model["galdiff"]), geom, node_e)
     if model.get("isodiff"):
-        read_isotropic(Path(model["isodiff"]))
+        path = Path(model["isodiff"])
+        check_covers(path, "model.isodiff", "the isotropic spectrum", read_isotropic(path)[0], node_e)

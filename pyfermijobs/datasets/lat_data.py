@@ -28,6 +28,8 @@ energy). Energy dispersion is not modelled. Nothing here is synthetic: the ROI s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -129,6 +131,18 @@ def planes(cube: ExposureCube | HealpixExposure, lo: int, hi: int) -> ExposureCu
     return replace(cube, data=cube.data[lo:hi], energies=cube.energies[lo:hi])
 
 
+def check_covers(path: Path, key: str, what: str, energies: np.ndarray, node_e: np.ndarray) -> None:
+    """The file's energies span the analysis' integration nodes (no extrapolation beyond a table)."""
+    lo, hi = float(np.min(energies)), float(np.max(energies))
+    if node_e.min() < lo * (1 - 1e-6) or node_e.max() > hi * (1 + 1e-6):
+        raise InputError(
+            path,
+            key,
+            f"{what} covers {lo:g}-{hi:g} MeV, but the analysis needs "
+            f"{node_e.min():.4g}-{node_e.max():.4g} MeV (selection.emin/emax)",
+        )
+
+
 def exposure_at_nodes(
     path: Path, geom: ROIGeom, node_e: np.ndarray, lonlat: tuple | None = None, strict: bool = True
 ) -> np.ndarray:
@@ -139,14 +153,7 @@ def exposure_at_nodes(
     cube = read_exposure_cube(path)
     if np.any(~np.isfinite(cube.data)) or np.any(cube.data < 0) or np.any(np.diff(cube.energies) <= 0):
         raise InputError(path, "ENERGIES", "exposure must be finite and >= 0 at increasing energies")
-    lo, hi = float(cube.energies[0]), float(cube.energies[-1])
-    if node_e.min() < lo * (1 - 1e-6) or node_e.max() > hi * (1 + 1e-6):
-        raise InputError(
-            path,
-            "ENERGIES",
-            f"the exposure covers {lo:g}-{hi:g} MeV, but the analysis needs "
-            f"{node_e.min():.4g}-{node_e.max():.4g} MeV (selection.emin/emax)",
-        )
+    check_covers(path, "ENERGIES", "the exposure", cube.energies, node_e)
     sampled = sample_cube(cube, geom, path, "exposure", lonlat, strict)
     flat = np.log(np.maximum(sampled.reshape(len(sampled), -1), 1e-300))
     out = loglog_interp(np.log(cube.energies), flat, node_e)
@@ -158,6 +165,7 @@ def bin_psf(path: Path, node_e: np.ndarray, node_w: np.ndarray) -> PSFTable:
     from pyfermijobs.io.fermipy_files import read_psf_table
 
     table = read_psf_table(path)
+    check_covers(path, "PSF.Energy", "the PSF table", table.energies, node_e)
     if np.any(~np.isfinite(table.psf)) or np.any(table.psf < 0) or np.any(np.diff(table.energies) <= 0):
         raise InputError(path, "PSF", "PSF densities must be finite and >= 0 at increasing energies")
     if np.any(~np.isfinite(table.exposure)) or np.any(table.exposure < 0):
@@ -172,6 +180,71 @@ def bin_psf(path: Path, node_e: np.ndarray, node_w: np.ndarray) -> PSFTable:
     return PSFTable(table.theta.copy(), density)
 
 
+@dataclass(frozen=True)
+class EventList:
+    """The photons of an FT1 file inside its good time intervals: MeV, deg (ICRS), MET s."""
+
+    energy: np.ndarray
+    ra: np.ndarray
+    dec: np.ndarray
+    time: np.ndarray | None
+
+
+def read_events(path: Path) -> EventList:
+    """An FT1 event list, checked: ENERGY > 0, RA in [0, 360], DEC in [-90, 90], all finite.
+
+    Events outside the file's own ``GTI`` are dropped (Fermitools' convention). A truncated or
+    corrupt file, a missing column or a value out of range is an InputError naming the file.
+    """
+    stat = Path(path).stat() if Path(path).exists() else None
+    return _read_events(Path(path), (stat.st_mtime_ns, stat.st_size) if stat else None)
+
+
+@lru_cache(maxsize=2)  # prepare-targets checks every target's ROI against the same files
+def _read_events(path: Path, stamp: tuple[int, int] | None) -> EventList:
+    """:func:`read_events` of one version of the file (``stamp``: its mtime and size)."""
+    from astropy.io import fits
+
+    from pyfermijobs.io.fermipy_files import table_column
+
+    try:
+        with fits.open(path, memmap=False) as hdul:
+            events = hdul["EVENTS"]
+            energy = table_column(events, path, "ENERGY", "MeV", assumed="MeV")
+            ra = table_column(events, path, "RA", "deg", assumed="deg")
+            dec = table_column(events, path, "DEC", "deg", assumed="deg")
+            has_time = "TIME" in {n.upper() for n in events.columns.names}
+            time = table_column(events, path, "TIME", "s", assumed="s") if has_time else None
+            good = in_gti(time, gti_table(hdul["GTI"], path)) if "GTI" in hdul and time is not None else None
+    except (OSError, KeyError, ValueError, TypeError, IndexError) as exc:
+        raise InputError(path, "EVENTS", f"not a readable FT1 event list ({exc})") from None
+    for column, values, lo, hi in (("ENERGY", energy, 0.0, np.inf), ("RA", ra, 0.0, 360.0), ("DEC", dec, -90.0, 90.0)):
+        bad = ~np.isfinite(values) | (values < lo) | (values > hi) | ((values == 0.0) if column == "ENERGY" else False)
+        if np.any(bad):
+            row = int(np.flatnonzero(bad)[0])
+            raise InputError(path, f"EVENTS.{column}", f"row {row}: {values[row]!r} is outside ({lo:g}, {hi:g})")
+    if good is not None:
+        energy, ra, dec, time = energy[good], ra[good], dec[good], time[good]
+    return EventList(energy, ra, dec, time)
+
+
+def check_events(paths: list[Path], geom: ROIGeom) -> None:
+    """The event lists are readable and some of their photons lie in the analysis energy range
+    (a list in other units, or of another selection, would otherwise bin to an empty ROI)."""
+    lo, hi = geom.energy_edges[0], geom.energy_edges[-1]
+    spans = []
+    for path in paths:
+        energy = read_events(path).energy
+        if np.any((energy >= lo) & (energy < hi)):
+            return
+        spans.append(f"{energy.min():g}-{energy.max():g} MeV" if energy.size else "no events")
+    raise InputError(
+        paths[0],
+        "EVENTS.ENERGY",
+        f"no photon in selection.emin/emax ({lo:g}-{hi:g} MeV): the events span {', '.join(spans)}",
+    )
+
+
 def bin_events(paths: list[Path], geom: ROIGeom, exposure_gti: Any = None) -> tuple[np.ndarray, int]:
     """Counts (nebins, ny, npix) of FT1 event lists on the ROI's grid and energy bins, and how
     many of the ROI's events the exposure's good time intervals left out.
@@ -181,27 +254,12 @@ def bin_events(paths: list[Path], geom: ROIGeom, exposure_gti: Any = None) -> tu
     photon outside them has no exposure in the model. Galactic ROIs take (l, b) from the events'
     RA/DEC with Fermitools' own rotation, as gtbin does (not the float32 ``L``/``B`` columns).
     """
-    from astropy.io import fits
-
-    from pyfermijobs.io.fermipy_files import table_column
-
     counts = np.zeros(geom.shape, dtype=np.int64)
     edges = np.asarray(geom.energy_edges)
     outside_exposure = 0
     for path in paths:
-        try:
-            with fits.open(path, memmap=False) as hdul:
-                events = hdul["EVENTS"]
-                energy = table_column(events, path, "ENERGY", "MeV", assumed="MeV")
-                ra = table_column(events, path, "RA", "deg", assumed="deg")
-                dec = table_column(events, path, "DEC", "deg", assumed="deg")
-                has_time = "TIME" in {n.upper() for n in events.columns.names}
-                time = table_column(events, path, "TIME", "s", assumed="s") if has_time else None
-                good = in_gti(time, gti_table(hdul["GTI"], path)) if "GTI" in hdul and time is not None else None
-        except (OSError, KeyError) as exc:
-            raise InputError(path, "EVENTS", f"not an FT1 event list ({exc})") from None
-        if good is not None:
-            energy, ra, dec, time = energy[good], ra[good], dec[good], time[good]
+        events = read_events(path)
+        energy, ra, dec, time = events.energy, events.ra, events.dec, events.time
         lon, lat = fermitools_galactic(ra, dec) if geom.coordsys == "GAL" else to_frame(ra, dec, geom.coordsys)
         x, y = geom.sky_to_pix(lon, lat)
         ix, iy = np.floor(x + 0.5).astype(np.int64), np.floor(y + 0.5).astype(np.int64)
@@ -254,7 +312,9 @@ def read_isotropic(path: Path) -> tuple[np.ndarray, np.ndarray]:
         raise InputError(
             path, "model.isodiff", f"not an isotropic spectrum table (E, intensity[, error]): {exc}"
         ) from None
-    if table.shape[1] < 2 or np.any(table[:, 1] <= 0) or np.any(np.diff(table[:, 0]) <= 0):
+    if table.size == 0 or table.shape[1] < 2 or np.any(~np.isfinite(table[:, :2])):
+        raise InputError(path, "model.isodiff", "needs finite columns E (MeV) and intensity, one row per energy")
+    if np.any(table[:, 1] <= 0) or np.any(np.diff(table[:, 0]) <= 0) or table[0, 0] <= 0:
         raise InputError(path, "model.isodiff", "needs columns E (MeV, increasing) and intensity (> 0)")
     return table[:, 0], table[:, 1]
 
@@ -271,9 +331,14 @@ def read_galactic(path: Path) -> ExposureCube | HealpixExposure:
     return cube
 
 
-def galactic_footprint(path: Path, geom: ROIGeom) -> None:
-    """The ROI lies inside the Galactic model's map (InputError naming the file otherwise)."""
-    sample_cube(planes(read_galactic(path), 0, 1), geom, path, "model.galdiff")
+def galactic_footprint(path: Path, geom: ROIGeom, node_e: np.ndarray) -> None:
+    """The ROI lies inside the Galactic model's map, its energies span the analysis' and its
+    intensities there are finite and >= 0 (InputError naming the file otherwise)."""
+    cube = read_galactic(path)
+    check_covers(path, "ENERGIES", "the Galactic model", cube.energies, node_e)
+    sampled = sample_cube(cube, geom, path, "model.galdiff")
+    if np.any(~np.isfinite(sampled)) or np.any(sampled < 0):
+        raise InputError(path, "model.galdiff", "intensities in the ROI must be finite and >= 0")
 
 
 def counts_kind(path: Path) -> str:

@@ -345,6 +345,8 @@ def read_counts_cube(path: Path) -> CountsCube:
         raise InputError(path, bands.name, f"{emin.size} energy bins for a cube of {data.shape[0]} planes")
     if np.any(~np.isfinite(emin)) or np.any(emin <= 0) or np.any(emax <= emin):
         raise InputError(path, f"{bands.name}.E_MAX", "energy bins must have 0 < E_MIN < E_MAX")
+    if np.any(~np.isfinite(data)) or np.any(data < 0):
+        raise InputError(path, hdu.name, "counts must be finite and >= 0")
     return CountsCube(data, header, emin, emax)
 
 

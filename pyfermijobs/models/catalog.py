@@ -76,6 +76,12 @@ def read_catalog(path: Path, file: str = "config.yaml") -> list[CatalogSource]:
         raise InputError(
             file, "model.catalogs", f"{path} is not a LAT catalog (no LAT_Point_Source_Catalog): {exc}"
         ) from None
+    where = f"{path}: LAT_Point_Source_Catalog"
+    missing = [c for c in ("Source_Name", "RAJ2000", "DEJ2000", "SpectrumType", "Pivot_Energy") if c not in names]
+    if missing:
+        raise InputError(file, "model.catalogs", f"{where}: column {missing[0]} missing")
+    if len(data) == 0:
+        raise InputError(file, "model.catalogs", f"{where}: no sources (0 rows)")
     if "PL_Flux_Density" in names:
         spectra = [_4fgl_spectrum(row) for row in data]
     elif {"Flux_Density", "Pivot_Energy", "Spectral_Index"} <= set(names):
@@ -88,6 +94,8 @@ def read_catalog(path: Path, file: str = "config.yaml") -> list[CatalogSource]:
         raise InputError(
             file, "model.catalogs", f"{path}: unknown catalog format (neither 4FGL's nor 3FGL/3FHL's columns)"
         )
+    for i, (row, spec) in enumerate(zip(data, spectra, strict=True)):
+        _check_source(row, spec, file, f"{where} row {i} ({str(row['Source_Name']).strip()})")
     extended = data["Extended_Source_Name"] if "Extended_Source_Name" in names else [""] * len(data)
     shapes = _morphologies(path)
     return [
@@ -102,6 +110,20 @@ def read_catalog(path: Path, file: str = "config.yaml") -> list[CatalogSource]:
         )
         for row, spec, ext in zip(data, spectra, extended, strict=True)
     ]
+
+
+def _check_source(row: np.void, spectrum: Spectrum, file: str, where: str) -> None:
+    """A catalog row the model can use: a position on the sky, a spectrum of finite parameters
+    and a positive normalisation (a corrupt catalog is refused, not fitted)."""
+    ra, dec = float(row["RAJ2000"]), float(row["DEJ2000"])
+    if not (np.isfinite(ra) and np.isfinite(dec) and 0.0 <= ra <= 360.0 and -90.0 <= dec <= 90.0):
+        raise InputError(file, "model.catalogs", f"{where}: RAJ2000/DEJ2000 ({ra}, {dec}) is not a sky position")
+    bad = [name for name, value in spectrum.values.items() if not np.isfinite(value)]
+    if bad:
+        raise InputError(file, "model.catalogs", f"{where}: spectral parameter {bad[0]} is not finite")
+    norm = spectrum.values[spectrum.form.norm]
+    if norm <= 0:
+        raise InputError(file, "model.catalogs", f"{where}: flux density {norm:g} must be > 0")
 
 
 #: a 2D Gaussian's 68% containment radius in units of its sigma
