@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 OUTDIR  ?= results/demo
 
-.PHONY: install test lint demo clean browser nextflow image
+.PHONY: install test test-fast lint demo clean browser nextflow image
 
 # A Nextflow on PATH is used as it is; otherwise one is installed from Maven Central.
 NEXTFLOW ?= $(shell command -v nextflow 2>/dev/null || echo scripts/nextflow/nextflow)
@@ -32,9 +32,17 @@ browser:
 nextflow:
 	@if [ "$(NEXTFLOW)" = scripts/nextflow/nextflow ]; then scripts/nextflow/install.sh; fi
 
+# Test files run in parallel on the machine's cores, each file on one worker (its fixtures are shared).
+PYTEST_WORKERS ?= 2
+PYTEST  := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
 # The tests run with a private Docker engine up and the image built (scripts/with-docker.sh).
 test: install lint browser nextflow
-	PFJ_NEXTFLOW=$(NEXTFLOW) scripts/with-docker.sh $(PY) -m pytest
+	PFJ_NEXTFLOW=$(NEXTFLOW) scripts/with-docker.sh $(PYTEST)
+
+# The unit tier, for development: no pipeline run, no statistical validation (tests marked slow).
+test-fast: install lint
+	$(PYTEST) -m "not slow"
 
 image:
 	scripts/with-docker.sh true

@@ -16,15 +16,20 @@ OFFICIAL_EXAMPLE = REPO.parent / "shared" / "reference" / "dmpipe_example_config
 LAT_DATA = Path(os.environ.get("PFJ_LAT_DATA") or REPO.parent / "shared" / "lat-data")
 
 
-def require_lat_data(sub: str = "") -> Path:
-    """A folder of the real LAT data: in CI a missing one fails the test, elsewhere it skips it."""
-    path = LAT_DATA / sub
+def require_shared(path: Path, what: str) -> Path:
+    """The one rule for ``../shared``: a missing folder or file fails the test in CI (``CI`` set) and
+    skips it elsewhere, with one message saying what is missing and where it was looked for."""
     if not path.exists():
-        message = f"real LAT data not found at {path} (set PFJ_LAT_DATA, or lay shared/ beside the repository)"
+        message = f"{what} not found at {path} (lay shared/ beside the repository; PFJ_LAT_DATA may point at lat-data)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def require_lat_data(sub: str = "") -> Path:
+    """A folder or file of the real LAT data (read in place, never copied)."""
+    return require_shared(LAT_DATA / sub, "real LAT data")
 
 
 def write_yaml(path: Path, data: object) -> Path:
@@ -40,8 +45,7 @@ def read_yaml(path: Path) -> object:
 @pytest.fixture
 def official_example(tmp_path: Path) -> Path:
     """A copy of fermipy-extras' dmpipe example configuration (shared/reference)."""
-    if not OFFICIAL_EXAMPLE.is_dir():
-        pytest.skip(f"official example not found at {OFFICIAL_EXAMPLE} (shared/ is beside the repo in CI)")
+    require_shared(OFFICIAL_EXAMPLE, "the official dmpipe example configuration")
     dest = tmp_path / "example"
     shutil.copytree(OFFICIAL_EXAMPLE, dest)
     return dest

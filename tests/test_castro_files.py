@@ -3,31 +3,26 @@ likelihoods (Albert et al. 2017) and fermipy-extra's castro cube, read in place 
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import require_lat_data
 
 from pyfermijobs.darkmatter.castro import CastroLikelihood, bin_upper_limits, one_sided_drop
 from pyfermijobs.errors import InputError
 from pyfermijobs.io.castro_files import read_castro
 from pyfermijobs.io.sed_fits import SED_COLUMNS
 
-LAT = Path(__file__).resolve().parents[1].parent / "shared" / "lat-data"
 RELEASE = "dsph-likelihoods-2017"
 CASTRO_FITS = "fermipy-extra/castro.fits"
 
 
 def lat_data_dir() -> Path:
-    """The real LAT data folder: a failure in CI when it is missing, a skip elsewhere."""
-    if not (LAT / RELEASE).is_dir() or not (LAT / CASTRO_FITS).is_file():
-        message = f"LAT data ({RELEASE}/, {CASTRO_FITS}) not found under {LAT}: lay shared/ beside the repository"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return LAT
+    """The real LAT data folder holding the release and fermipy-extra's castro cube."""
+    require_lat_data(RELEASE)
+    return require_lat_data(CASTRO_FITS).parent.parent
 
 
 @pytest.fixture(scope="module")

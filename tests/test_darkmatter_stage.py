@@ -82,14 +82,25 @@ def record(key: str, values: dict) -> None:
     path.write_text(json.dumps(doc, indent=1, sort_keys=True))
 
 
-def test_official_example_runs_with_its_dark_matter_keys(official_example: Path, tmp_path: Path, pfj) -> None:
-    """master_dSphs.yaml's astro_priors, plot_channels, DM plots and DMFitFunction scenarios take effect."""
-    master = official_example / "master_dSphs.yaml"
-    text = master.read_text().replace("nsims : 20", "nsims : 3")  # the same analysis, fewer realizations
-    master.write_text(text)
-    code, _, err = pfj("chain", "--master", str(master), "--outdir", str(tmp_path / "out"))
-    assert code == 0, err
-    layout = Layout(tmp_path / "out", "dSphs")
+@pytest.mark.slow
+def test_official_example_runs_through_nextflow_with_its_dark_matter_keys(
+    official_example: Path, tmp_path: Path
+) -> None:
+    """The official dmpipe example end to end through `nextflow run` (one run for both: the pipeline and
+    the stage's numbers): master_dSphs.yaml's astro_priors, plot_channels, DM plots and DMFitFunction
+    scenarios take effect (3 realizations per study and random directions instead of 20)."""
+    from nextflow_runs import nextflow
+
+    for name in ("master_dSphs.yaml", "random_dSphs.yaml"):  # the same analysis, fewer realizations
+        path = official_example / name
+        path.write_text(path.read_text().replace("nsims : 20", "nsims : 3"))
+    nextflow(tmp_path / "official", "--master", str(official_example / "master_dSphs.yaml"), timeout=1500)
+    results = tmp_path / "official/results"
+    assert "Dark matter" in (results / "report.html").read_text()
+    layout = Layout(results, "dSphs")
+    for prior in ("none", "lgauss"):
+        for channel in ("bb", "tautau"):
+            assert (results / f"dSphs/stacked/stackedlimits_test_point_{prior}_{channel}.png").exists()
     for prior in ("none", "lgauss"):  # dmpipe's names, dmsky's meanings
         for target in ("segue_1", "draco"):
             assert layout.dmlimits_file(target, "ack2016_point", prior).exists()
@@ -99,7 +110,7 @@ def test_official_example_runs_with_its_dark_matter_keys(official_example: Path,
         lim, header = read_limits(layout.stacked_limits_file("test_point", prior))
         assert len(lim.channels) == 12 and len(lim.masses) == 13 and header["SYNTHET"]
         assert np.all(np.isfinite(lim.ul95[lim.channels.index("bb")]))
-        for sim, n in (("null", 3), ("100GeV_bb_1e25", 3), ("100GeV_bb_3e26", 3), ("random", 20)):
+        for sim, n in (("null", 3), ("100GeV_bb_1e25", 3), ("100GeV_bb_3e26", 3), ("random", 3)):
             _, cols, _ = read_limits_summary(layout.stacked_summary_file(sim, "test_point", prior, 0, n - 1))
             assert cols["ul95"].shape == (n, 12, 13)
         assert layout.stacked_plot("test_point", prior, "controllimits", "bb", "null").exists()

@@ -52,6 +52,7 @@ def ratios(ours: dict[str, np.ndarray], theirs: dict[str, np.ndarray], names: li
     return np.array([ours[n] / theirs[n] for n in names])
 
 
+@pytest.mark.slow  # a whole chain (make test-fast leaves it out)
 def test_per_target_limits_reproduce_the_release(profile_run: Layout, release: Path) -> None:
     """b bbar, lgauss_like (the LAT's prior), each target profiled over its own J, 45 targets x 21 masses."""
     masses, theirs = read_release_limits(release / "limits_bb.txt")
@@ -70,6 +71,7 @@ def test_per_target_limits_reproduce_the_release(profile_run: Layout, release: P
     assert dev.max() <= 0.15, summary
 
 
+@pytest.mark.slow  # a whole chain (make test-fast leaves it out)
 def test_combined_limit_reproduces_the_release(profile_run: Layout, release: Path) -> None:
     masses, theirs = read_release_limits(release / "limits_bb.txt")
     _, ours = read_release_limits(profile_run.release_limits_file(ROSTER, "lgauss_like", "bb"))
@@ -77,6 +79,7 @@ def test_combined_limit_reproduces_the_release(profile_run: Layout, release: Pat
     assert np.all(np.abs(r - 1.0) <= 0.03), dict(zip(masses.tolist(), r.round(4).tolist(), strict=True))
 
 
+@pytest.mark.slow  # a whole chain (make test-fast leaves it out)
 def test_release_layout_and_report(profile_run: Layout, release: Path) -> None:
     """limits_<channel>.txt per roster x prior in the release's own layout, every channel; the report
     says these are real data and shows the comparison; the plot overlays the published curve."""

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import REPO, SMALL_TEMPLATE, make_small_analysis, read_yaml, write_yaml
+from fermipy_configs import fermipy_master, with_lat_data
 
 DOUBLE = REPO / "tests/doubles/fermitools_double.py"
 
@@ -54,18 +55,6 @@ def double(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("PFJ_FERMITOOLS", str(DOUBLE))
     monkeypatch.setenv("PFJ_DOUBLE_LOG", str(log))
     return log
-
-
-def with_lat_data(template: Path) -> Path:
-    """Point an analysis template at (empty stand-in) LAT photon and spacecraft files."""
-    config = read_yaml(template)
-    data = template.parent / "lat-data"
-    data.mkdir(exist_ok=True)
-    for name in ("ft1.fits", "ft2.fits"):
-        (data / name).touch()
-    config["data"] = {"evfile": str(data / "ft1.fits"), "scfile": str(data / "ft2.fits")}
-    write_yaml(template, config)
-    return template
 
 
 def prepared(pfj, root: Path, *flags: str) -> Path:
@@ -573,18 +562,9 @@ def test_export_refuses_bad_files_naming_them(known_roi, tmp_path: Path, break_i
 # --- through the Nextflow pipeline --------------------------------------------------------
 
 
-def fermipy_master(tmp_path: Path, **keys: str) -> Path:
-    config = tmp_path / "config"
-    shutil.copytree(REPO / "assets/test", config)
-    master = config / "master.yaml"
-    master.write_text(master.read_text() + "".join(f"{k}: {v}\n" for k, v in keys.items()))
-    with_lat_data(config / "config/config_dSphs.yaml")
-    return master
-
-
 @pytest.mark.slow
 def test_pipeline_without_fermitools_stops_before_any_task(tmp_path: Path, monkeypatch) -> None:
-    from test_pipeline import nextflow
+    from nextflow_runs import nextflow
 
     monkeypatch.delenv("PFJ_FERMITOOLS", raising=False)
     master = fermipy_master(tmp_path, backend="fermipy")
@@ -599,7 +579,7 @@ def test_pipeline_without_fermitools_stops_before_any_task(tmp_path: Path, monke
 @pytest.mark.slow
 def test_pipeline_hybrid_fermipy_data_builtin_controls(tmp_path: Path, double: Path) -> None:
     """backend fermipy (the double) for the data, the builtin engine for the control studies."""
-    from test_pipeline import nextflow, trace_rows
+    from nextflow_runs import nextflow, trace_rows
 
     master = fermipy_master(tmp_path, backend="fermipy", sim_backend="builtin")
     launch = tmp_path / "run"

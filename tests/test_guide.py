@@ -243,6 +243,7 @@ def check_results(root: Path, profile: str, nsims: int = 20) -> None:
         assert (root / f"dSphs/{target}/sed_{profile}.png").exists()
 
 
+@pytest.mark.slow  # a whole chain (make test-fast leaves it out)
 @pytest.mark.parametrize("alias", [False, True], ids=["verbatim", "with-alias-dict"])
 def test_guide_shell_commands_run_as_written(tmp_path: Path, monkeypatch, pfj, alias: bool) -> None:
     root = analysis_folder(tmp_path / "analysis")
@@ -267,6 +268,7 @@ def test_guide_shell_commands_run_as_written(tmp_path: Path, monkeypatch, pfj, a
     assert {p: digest(Path(p)) for p in data_seds} == data_seds
 
 
+@pytest.mark.slow  # a whole chain (make test-fast leaves it out)
 def test_guide_python_snippets_run_as_written(tmp_path: Path, monkeypatch) -> None:
     import pyfermijobs
 

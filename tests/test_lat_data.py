@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, read_yaml, write_yaml
+from conftest import LAT_DATA, REPO, read_yaml, require_lat_data, write_yaml
 
 from pyfermijobs.datasets.geom import to_frame
 
-LAT = Path(os.environ.get("PFJ_LAT_DATA") or REPO.parent / "shared" / "lat-data")
+LAT = LAT_DATA
 GC = LAT / "3fhl-gc"
 CATALOG = LAT / "catalogs" / "gll_psch_v13.fit.gz"
 ARTIFACTS = REPO / "test-artifacts"
@@ -27,12 +27,7 @@ BINSPERDEC = float(11 / np.log10(50.0))
 
 @pytest.fixture(scope="module", autouse=True)
 def lat_data() -> Path:
-    if not GC.is_dir():
-        message = f"real LAT data not found at {LAT} (set PFJ_LAT_DATA, or lay shared/ beside the repository)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return LAT
+    return require_lat_data("3fhl-gc").parent
 
 
 def template(roiwidth: float = 4.0, **extra: dict) -> dict:

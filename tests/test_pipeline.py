@@ -32,6 +32,23 @@ def full_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return launch
 
 
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """-profile tiny (one dwarf, one null study of two realizations in two tasks): what the
+    orchestration tests (resume, kill, retry) compare against."""
+    require_nextflow()
+    launch = tmp_path_factory.mktemp("tiny")
+    nextflow(launch, profile="tiny")
+    return launch
+
+
+def tiny_copy(tmp_path: Path) -> Path:
+    """The tiny profile's configuration, copied to be edited: its master file."""
+    config = tmp_path / "config"
+    shutil.copytree(REPO / "assets/tiny", config)
+    return config / "master.yaml"
+
+
 def test_test_profile_completes_with_fermipy_layout(full_run: Path) -> None:
     import warnings
 
@@ -95,10 +112,10 @@ def test_test_profile_completes_with_fermipy_layout(full_run: Path) -> None:
     assert '"PYFERMIJOBS:DATA:ANALYZE_ROI":' in versions and "pyfermijobs: 0.1.0" in versions
 
 
-def test_resume_caches_everything(full_run: Path) -> None:
-    results = full_run / "results"
+def test_resume_caches_everything(tiny_run: Path) -> None:
+    results = tiny_run / "results"
     before = sed_arrays(results)
-    nextflow(full_run, "-resume")
+    nextflow(tiny_run, "-resume", profile="tiny")
     rows = trace_rows(results)
     assert rows and all(r["status"] == "CACHED" for r in rows), {r["status"] for r in rows}
     after = sed_arrays(results)
@@ -108,10 +125,10 @@ def test_resume_caches_everything(full_run: Path) -> None:
             assert np.array_equal(before[key][column], after[key][column])
 
 
-def test_killed_run_resumes_to_identical_results(full_run: Path, tmp_path: Path) -> None:
+def test_killed_run_resumes_to_identical_results(tiny_run: Path, tmp_path: Path) -> None:
     launch = tmp_path / "killed"
     launch.mkdir()
-    cmd = [NEXTFLOW, "run", str(REPO), "-profile", "test", "--outdir", str(launch / "results")]
+    cmd = [NEXTFLOW, "run", str(REPO), "-profile", "tiny", "--outdir", str(launch / "results")]
     proc = subprocess.Popen(
         cmd,
         cwd=launch,
@@ -123,19 +140,19 @@ def test_killed_run_resumes_to_identical_results(full_run: Path, tmp_path: Path)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:  # kill once a few tasks have finished
         done = list((launch / "work").glob("*/*/.exitcode")) if (launch / "work").exists() else []
-        if len(done) >= 6:
+        if len(done) >= 3:
             break
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     finished = len(list((launch / "work").glob("*/*/.exitcode")))
-    assert 6 <= finished < 40, "killed part-way"
-    nextflow(launch, "-resume")
+    assert 3 <= finished < len(trace_rows(tiny_run / "results")), "killed part-way"
+    nextflow(launch, "-resume", profile="tiny")
     rows = trace_rows(launch / "results")
     cached = sum(r["status"] == "CACHED" for r in rows)
     completed = sum(r["status"] == "COMPLETED" for r in rows)
     assert cached >= 1 and completed >= 1 and cached + completed == len(rows)
-    reference, resumed = sed_arrays(full_run / "results"), sed_arrays(launch / "results")
+    reference, resumed = sed_arrays(tiny_run / "results"), sed_arrays(launch / "results")
     assert reference.keys() == resumed.keys()
     for key in reference:
         for column in reference[key]:
@@ -153,7 +170,7 @@ def test_task_killed_once_is_retried(tmp_path: Path) -> None:
         "}\n"
     )
     launch = tmp_path / "retry"
-    nextflow(launch, "-c", str(config))
+    nextflow(launch, "-c", str(config), profile="tiny")
     rows = trace_rows(launch / "results")
     draco = [r for r in rows if r["process"].endswith("DATA:ANALYZE_ROI") and r["tag"] == "draco"]
     assert sorted((r["attempt"], r["exit"], r["status"]) for r in draco) == [
@@ -173,12 +190,14 @@ def test_failing_target_does_not_stop_the_others(tmp_path: Path) -> None:
         "    }\n"
         "}\n"
     )
+    master = tiny_copy(tmp_path)
+    (master.parent / "roster.yaml").write_text("one: ['draco:nfw', 'ursa_minor:nfw']\n")
     launch = tmp_path / "partial"
-    nextflow(launch, "-c", str(config))
+    nextflow(launch, "--master", str(master), "-c", str(config), profile="tiny")
     results = launch / "results"
-    assert (results / "dSphs/draco/sed_nfw_point.fits").exists()
-    assert (results / "dSphs_sim/sim_null/draco/sed_nfw_point_summary_000000_000003.fits").exists()
-    assert not (results / "dSphs/ursa_minor/sed_nfw_point.fits").exists()
+    assert (results / "tiny/draco/sed_nfw_point.fits").exists()
+    assert (results / "tiny_sim/sim_null/draco/sed_nfw_point_summary_000000_000001.fits").exists()
+    assert not (results / "tiny/ursa_minor/sed_nfw_point.fits").exists()
     report = (results / "report.html").read_text()
     assert "ursa_minor nfw_point: data SED missing" in report
 
@@ -200,17 +219,18 @@ def test_stub_run_is_quick_and_names_what_the_run_writes(full_run: Path, tmp_pat
 
 
 def test_outdir_of_another_configuration_is_refused(tmp_path: Path) -> None:
-    config = tmp_path / "config"
-    shutil.copytree(REPO / "assets/test", config)
+    from pyfermijobs.cli import main
+
+    master = tiny_copy(tmp_path)
     launch = tmp_path / "twice"
-    nextflow(launch, "--master", str(config / "master.yaml"), "-stub-run")
-    nextflow(launch, "--master", str(config / "master.yaml"), "-stub-run")  # same configuration: fine
-    master = config / "master.yaml"
-    master.write_text(master.read_text().replace("nsims: 4", "nsims: 6"))
-    proc = nextflow(launch, "--master", str(master), "-stub-run", check=False)
+    for _ in range(2):  # the same configuration twice: fine
+        assert main(["prepare-targets", "--master", str(master), "--outdir", str(launch / "results")]) == 0
+    master.write_text(master.read_text().replace("nsims: 2", "nsims: 3"))
+    proc = nextflow(launch, "--master", str(master), "-stub-run", check=False, profile="tiny")
     assert proc.returncode != 0
     assert "holds the results of a different configuration" in proc.stdout + proc.stderr
-    nextflow(launch, "--master", str(master), "-stub-run", "--overwrite")
+    assert not list((launch / "results/tiny_sim").rglob("*000002*")), "refused before any task"
+    nextflow(launch, "--master", str(master), "-stub-run", "--overwrite", profile="tiny")
 
 
 def test_bad_master_fails_before_any_task(tmp_path: Path) -> None:
@@ -314,12 +334,9 @@ def test_lat_dsph2017_profile_runs_through_nextflow(tmp_path: Path) -> None:
 
 def test_lat_gc_profile_runs_on_real_data(tmp_path: Path) -> None:
     """-profile lat_gc: the fermipy.jobs chain on real LAT photons (3FHL GC), every task completed."""
-    lat = Path(os.environ.get("PFJ_LAT_DATA") or REPO.parent / "shared" / "lat-data")
-    if not (lat / "3fhl-gc").is_dir():
-        message = f"real LAT data not found at {lat}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    from conftest import require_lat_data
+
+    lat = require_lat_data("3fhl-gc").parent
     launch = tmp_path / "lat"
     nextflow(launch, "--lat_data", str(lat), profile="lat_gc")
     results = launch / "results"
@@ -334,23 +351,3 @@ def test_lat_gc_profile_runs_on_real_data(tmp_path: Path) -> None:
             assert (results / f"gc_sim/sim_{sim}/{target}/sed_default_point_summary_000000_000003.fits").exists()
     report = (results / "report.html").read_text()
     assert "SYNTHETIC DATA" not in report and "3FHL J1745.6-2900" in report
-
-
-def test_official_example_runs_through_nextflow(official_example: Path, tmp_path: Path) -> None:
-    """The official dmpipe example, end to end through `nextflow run`, its dark-matter keys in effect
-    (fewer realizations: 2 per study instead of 20)."""
-    master = official_example / "master_dSphs.yaml"
-    master.write_text(master.read_text().replace("nsims : 20", "nsims : 2"))
-    rand = official_example / "random_dSphs.yaml"
-    rand.write_text(rand.read_text().replace("nsims : 20", "nsims : 2"))
-    nextflow(tmp_path / "official", "--master", str(master), timeout=1500)
-    results = tmp_path / "official/results"
-    for prior in ("none", "lgauss"):
-        assert (results / f"dSphs/stacked/limits_test_point_{prior}.fits").exists()
-        for channel in ("bb", "tautau"):  # plot_channels
-            assert (results / f"dSphs/segue_1/dmlike_ack2016_point_{prior}_{channel}.png").exists()
-            assert (results / f"dSphs/stacked/stackedlimits_test_point_{prior}_{channel}.png").exists()
-        for sim in ("null", "100GeV_bb_1e25", "100GeV_bb_3e26", "random"):
-            summary = results / f"dSphs_sim/sim_{sim}/stacked/limits_test_point_{prior}_summary_000000_000001.fits"
-            assert summary.exists(), summary
-    assert "Dark matter" in (results / "report.html").read_text()

@@ -49,6 +49,7 @@ def chain_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow  # a whole chain (make test-fast leaves it out)
 def test_chain_made_every_product(chain_run: Path) -> None:
     layout = Layout(chain_run, "small")
     for target in ("draco", "ursa_minor", HOSTILE):
@@ -71,6 +72,7 @@ def test_chain_made_every_product(chain_run: Path) -> None:
         assert hdul[0].header["BUNIT"] == "sigma" and np.isfinite(hdul[0].data).all()
 
 
+@pytest.mark.slow  # a whole chain (make test-fast leaves it out)
 def test_castro_grid_follows_the_scan(chain_run: Path) -> None:
     from pyfermijobs.io import read_sed
     from pyfermijobs.plotting import castro_grid
@@ -85,6 +87,7 @@ def test_castro_grid_follows_the_scan(chain_run: Path) -> None:
         assert grid[i, k] == pytest.approx(-1.3528, abs=0.15)
 
 
+@pytest.mark.slow  # a whole chain (make test-fast leaves it out)
 def test_plots_also_as_pdf(chain_run: Path, tmp_path: Path) -> None:
     from pyfermijobs.io import read_sed
     from pyfermijobs.plotting import plot_castro
@@ -95,6 +98,7 @@ def test_plots_also_as_pdf(chain_run: Path, tmp_path: Path) -> None:
     assert (tmp_path / "castro.pdf").read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow  # a whole chain (make test-fast leaves it out)
 def test_report_escapes_user_text(chain_run: Path) -> None:
     html = Layout(chain_run, "small").report().read_text()
     assert "&lt;script&gt;" in html
@@ -104,6 +108,7 @@ def test_report_escapes_user_text(chain_run: Path) -> None:
     assert html.count("data:image/png;base64,") >= 3 * 2 + 3 * 2
 
 
+@pytest.mark.slow  # a whole chain (make test-fast leaves it out)
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed (make test installs Debian's chromium)")
 def test_report_in_a_real_browser(chain_run: Path) -> None:
     from playwright.sync_api import sync_playwright

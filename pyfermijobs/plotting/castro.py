@@ -33,6 +33,12 @@ def castro_grid(sed: dict[str, np.ndarray], nflux: int = 200) -> tuple[np.ndarra
     return edges, np.clip(grid, DLOGL_FLOOR, 0.0)
 
 
+def pair(lower: np.ndarray, upper: np.ndarray) -> list[list[float]]:
+    """Asymmetric error bars as lists: matplotlib's errorbar tests the first row of an array with
+    math.isfinite, which NumPy deprecates for a one-element row (one bin)."""
+    return [np.asarray(lower, float).tolist(), np.asarray(upper, float).tolist()]
+
+
 def plot_castro(sed: dict[str, np.ndarray], path: Path, title: str, synthetic: bool, pdf: bool = False) -> list[Path]:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 5.2))
@@ -49,7 +55,7 @@ def plot_castro(sed: dict[str, np.ndarray], path: Path, title: str, synthetic: b
     ax.errorbar(
         x[~detected],
         ul[~detected],
-        xerr=[xerr[0][~detected], xerr[1][~detected]],
+        xerr=pair(xerr[0][~detected], xerr[1][~detected]),
         yerr=0.35 * ul[~detected],
         uplims=True,
         fmt="none",
@@ -61,8 +67,8 @@ def plot_castro(sed: dict[str, np.ndarray], path: Path, title: str, synthetic: b
         ax.errorbar(
             x[detected],
             sed["e2dnde"][detected],
-            xerr=[xerr[0][detected], xerr[1][detected]],
-            yerr=[lo, sed["e2dnde_errp"][detected]],
+            xerr=pair(xerr[0][detected], xerr[1][detected]),
+            yerr=pair(lo, sed["e2dnde_errp"][detected]),
             fmt="o",
             color="crimson",
             label="best fit (TS >= 4)",
