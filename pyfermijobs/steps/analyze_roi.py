@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from pyfermijobs.backends import FERMIPY, engine_for
 from pyfermijobs.config.analysis import load_template, target_direction
 from pyfermijobs.steps.common import analysed_profiles, for_each, layout_of, read_run_config, target_config_path
 
+if TYPE_CHECKING:
+    from pyfermijobs.datasets.roi import ROIDataset
+    from pyfermijobs.layout import Layout
+
 
 def run(args: dict[str, Any]) -> None:
+    """Fit every analysed target's baseline ROI with the data's engine; its diagnostic maps and plots
+    with ``make_plots``. Every target's template is checked before the first fit."""
     layout = layout_of(args)
     config = read_run_config(layout)
     engine = engine_for(config, None)
@@ -29,6 +37,23 @@ def run(args: dict[str, Any]) -> None:
         if args["make_plots"]:  # the fermipy engine's baseline as exported to the builtin engine
             from pyfermijobs.plotting.diagnostics import roi_diagnostics
 
-            roi_diagnostics(layout, target, roi, prefix, args["pdf"])
+            model, significance, ts = diagnostic_maps(layout, target, roi, prefix)
+            roi_diagnostics(layout, target, roi, model, significance, ts, prefix, args["pdf"])
 
     for_each(targets, len(targets), f"analyze-roi ({engine.name})", one_target)
+
+
+def diagnostic_maps(layout: Layout, target: str, roi: ROIDataset, prefix: str) -> tuple[np.ndarray, ...]:
+    """The baseline's model counts, residual significance and TS map (point source, index 2); the
+    last two written as FITS maps beside the plots (fermipy's residmap and tsmap products)."""
+    from pyfermijobs.estimators.residmap import residual_significance
+    from pyfermijobs.estimators.tsmap import ts_map
+    from pyfermijobs.io.maps import write_map
+
+    model = roi.model()
+    significance = residual_significance(roi.counts, model)
+    tsm = ts_map(roi, model)
+    write_map(layout.roi_map(target, "residmap", prefix), significance, roi.geom, "SIGMA", "sigma", roi.synthetic)
+    extra = {"SQRT_TS": np.sqrt(tsm.ts), "NORM": tsm.amplitude}
+    write_map(layout.roi_map(target, "tsmap", prefix), tsm.ts, roi.geom, "TS", "", roi.synthetic, extra)
+    return model, significance, tsm.ts
