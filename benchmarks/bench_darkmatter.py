@@ -25,9 +25,9 @@ from pyfermijobs.darkmatter.castro import CastroLikelihood
 from pyfermijobs.darkmatter.likelihood import convert_priors
 from pyfermijobs.darkmatter.limits import limits
 from pyfermijobs.darkmatter.spectra import CHANNELS, spec_table
-from pyfermijobs.datasets import build_synthetic_roi, realization
+from pyfermijobs.datasets import build_synthetic_roi
 from pyfermijobs.estimators import compute_sed
-from pyfermijobs.fitting import choose_free, fit_components, free_names
+from pyfermijobs.fitting import choose_free, fit_components, free_names, realization
 from pyfermijobs.io.dm_fits import read_dmlike, write_dmlike, write_limits
 from pyfermijobs.rng import generator
 

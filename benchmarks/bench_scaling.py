@@ -42,9 +42,9 @@ POINTS = (
 def one_point(params: dict, repeats: int = 3) -> dict:
     """Median seconds of a realization and peak RSS, in this process."""
     from pyfermijobs.config import builtin_settings, sed_settings
-    from pyfermijobs.datasets import build_synthetic_roi, realization
+    from pyfermijobs.datasets import build_synthetic_roi
     from pyfermijobs.estimators import compute_sed
-    from pyfermijobs.fitting import choose_free, fit_components, free_names
+    from pyfermijobs.fitting import choose_free, fit_components, free_names, realization
     from pyfermijobs.rng import generator
 
     template = {
@@ -83,7 +83,7 @@ def per_task(counts: tuple[int, ...] = (1, 5, 20, 100)) -> list[dict]:
 import sys, time
 t0 = time.perf_counter()
 from pyfermijobs.config import sed_settings
-from pyfermijobs.datasets import realization
+from pyfermijobs.fitting import realization
 from pyfermijobs.datasets.roi import ROIDataset
 from pyfermijobs.estimators import compute_sed
 from pyfermijobs.rng import generator

@@ -8,8 +8,8 @@ import warnings
 import numpy as np
 
 from pyfermijobs.config import sed_settings
-from pyfermijobs.datasets import realization
 from pyfermijobs.estimators import compute_sed, prepare
+from pyfermijobs.fitting import realization
 from pyfermijobs.rng import generator
 
 

@@ -24,10 +24,11 @@ from pyfermijobs.config.profiles import profile_source
 from pyfermijobs.config.rosters import Target, load_aliases, load_catalog, merge_rosters
 from pyfermijobs.config.run import resolve_profile
 from pyfermijobs.config.scenarios import load_rand_config, load_scenario
-from pyfermijobs.config.template import check_target_data, check_template, data_settings, with_absolute_data_paths
+from pyfermijobs.config.template import data_settings, with_absolute_data_paths
 from pyfermijobs.errors import InputError, closest
 from pyfermijobs.io.sed_fits import sed_identity, write_sed
 from pyfermijobs.layout import RANDOM_SIM, Layout, profile_name
+from pyfermijobs.preflight import check_target_data, check_template
 from pyfermijobs.yamlio import dump_yaml, load_yaml, write_yaml
 
 

@@ -24,6 +24,7 @@ SUBPACKAGES = (
     "datasets",
     "estimators",
     "fitting",
+    "formats",
     "io",
     "models",
     "plotting",
@@ -34,6 +35,43 @@ SUBPACKAGES = (
 
 def test_no_import_cycles() -> None:
     assert cycles(import_graph(PACKAGE)) == []
+
+
+#: The layers, lowest first, and the subpackages each may import (module- or function-level). The
+#: README's layer list is this table; an edge outside it fails the test below.
+LAYERS: dict[str, set[str]] = {
+    "formats": set(),  # Fermitools' and fermipy's file formats
+    "darkmatter": set(),  # dmpipe's science: castros, spectra, priors, likelihoods, limits
+    "models": {"darkmatter"},  # spectra, response, catalogs
+    "config": {"darkmatter", "models"},  # the user's files, checked
+    "datasets": {"config", "formats", "models"},  # ROIs: synthetic sky, real LAT data
+    "fitting": {"datasets", "models"},  # likelihood, ROI fits, refitted realizations
+    "estimators": {"datasets", "fitting", "models"},  # SEDs, TS maps, statistics over realizations
+    "io": {"darkmatter", "datasets", "estimators", "models"},  # what the field reads, written and read back
+    "plotting": {"datasets", "io"},  # draws what was computed
+    "report": {"config", "datasets", "io"},
+    "backends": {"config", "darkmatter", "datasets", "estimators", "fitting", "formats", "io", "models"},
+    "steps": {"backends", "config", "darkmatter", "datasets", "estimators", "fitting", "formats", "io", "models"}
+    | {"plotting", "report"},
+}
+
+
+def test_the_layer_table_is_a_dag_in_its_own_order() -> None:
+    order = list(LAYERS)
+    assert set(order) == set(SUBPACKAGES)
+    for name, allowed in LAYERS.items():
+        assert all(order.index(below) < order.index(name) for below in allowed), name
+
+
+def test_subpackages_import_only_the_layers_below_them() -> None:
+    graph = import_graph(PACKAGE)
+    edges = set()
+    for module, targets in graph.items():
+        for target in targets:
+            a, b = module.split("."), target.split(".")
+            if len(a) > 2 and len(b) > 2 and a[1] != b[1] and a[1] in LAYERS and b[1] in LAYERS:
+                edges.add((a[1], b[1], f"{module} -> {target}"))
+    assert [e[2] for e in sorted(edges) if e[1] not in LAYERS[e[0]]] == []
 
 
 def test_steps_and_backends_keep_their_floors() -> None:

@@ -20,9 +20,9 @@ import pytest
 from scipy import stats
 
 from pyfermijobs.config import builtin_settings, sed_settings
-from pyfermijobs.datasets import build_synthetic_roi, realization
+from pyfermijobs.datasets import build_synthetic_roi
 from pyfermijobs.estimators import compute_sed, reference_spectrum
-from pyfermijobs.fitting import choose_free, fit_components, free_names
+from pyfermijobs.fitting import choose_free, fit_components, free_names, realization
 from pyfermijobs.rng import generator
 
 DRACO = (260.05167, 57.91528)

@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pyfermijobs.estimators import SUMMARY_COLUMNS, collect_realizations, global_ts_summary, summary_columns
+from pyfermijobs.estimators import SUMMARY_COLUMNS, global_ts_summary, summary_columns
 from pyfermijobs.io import SED_COLUMNS, read_table, write_collected, write_sed
+from pyfermijobs.io.collected_fits import collect_realizations
 from pyfermijobs.io.collected_fits import write_summary as write_summary_file
 from pyfermijobs.yamlio import write_yaml
 

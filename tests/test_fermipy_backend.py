@@ -144,7 +144,7 @@ def test_fermipy_template_needs_lat_data(pfj, tmp_path: Path, double: Path) -> N
 
 def test_analyze_roi_follows_fermipy_jobs_and_exports(pfj, tmp_path: Path, double: Path) -> None:
     from pyfermijobs.datasets import ROIDataset
-    from pyfermijobs.io import read_counts_cube, read_model_cubes
+    from pyfermijobs.formats import read_counts_cube, read_model_cubes
 
     out = prepared(pfj, tmp_path, "--backend", "fermipy", "--sim_backend", "builtin")
     code, _, err = pfj("analyze-roi", "--ttype", "small", "--outdir", str(out), "--target", "draco", "--do_find_src")
@@ -436,7 +436,7 @@ def fermipy_files_of(roi, folder: Path, free_radius: float = 1.0) -> dict[str, P
 
     from pyfermijobs.datasets import ROIGeom, separation_deg, to_frame, unit_vectors
     from pyfermijobs.datasets.synthetic import exposure_cube
-    from pyfermijobs.io import fermipy_files as ff
+    from pyfermijobs.formats import fermipy_files as ff
     from pyfermijobs.models import irf
 
     geom = roi.geom
@@ -510,8 +510,7 @@ def test_export_reproduces_the_roi_it_was_made_from(known_roi, tmp_path: Path) -
 def test_export_refits_and_simulates_like_the_original(known_roi, tmp_path: Path) -> None:
     """A realization of the exported ROI refits to the truth as one of the original does."""
     from pyfermijobs.backends.fermipy.export import roi_from_fermipy
-    from pyfermijobs.datasets import realization
-    from pyfermijobs.fitting import fit_components, free_names
+    from pyfermijobs.fitting import fit_components, free_names, realization
     from pyfermijobs.rng import generator
 
     paths = fermipy_files_of(known_roi, tmp_path)

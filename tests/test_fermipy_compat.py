@@ -69,8 +69,8 @@ def test_gammapy_reads_our_sed_and_recomputes_our_limits(tmp_path: Path, cl: flo
         from astropy.table import Table
         from gammapy.estimators import FluxPoints
 
-        from pyfermijobs.datasets import realization
         from pyfermijobs.estimators import reference_spectrum
+        from pyfermijobs.fitting import realization
         from pyfermijobs.rng import generator
 
         roi = build_synthetic_roi(SMALL_TEMPLATE, "draco", *DRACO)

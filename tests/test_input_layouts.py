@@ -131,7 +131,7 @@ def test_gammapy_psf_gives_the_same_binned_psf(tmp_path: Path, data: str, source
     from astropy.io import fits
 
     from pyfermijobs.datasets.lat_data import bin_psf
-    from pyfermijobs.io.fermipy_files import read_psf_table
+    from pyfermijobs.formats.fermipy_files import read_psf_table
 
     original = require_lat_data(data) / source
     ours = gammapy_psf(original, tmp_path / "psf.fits", fmt)
@@ -287,7 +287,7 @@ def test_gammapy_counts_cube_gives_the_same_counts(tmp_path: Path, data: str, so
     the same bins, and the same ROI cut from it."""
     from pyfermijobs.datasets.geom import ROIGeom
     from pyfermijobs.datasets.lat_data import counts_kind, cube_cutout
-    from pyfermijobs.io.fermipy_files import celestial_wcs, read_counts_cube
+    from pyfermijobs.formats.fermipy_files import celestial_wcs, read_counts_cube
 
     original = require_lat_data(data) / source
     ours = gammapy_map(original, tmp_path / "ccube.fits", **kwargs)
@@ -451,7 +451,7 @@ BAD = {
 @pytest.mark.parametrize("case", list(BAD))
 def test_bad_layouts_name_file_and_column(tmp_path: Path, gc: Path, case: str) -> None:
     from pyfermijobs.datasets.lat_data import bin_psf, read_galactic
-    from pyfermijobs.io.fermipy_files import read_counts_cube
+    from pyfermijobs.formats.fermipy_files import read_counts_cube
 
     kind, change, reader, key, problem = BAD[case]
     sources = {

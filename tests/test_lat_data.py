@@ -413,7 +413,7 @@ def test_roi_cut_from_a_counts_cube(tmp_path: Path) -> None:
     """A gtbin counts cube as input: the ROI is the cube's own pixels and bins around the target."""
     from astropy.io import fits
 
-    from pyfermijobs.io.fermipy_files import celestial_wcs
+    from pyfermijobs.formats.fermipy_files import celestial_wcs
 
     config = template(4.0)
     config["builtin"]["data"]["counts"] = "$PFJ_LAT_DATA/3fhl-gc/fermi-3fhl-gc-counts-cube.fits.gz"

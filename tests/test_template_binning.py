@@ -49,7 +49,7 @@ def test_validate_says_which_key_set_the_bins(tmp_path: Path, pfj) -> None:
 
 def test_a_counts_cube_described_by_enumbins(monkeypatch, tmp_path: Path) -> None:
     """The 3FHL counts cube's 11 bins (10-500 GeV) as enumbins: 11, with no binsperdec to compute."""
-    from pyfermijobs.config.template import check_target_data
+    from pyfermijobs.preflight import check_target_data
 
     lat = require_lat_data("3fhl-gc")
     monkeypatch.setenv("PFJ_LAT_DATA", str(lat.parent))

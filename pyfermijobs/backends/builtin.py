@@ -132,9 +132,9 @@ class BuiltinEngine:
         self, layout: Layout, target: str, profiles: list[str], prefix: str, work: Realizations, config_path: Path
     ) -> None:
         """SimulateROI: per profile and seed a Poisson realization, refit, SED and truth file."""
-        from pyfermijobs.datasets.simulate import realization
         from pyfermijobs.estimators.sed import compute_sed
         from pyfermijobs.estimators.tsmap import find_sources
+        from pyfermijobs.fitting.realizations import realization
         from pyfermijobs.fitting.roi_fit import fit_components, free_names
         from pyfermijobs.io.sed_fits import write_sed
         from pyfermijobs.rng import generator

@@ -6,7 +6,7 @@ Every file a user writes is read and checked here, before any work, into plain t
 
 from pyfermijobs.config.master import MasterConfig, SimSettings, load_master
 from pyfermijobs.config.run import RunConfig, Study, resolve_profile
-from pyfermijobs.config.template import builtin_settings, check_template, sed_settings, synthetic_settings
+from pyfermijobs.config.template import builtin_settings, sed_settings, synthetic_settings
 
 __all__ = [
     "MasterConfig",
@@ -14,7 +14,6 @@ __all__ = [
     "SimSettings",
     "Study",
     "builtin_settings",
-    "check_template",
     "load_master",
     "resolve_profile",
     "sed_settings",

@@ -9,6 +9,7 @@ the master file, and read through the same functions when a step runs.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -116,8 +117,6 @@ def with_absolute_data_paths(config: dict[str, Any], base: Path, file: str | Pat
     """
     import copy
 
-    from pyfermijobs.datasets.lat_data import resolve_data_path
-
     out = copy.deepcopy(config)
     for keys in (*DATA_FILE_KEYS, *MODEL_FILE_KEYS):
         node = out
@@ -160,8 +159,6 @@ def check_catalog(config: dict[str, Any], file: str | Path) -> None:
 
     name = catalog_name(config, synthetic_settings(config, file))
     if _is_path(name) and not Path(name).is_absolute():
-        from pyfermijobs.datasets.lat_data import resolve_data_path
-
         name = str(resolve_data_path(name, Path(file).parent, file, "model.catalogs"))
     read_catalog(catalog_path(name, str(file)), str(file))
 
@@ -178,8 +175,6 @@ def catalog_matches(
         return {}
     name = catalog_name(config, synthetic_settings(config, file))
     if _is_path(name) and not Path(name).is_absolute():
-        from pyfermijobs.datasets.lat_data import resolve_data_path
-
         name = str(resolve_data_path(name, Path(file).parent, file, "model.catalogs"))
     sources = [s for s in read_catalog(catalog_path(name, str(file)), str(file)) if not s.extended]
     ra, dec = np.radians([s.ra for s in sources]), np.radians([s.dec for s in sources])
@@ -194,55 +189,14 @@ def catalog_matches(
     return out
 
 
-def check_template(template: dict[str, Any], file: str | Path) -> None:
-    """Every section the builtin engine reads, checked before any work (InputError on the first problem).
-
-    With real data (``builtin.data``) its files and models must exist; their formats and each
-    target's footprint are checked by :func:`check_target_data`.
-    """
-    from pyfermijobs.datasets.geom import ROIGeom
-
-    builtin_settings(template, file)
-    sed_settings(template, file)
-    synthetic_settings(template, file)
-    ROIGeom.from_config(template, 0.0, 0.0, str(file))  # selection.emin/emax, binning.*
-    if data_settings(template, file) is not None:
-        template = with_absolute_data_paths(template, Path(file).parent, file)
-    check_catalog(template, file)
-
-
-def check_target_data(config: dict[str, Any], ra: float, dec: float, file: str | Path) -> None:
-    """Real data: the files' formats, the ROI inside the exposure's and the Galactic model's footprints,
-    the energy range inside the exposure's (InputError naming the file otherwise)."""
-    from pyfermijobs.datasets.geom import ROIGeom
-    from pyfermijobs.datasets.lat_data import (
-        bin_psf,
-        check_counts,
-        check_covers,
-        check_events,
-        cube_cutout,
-        exposure_at_nodes,
-        galactic_footprint,
-        read_isotropic,
-    )
-    from pyfermijobs.datasets.roi import NODES_PER_BIN
-    from pyfermijobs.models.spectra import log_nodes
-
-    data = data_settings(config, file)
-    if data is None:
-        return
-    geom = ROIGeom.from_config(config, ra, dec, str(file))
-    counts = [Path(p) for p in (data["counts"] if isinstance(data["counts"], list) else [data["counts"]])]
-    if check_counts(counts) == "cube":
-        geom = cube_cutout(counts[0], geom)[0]
-    else:
-        check_events(counts, geom)
-    node_e, node_w = log_nodes(geom.emin, geom.emax, NODES_PER_BIN)
-    exposure_at_nodes(Path(data["exposure"]), geom, node_e)
-    bin_psf(Path(data["psf"]), node_e, node_w)
-    model = config.get("model") or {}
-    if model.get("galdiff"):
-        galactic_footprint(Path(model["galdiff"]), geom, node_e)
-    if model.get("isodiff"):
-        path = Path(model["isodiff"])
-        check_covers(path, "model.isodiff", "the isotropic spectrum", read_isotropic(path)[0], node_e)
+def resolve_data_path(value: Any, base: Path, file: str | Path, key: str) -> Path:
+    """A data file from the template: ``$VARIABLES`` expanded, relative to the template's folder."""
+    if not isinstance(value, str) or not value:
+        raise InputError(file, key, f"must be a file path, got {value!r}")
+    path = Path(os.path.expandvars(value)).expanduser()
+    if "$" in str(path):
+        raise InputError(file, key, f"{value!r}: an environment variable in it is not set")
+    path = path if path.is_absolute() else base / path
+    if not path.is_file():
+        raise InputError(file, key, f"file not found: {path}")
+    return path.resolve()

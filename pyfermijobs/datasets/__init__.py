@@ -8,7 +8,6 @@ __all__, __getattr__ = lazy(
         "geom": ("ROIGeom", "separation_deg", "to_frame", "to_icrs", "unit_vectors"),
         "psf": ("PSFTable", "lat_like_psf", "psf_kernel"),
         "roi": ("Component", "ROIDataset", "read_geometry"),
-        "simulate": ("realization",),
         "synthetic": ("build_synthetic_roi",),
     },
 )

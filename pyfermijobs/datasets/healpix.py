@@ -13,7 +13,7 @@ import numpy as np
 
 from pyfermijobs.datasets.geom import ROIGeom, to_frame, to_icrs
 from pyfermijobs.errors import InputError
-from pyfermijobs.io.fermipy_files import HealpixExposure
+from pyfermijobs.formats.fermipy_files import HealpixExposure
 
 
 def sample_healpix(

@@ -13,7 +13,7 @@ The analysis template says where the products are (``builtin.data``) and which m
       isodiff: iso_P8R2_SOURCE_V6_v06.txt
       catalogs: [3FHL.fits]      # a name fermipy knows or a catalog file (4FGL, 3FGL, 3FHL/2FHL formats)
 
-Each input is read in every layout in use (``pyfermijobs.io.fermipy_files`` lists them): the
+Each input is read in every layout in use (``pyfermijobs.formats.fermipy_files`` lists them): the
 Fermitools/fermipy files and gammapy's rewrites of them (``Map.write`` with its ``*_BANDS``
 energy tables, WCS or HEALPix; ``PSFMap.write`` as gtpsf or in its own layout), units from
 TUNIT/BUNIT.
@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyfermijobs.config.template import resolve_data_path
 from pyfermijobs.datasets.geom import ROIGeom, fermitools_galactic, frame_of, to_frame, to_icrs
 from pyfermijobs.datasets.psf import PSFTable, psf_kernel
 from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
@@ -42,7 +43,7 @@ from pyfermijobs.errors import InputError
 from pyfermijobs.models.spectra import TEMPLATE_SCALE, Spectrum, log_nodes
 
 if TYPE_CHECKING:
-    from pyfermijobs.io.fermipy_files import CountsCube, ExposureCube, HealpixExposure
+    from pyfermijobs.formats.fermipy_files import CountsCube, ExposureCube, HealpixExposure
 
 GAL_NAME = "galdiff"
 ISO_NAME = "isodiff"
@@ -76,7 +77,7 @@ def sample_planes(
     """
     from scipy.ndimage import map_coordinates
 
-    from pyfermijobs.io.fermipy_files import celestial_wcs
+    from pyfermijobs.formats.fermipy_files import celestial_wcs
 
     wcs = celestial_wcs(header)
     ctype = str(header.get("CTYPE1", ""))
@@ -117,7 +118,7 @@ def sample_cube(
     """A map cube's planes at the ROI's pixel centres (or ``lonlat``): bilinear in a WCS cube's
     pixels, or on the sphere for a HEALPix one (see :func:`sample_planes`)."""
     from pyfermijobs.datasets.healpix import sample_healpix
-    from pyfermijobs.io.fermipy_files import HealpixExposure
+    from pyfermijobs.formats.fermipy_files import HealpixExposure
 
     if isinstance(cube, HealpixExposure):
         return sample_healpix(cube, geom, path, what, lonlat, strict)
@@ -148,7 +149,7 @@ def exposure_at_nodes(
 ) -> np.ndarray:
     """Exposure (nebins, nodes, ...pixels) from a gtexpcube2 cube (WCS or HEALPix): bilinear in
     space, log-log in energy."""
-    from pyfermijobs.io.fermipy_files import read_exposure_cube
+    from pyfermijobs.formats.fermipy_files import read_exposure_cube
 
     cube = read_exposure_cube(path)
     if np.any(~np.isfinite(cube.data)) or np.any(cube.data < 0) or np.any(np.diff(cube.energies) <= 0):
@@ -162,7 +163,7 @@ def exposure_at_nodes(
 
 def bin_psf(path: Path, node_e: np.ndarray, node_w: np.ndarray) -> PSFTable:
     """The gtpsf table averaged over each energy bin with E^-2 x exposure counts weights."""
-    from pyfermijobs.io.fermipy_files import read_psf_table
+    from pyfermijobs.formats.fermipy_files import read_psf_table
 
     table = read_psf_table(path)
     check_covers(path, "PSF.Energy", "the PSF table", table.energies, node_e)
@@ -205,7 +206,7 @@ def _read_events(path: Path, stamp: tuple[int, int] | None) -> EventList:
     """:func:`read_events` of one version of the file (``stamp``: its mtime and size)."""
     from astropy.io import fits
 
-    from pyfermijobs.io.fermipy_files import table_column
+    from pyfermijobs.formats.fermipy_files import table_column
 
     try:
         with fits.open(path, memmap=False) as hdul:
@@ -287,7 +288,7 @@ def read_gti(path: Path) -> Any:
 
 def gti_table(hdu: Any, path: Path) -> dict[str, np.ndarray]:
     """START/STOP (MET s) of a ``GTI`` table."""
-    from pyfermijobs.io.fermipy_files import table_column
+    from pyfermijobs.formats.fermipy_files import table_column
 
     start, stop = (table_column(hdu, path, name, "s", assumed="s") for name in ("START", "STOP"))
     if start.shape != stop.shape or start.ndim != 1:
@@ -323,7 +324,7 @@ def read_galactic(path: Path) -> ExposureCube | HealpixExposure:
     """The Galactic model cube (intensity in ph cm-2 s-1 MeV-1 sr-1 at energies in MeV): a WCS
     image or a HEALPix table, its energies in ``ENERGIES`` (Fermitools: gll_iem_v07.fits) or the
     ``*_BANDS`` table its header names (gammapy's ``Map.write``, e.g. of a cutout of gll_iem_v07)."""
-    from pyfermijobs.io.fermipy_files import INTENSITY_UNIT, read_energy_cube
+    from pyfermijobs.formats.fermipy_files import INTENSITY_UNIT, read_energy_cube
 
     cube = read_energy_cube(path, "Galactic model cube", INTENSITY_UNIT)
     if np.any(~np.isfinite(cube.energies)) or np.any(np.diff(cube.energies) <= 0) or cube.energies[0] <= 0:
@@ -346,7 +347,7 @@ def counts_kind(path: Path) -> str:
     gammapy's ``Map.write`` of a counts map with its BANDS table)."""
     from astropy.io import fits
 
-    from pyfermijobs.io.fermipy_files import is_counts_cube
+    from pyfermijobs.formats.fermipy_files import is_counts_cube
 
     try:
         with fits.open(path, memmap=True) as hdul:
@@ -381,7 +382,7 @@ def cube_cutout(path: Path, geom: ROIGeom) -> tuple[ROIGeom, np.ndarray]:
     The ROI keeps the cube's WCS (its reference point, projection and pixel size must be the
     template's), centred on the cube pixel nearest the target: counts are never resampled.
     """
-    from pyfermijobs.io.fermipy_files import celestial_wcs, read_counts_cube
+    from pyfermijobs.formats.fermipy_files import celestial_wcs, read_counts_cube
 
     cube = read_counts_cube(path)
     header = cube.header
@@ -430,7 +431,7 @@ def cube_window(
 ) -> tuple[ROIGeom, np.ndarray]:
     """The ROI of a window of a counts cube (first column, first row, columns, rows) and the
     energy bins ``use``: the cube's own pixels, its WCS reference kept, counts never resampled."""
-    from pyfermijobs.io.fermipy_files import celestial_wcs
+    from pyfermijobs.formats.fermipy_files import celestial_wcs
 
     i0, j0, nx, ny = window
     header = cube.header
@@ -484,21 +485,6 @@ def isotropic_template(path: Path, geom: ROIGeom, exposure: np.ndarray, node_e: 
     energies, intensity = read_isotropic(path)
     per_node = node_w * node_e * loglog_interp(np.log(energies), np.log(intensity), node_e)
     return np.sum(per_node[:, :, None, None] * exposure, axis=1) * geom.solid_angle[None]
-
-
-def resolve_data_path(value: Any, base: Path, file: str | Path, key: str) -> Path:
-    """A data file from the template: ``$VARIABLES`` expanded, relative to the template's folder."""
-    import os
-
-    if not isinstance(value, str) or not value:
-        raise InputError(file, key, f"must be a file path, got {value!r}")
-    path = Path(os.path.expandvars(value)).expanduser()
-    if "$" in str(path):
-        raise InputError(file, key, f"{value!r}: an environment variable in it is not set")
-    path = path if path.is_absolute() else base / path
-    if not path.is_file():
-        raise InputError(file, key, f"file not found: {path}")
-    return path.resolve()
 
 
 def build_lat_roi(
@@ -587,7 +573,7 @@ def cube_roi(
     """
     from astropy.io import fits
 
-    from pyfermijobs.io.fermipy_files import read_counts_cube
+    from pyfermijobs.formats.fermipy_files import read_counts_cube
 
     cube = read_counts_cube(counts)
     header = cube.header

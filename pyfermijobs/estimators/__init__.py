@@ -5,7 +5,7 @@ from pyfermijobs._exports import lazy
 __all__, __getattr__ = lazy(
     __name__,
     {
-        "collect": ("Collection", "SUMMARY_COLUMNS", "collect_realizations", "global_ts_summary", "summary_columns"),
+        "collect": ("Collection", "SUMMARY_COLUMNS", "global_ts_summary", "summary_columns"),
         "profile": ("Limits", "limits"),
         "residmap": ("residual_significance",),
         "sed": ("SEDProduct", "bin_profile", "compute_sed", "prepare", "reference_spectrum"),

@@ -8,14 +8,9 @@ realization; they belong across realizations, per energy bin, which is what this
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from pyfermijobs.errors import InputError
-from pyfermijobs.io.sed_fits import read_sed
-from pyfermijobs.yamlio import load_yaml
 
 SUMMARY_COLUMNS = ("dnde", "dnde_ul", "e2dnde", "e2dnde_ul", "norm", "norm_ul", "ts")
 STATS: dict[str, Any] = {
@@ -44,49 +39,6 @@ class Collection:
     global_ts: np.ndarray  # (nreal,)
     truth_norm: np.ndarray | None  # (nreal, nbins) injected normalisation, if any
     synthetic: bool
-
-
-def collect_realizations(sed_path: Any, truth_path: Any, first: int, last: int, allow_missing: bool) -> Collection:
-    """Read the SEDs of seeds first..last (inclusive); missing ones fail unless allowed.
-
-    ``sed_path(seed)`` and ``truth_path(seed)`` give the files (from the layout).
-    """
-    seeds, missing, tables, ts, truths, synthetic = [], [], [], [], [], True
-    for seed in range(first, last + 1):
-        path: Path = sed_path(seed)
-        if not path.exists():
-            missing.append(seed)
-            continue
-        try:
-            data, header = read_sed(path)
-        except InputError:
-            missing.append(seed)
-            continue
-        seeds.append(seed)
-        tables.append(data)
-        ts.append(float(header.get("TS", np.nan)))
-        synthetic = synthetic and bool(header.get("SYNTHET", False))
-        truth_file = truth_path(seed)
-        if truth_file.exists():
-            injected = (load_yaml(truth_file, "truth file") or {}).get("injected")
-            # a fermipy-only spectrum (DMFitFunction) has no per-bin truth the engine can compute
-            norm = injected.get("norm") if injected else None
-            truths.append(np.asarray(norm, float) if norm is not None else None)
-        else:
-            truths.append(None)
-    if missing and not allow_missing:
-        listing = ", ".join(str(s) for s in missing)
-        raise InputError(
-            sed_path(missing[0]).parent,
-            "seeds",
-            f"{len(missing)} of {last - first + 1} realizations missing or unreadable: {listing} "
-            "(rerun them, or pass --allow_missing to collect the rest)",
-        )
-    if not tables:
-        raise InputError(sed_path(first).parent, "seeds", f"no readable realization between {first} and {last}")
-    stacked = {col: np.stack([t[col] for t in tables]) for col in tables[0]}
-    truth = np.stack(truths) if all(t is not None for t in truths) else None
-    return Collection(seeds, missing, stacked, np.asarray(ts), truth, synthetic)
 
 
 def summary_columns(col: Collection) -> dict[str, np.ndarray]:

@@ -1,4 +1,4 @@
-"""The binned Poisson likelihood and its fits of an ROI's free parameters."""
+"""The binned Poisson likelihood, its fits of an ROI's free parameters, and refitted Poisson realizations."""
 
 from pyfermijobs._exports import lazy
 
@@ -7,6 +7,7 @@ __all__, __getattr__ = lazy(
     {
         "likelihood": ("FitResult", "FreeComponent", "PoissonFit"),
         "profile": ("ProfileLikelihood",),
+        "realizations": ("realization",),
         "roi_fit": ("ModelFit", "choose_free", "fit_components", "free_names", "source_ts"),
     },
 )

@@ -3,21 +3,21 @@
 ``..._collected_{first}_{last}.fits``: every realization's SED columns, one row per seed
 (HDU ``SED_COLLECTED``). ``..._summary_{first}_{last}.fits``: per energy bin, statistics across
 realizations (HDU ``SED_SUMMARY``) and those of the global TS (HDU ``GLOBAL_TS``). Both record
-the seeds asked for, used and missing in their headers.
+the seeds asked for, used and missing in their headers. The realizations' SEDs and truth files
+are read here too (:func:`collect_realizations`), so the statistics of ``estimators`` stay pure.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from pyfermijobs.errors import InputError
-from pyfermijobs.yamlio import atomic_path
-
-if TYPE_CHECKING:
-    from pyfermijobs.estimators.collect import Collection
+from pyfermijobs.estimators.collect import Collection
+from pyfermijobs.io.sed_fits import read_sed
+from pyfermijobs.yamlio import atomic_path, load_yaml
 
 
 def write_collected(path: Path, col: Collection, first: int, last: int) -> None:
@@ -78,3 +78,46 @@ def _describe(header: Any, col: Collection, first: int, last: int) -> None:
         header["MISSING"] = ",".join(str(s) for s in col.missing)[:68]
         for i in range(0, len(col.missing), 15):
             header.add_comment("missing seeds: " + ",".join(str(s) for s in col.missing[i : i + 15]))
+
+
+def collect_realizations(sed_path: Any, truth_path: Any, first: int, last: int, allow_missing: bool) -> Collection:
+    """Read the SEDs of seeds first..last (inclusive); missing ones fail unless allowed.
+
+    ``sed_path(seed)`` and ``truth_path(seed)`` give the files (from the layout).
+    """
+    seeds, missing, tables, ts, truths, synthetic = [], [], [], [], [], True
+    for seed in range(first, last + 1):
+        path: Path = sed_path(seed)
+        if not path.exists():
+            missing.append(seed)
+            continue
+        try:
+            data, header = read_sed(path)
+        except InputError:
+            missing.append(seed)
+            continue
+        seeds.append(seed)
+        tables.append(data)
+        ts.append(float(header.get("TS", np.nan)))
+        synthetic = synthetic and bool(header.get("SYNTHET", False))
+        truth_file = truth_path(seed)
+        if truth_file.exists():
+            injected = (load_yaml(truth_file, "truth file") or {}).get("injected")
+            # a fermipy-only spectrum (DMFitFunction) has no per-bin truth the engine can compute
+            norm = injected.get("norm") if injected else None
+            truths.append(np.asarray(norm, float) if norm is not None else None)
+        else:
+            truths.append(None)
+    if missing and not allow_missing:
+        listing = ", ".join(str(s) for s in missing)
+        raise InputError(
+            sed_path(missing[0]).parent,
+            "seeds",
+            f"{len(missing)} of {last - first + 1} realizations missing or unreadable: {listing} "
+            "(rerun them, or pass --allow_missing to collect the rest)",
+        )
+    if not tables:
+        raise InputError(sed_path(first).parent, "seeds", f"no readable realization between {first} and {last}")
+    stacked = {col: np.stack([t[col] for t in tables]) for col in tables[0]}
+    truth = np.stack(truths) if all(t is not None for t in truths) else None
+    return Collection(seeds, missing, stacked, np.asarray(ts), truth, synthetic)

@@ -20,8 +20,8 @@ def collect_one(
     summary: bool,
     allow_missing: bool,
 ) -> None:
-    from pyfermijobs.estimators.collect import collect_realizations, global_ts_summary, summary_columns
-    from pyfermijobs.io.collected_fits import write_collected, write_summary
+    from pyfermijobs.estimators.collect import global_ts_summary, summary_columns
+    from pyfermijobs.io.collected_fits import collect_realizations, write_collected, write_summary
 
     col = collect_realizations(
         lambda s: layout.sim_sed_file(sim, target, profile, s),

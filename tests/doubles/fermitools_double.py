@@ -168,7 +168,7 @@ class GTAnalysisDouble:
         from astropy.io import fits
 
         from pyfermijobs.datasets.synthetic import build_synthetic_roi, exposure_cube
-        from pyfermijobs.io.fermipy_files import CountsCube, ExposureCube, write_counts_cube, write_exposure_cube
+        from pyfermijobs.formats.fermipy_files import CountsCube, ExposureCube, write_counts_cube, write_exposure_cube
 
         sel = self.config["selection"]
         self._roi = build_synthetic_roi(self.config, self._target(), float(sel["ra"]), float(sel["dec"]))
@@ -353,7 +353,7 @@ GTAnalysis = GTAnalysisDouble
 
 def run_gtapp(appname: str, logger: Any, kw: dict[str, Any], **kwargs: Any) -> None:
     """Fermitools applications: gtpsf only, writing a gtpsf-format table of the LAT-like PSF."""
-    from pyfermijobs.io.fermipy_files import PSFTableFile, write_psf_table
+    from pyfermijobs.formats.fermipy_files import PSFTableFile, write_psf_table
     from pyfermijobs.models import irf
 
     _record("run_gtapp", (appname,), kw, GTAnalysisDouble.calls)

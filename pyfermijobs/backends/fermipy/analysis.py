@@ -155,8 +155,8 @@ def run_gtpsf(tools: Fermitools, gta: Any, path: Path) -> None:
 
 def export_model_cubes(gta: Any, layout: Layout, target: str, prefix: str, free: list[str]) -> None:
     """fermipy's model counts cubes of the whole model and of each free source, with parameters."""
-    from pyfermijobs.io.fermipy_files import CountsCube, ModelCubes, ModelSource, read_counts_cube
-    from pyfermijobs.io.fermipy_files import write_model_cubes as write
+    from pyfermijobs.formats.fermipy_files import CountsCube, ModelCubes, ModelSource, read_counts_cube
+    from pyfermijobs.formats.fermipy_files import write_model_cubes as write
 
     ccube = read_counts_cube(layout.fermipy_file(target, "ccube"))
     total = CountsCube(np.asarray(gta.model_counts_map().data, float), ccube.header, ccube.emin, ccube.emax)

@@ -30,7 +30,7 @@ from pyfermijobs.datasets.geom import ROIGeom, frame_of, to_icrs
 from pyfermijobs.datasets.lat_data import bin_psf, exposure_at_nodes
 from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
 from pyfermijobs.errors import InputError
-from pyfermijobs.io.fermipy_files import CountsCube, ModelSource, read_counts_cube, read_model_cubes
+from pyfermijobs.formats.fermipy_files import CountsCube, ModelSource, read_counts_cube, read_model_cubes
 from pyfermijobs.layout import Layout
 from pyfermijobs.models.spectra import TEMPLATE_SCALE, Spectrum, log_nodes, spectrum_from_fermipy
 
