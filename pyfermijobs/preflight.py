@@ -40,17 +40,11 @@ def check_template(template: dict[str, Any], file: str | Path) -> None:
 def check_target_data(config: dict[str, Any], ra: float, dec: float, file: str | Path) -> None:
     """Real data: the files' formats, the ROI inside the exposure's and the Galactic model's footprints,
     the energy range inside the exposure's (InputError naming the file otherwise)."""
+    from pyfermijobs.datasets.counts_cubes import check_counts, cube_cutout
+    from pyfermijobs.datasets.diffuse_files import galactic_footprint, read_isotropic
+    from pyfermijobs.datasets.events import check_events
     from pyfermijobs.datasets.geom import ROIGeom
-    from pyfermijobs.datasets.lat_data import (
-        bin_psf,
-        check_counts,
-        check_covers,
-        check_events,
-        cube_cutout,
-        exposure_at_nodes,
-        galactic_footprint,
-        read_isotropic,
-    )
+    from pyfermijobs.datasets.lat_response import bin_psf, check_covers, exposure_at_nodes
     from pyfermijobs.datasets.roi import NODES_PER_BIN
     from pyfermijobs.models.spectra import log_nodes
 

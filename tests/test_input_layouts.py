@@ -130,7 +130,7 @@ def test_gammapy_psf_gives_the_same_binned_psf(tmp_path: Path, data: str, source
     the original within 1e-6."""
     from astropy.io import fits
 
-    from pyfermijobs.datasets.lat_data import bin_psf
+    from pyfermijobs.datasets.lat_response import bin_psf
     from pyfermijobs.formats.fermipy_files import read_psf_table
 
     original = require_lat_data(data) / source
@@ -158,7 +158,7 @@ def test_psf_units_from_tunit(tmp_path: Path, gc: Path) -> None:
     arcmin, as TUNIT says) gives the binned PSF of the original within 1e-6."""
     from astropy.io import fits
 
-    from pyfermijobs.datasets.lat_data import bin_psf
+    from pyfermijobs.datasets.lat_response import bin_psf
 
     original = gc / "fermi-3fhl-gc-psf-cube.fits.gz"
     deg2_per_sr = (180.0 / np.pi) ** 2
@@ -189,13 +189,13 @@ def test_psf_units_from_tunit(tmp_path: Path, gc: Path) -> None:
 
 @pytest.fixture(scope="module")
 def gc_psf(gc: Path):
-    from pyfermijobs.datasets.lat_data import bin_psf
+    from pyfermijobs.datasets.lat_response import bin_psf
 
     return bin_psf(gc / "fermi-3fhl-gc-psf-cube.fits.gz", *nodes())
 
 
 def galactic(path: Path, gc: Path, psf, geom=None) -> np.ndarray:
-    from pyfermijobs.datasets.lat_data import galactic_template
+    from pyfermijobs.datasets.diffuse_files import galactic_template
 
     return galactic_template(path, geom or gc_geom(), gc / "fermi-3fhl-gc-exposure-cube.fits.gz", psf, *nodes())
 
@@ -249,7 +249,8 @@ def test_gammapy_healpix_galactic_model(tmp_path: Path, gc: Path, gc_psf, nest: 
     import astropy.units as u
     from astropy.coordinates import SkyCoord
 
-    from pyfermijobs.datasets.lat_data import read_galactic, sample_cube
+    from pyfermijobs.datasets.diffuse_files import read_galactic
+    from pyfermijobs.datasets.map_sampling import sample_cube
 
     original = gc / "gll_iem_v06_gc.fits.gz"
     path, hpx = gammapy_healpix(original, tmp_path / "galdiff_hpx.fits", nest)
@@ -285,8 +286,8 @@ def test_gammapy_counts_cube_gives_the_same_counts(tmp_path: Path, data: str, so
     """A gtbin/fermipy counts cube rewritten by gammapy (``Map.write``: ``PRIMARY_BANDS`` with E_MIN/
     E_MAX in keV, or fgst-ccube's EBOUNDS, or the image in an extension): the same counts exactly,
     the same bins, and the same ROI cut from it."""
+    from pyfermijobs.datasets.counts_cubes import counts_kind, cube_cutout
     from pyfermijobs.datasets.geom import ROIGeom
-    from pyfermijobs.datasets.lat_data import counts_kind, cube_cutout
     from pyfermijobs.formats.fermipy_files import celestial_wcs, read_counts_cube
 
     original = require_lat_data(data) / source
@@ -311,7 +312,7 @@ def test_gammapy_counts_cube_gives_the_same_counts(tmp_path: Path, data: str, so
 
 def test_gammapy_exposure_cube_gives_the_same_exposure(tmp_path: Path, gc: Path) -> None:
     """The exposure cube rewritten by gammapy (``PRIMARY_BANDS``: ENERGY_TRUE, BUNIT cm2 s) samples as the original."""
-    from pyfermijobs.datasets.lat_data import exposure_at_nodes
+    from pyfermijobs.datasets.lat_response import exposure_at_nodes
 
     original = gc / "fermi-3fhl-gc-exposure-cube.fits.gz"
     ours = gammapy_map(original, tmp_path / "expcube.fits")
@@ -450,7 +451,8 @@ BAD = {
 
 @pytest.mark.parametrize("case", list(BAD))
 def test_bad_layouts_name_file_and_column(tmp_path: Path, gc: Path, case: str) -> None:
-    from pyfermijobs.datasets.lat_data import bin_psf, read_galactic
+    from pyfermijobs.datasets.diffuse_files import read_galactic
+    from pyfermijobs.datasets.lat_response import bin_psf
     from pyfermijobs.formats.fermipy_files import read_counts_cube
 
     kind, change, reader, key, problem = BAD[case]

@@ -117,8 +117,8 @@ def test_events_binned_as_the_counts_cube() -> None:
     """
     from astropy.io import fits
 
+    from pyfermijobs.datasets.events import bin_events, read_gti
     from pyfermijobs.datasets.geom import ROIGeom, fermitools_galactic
-    from pyfermijobs.datasets.lat_data import bin_events, read_gti
 
     events = GC / "fermi-3fhl-gc-events.fits.gz"
     with fits.open(GC / "fermi-3fhl-gc-counts-cube.fits.gz") as hdul:
@@ -472,7 +472,7 @@ def test_fermipy_setup_files_make_the_roi(tmp_path: Path) -> None:
 
         energies = expmap.geom.axes[0].center
         theirs = np.array([expmap.interp_by_coord({"lon": lon, "lat": lat, "energy_true": e}) for e in energies])
-    from pyfermijobs.datasets.lat_data import exposure_at_nodes
+    from pyfermijobs.datasets.lat_response import exposure_at_nodes
 
     ours = exposure_at_nodes(setup / "bexpmap_00.fits", roi.geom, np.asarray(energies.to_value(u.MeV))[None, :])[0]
     assert np.allclose(ours, theirs, rtol=0.01)

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from pyfermijobs.datasets.geom import ROIGeom, frame_of, to_icrs
-from pyfermijobs.datasets.lat_data import bin_psf, exposure_at_nodes
+from pyfermijobs.datasets.lat_response import bin_psf, exposure_at_nodes
 from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
 from pyfermijobs.errors import InputError
 from pyfermijobs.formats.fermipy_files import CountsCube, ModelSource, read_counts_cube, read_model_cubes
