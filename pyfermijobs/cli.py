@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pfj",
         description="pyfermijobs: multi-target Fermi-LAT analyses and their control studies.",
     )
-    parser.add_argument("--version", action="version", version=f"pyfermijobs {__version__}")
+    cite = "how to cite it and what it rests on: CITATIONS.md"
+    parser.add_argument("--version", action="version", version=f"pyfermijobs {__version__} ({cite})")
     parser.add_argument("--debug", action="store_true", help="show an internal error's traceback (before the step)")
     sub = parser.add_subparsers(dest="step", metavar="STEP")
     for step in STEPS.values():

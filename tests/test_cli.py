@@ -128,3 +128,19 @@ def test_an_internal_error_is_one_line_and_a_kept_traceback(tmp_path, monkeypatc
     assert str(log) in err and "Traceback" in log.read_text()
     with pytest.raises(RuntimeError):
         main(["--debug", "plan", "--outdir", str(tmp_path)])
+
+
+def test_version_points_to_the_citations_and_they_exist(capsys) -> None:
+    """`pfj --version` names CITATIONS.md; the file is there and cites what the results rest on."""
+    import pytest
+    from conftest import REPO
+
+    from pyfermijobs.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert "CITATIONS.md" in capsys.readouterr().out
+    text = (REPO / "CITATIONS.md").read_text()
+    for work in ("fermipy", "Fermitools", "dmsky", "DMFit", "gammapy", "Nextflow", "4FGL", "Albert, A. et al."):
+        assert work in text, work

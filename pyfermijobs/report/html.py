@@ -172,7 +172,8 @@ def render(content: ReportContent, dag: str | None = None) -> str:
         f"<title>pyfermijobs report: {escape(config.ttype)}</title><style>{CSS}</style></head><body>",
         f"<h1>pyfermijobs report: {escape(config.ttype)}</h1>",
         f"<p class='small'>pyfermijobs {escape(__version__)}, backend {escape(config.backend)} "
-        f"(control studies: {escape(config.sim_backend)}), written {written}</p>",
+        f"(control studies: {escape(config.sim_backend)}), written {written}; "
+        "how to cite the tools, data and papers these results rest on: CITATIONS.md in pyfermijobs</p>",
         SYNTHETIC_NOTE if content.synthetic else "",
         f"<p class='small'>the pipeline: <a href='{escape(dag)}'>its DAG</a> (processes and channels of this "
         "Nextflow run), and beside it in pipeline_info/ the execution report, timeline and trace</p>"
