@@ -94,3 +94,16 @@ def test_top_level_names_are_the_step_classes() -> None:
     from pyfermijobs.links import LINKS
 
     assert sorted(pyfermijobs.__all__) == sorted(["__version__", *LINKS])
+
+
+def test_every_steps_run_says_what_it_does() -> None:
+    """Each step module's ``run`` has a docstring (what the step does, and what it checks first)."""
+    import ast
+
+    missing = [
+        path.name
+        for path in sorted((PACKAGE / "steps").glob("*.py"))
+        for node in ast.parse(path.read_text()).body
+        if isinstance(node, ast.FunctionDef) and node.name == "run" and not ast.get_docstring(node)
+    ]
+    assert missing == []

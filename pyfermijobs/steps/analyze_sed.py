@@ -64,6 +64,8 @@ def directions(
 
 
 def run(args: dict[str, Any]) -> None:
+    """Castro SEDs of each target x profile with the area's engine (data, a simulation's
+    realizations or the random directions); every profile file and configuration is checked first."""
     layout = layout_of(args)
     config = read_run_config(layout)
     sim = analysis_area(args, config)

@@ -16,6 +16,8 @@ from pyfermijobs.steps import STEPS
 
 
 def run(args: dict[str, Any]) -> None:
+    """PrepareTargets, then every step of the fermipy.jobs guide's loops in order, in this process
+    (what the Nextflow pipeline distributes; the same files either way)."""
     STEPS["prepare-targets"].runner()(args)
     outdir = args["outdir"]
     layout = Layout(outdir, master_from_options(args).ttype)

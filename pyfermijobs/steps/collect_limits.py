@@ -46,6 +46,8 @@ def injected_dm(layout: Layout, sim: str) -> dict[str, Any]:
 
 
 def run(args: dict[str, Any]) -> None:
+    """A control study's dark-matter limits over its realizations (per target x profile x prior, and
+    stacked per roster), with the expected bands and how many realizations each holds."""
     layout = layout_of(args)
     config = read_run_config(layout)
     chosen = priors(args, stage(config))

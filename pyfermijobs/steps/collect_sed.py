@@ -64,6 +64,8 @@ def check_bins(layout: Layout, sim: str, work: list[tuple[str, str]], seeds: ran
 
 
 def run(args: dict[str, Any]) -> None:
+    """Stack a study's realization SEDs per target x profile into fermipy's collected and summary files
+    (seeds missing only with --allow_missing)."""
     layout = layout_of(args)
     config = read_run_config(layout)
     sim = args.get("sim")

@@ -81,6 +81,8 @@ def table_for(layout: Layout, table: Any, sed: dict[str, Any], path: Any) -> Any
 
 
 def run(args: dict[str, Any]) -> None:
+    """Convert each castro SED (data, a realization, or a file made elsewhere) into (channel, mass,
+    <sigma v>) likelihoods, one per J-factor prior; SEDs whose bins match no spectra table stop first."""
     from pyfermijobs.io.dm_fits import read_spec_table
 
     layout = layout_of(args)

@@ -50,6 +50,8 @@ def copy_base_roi(layout: Layout, target: str, sim: str, files: list[Path]) -> N
 
 
 def run(args: dict[str, Any]) -> None:
+    """Copy each target's baseline ROI files (and --extracopy) into a study's area, so its
+    realizations start from the fit the data had."""
     layout = layout_of(args)
     config = read_run_config(layout)
     sim = args.get("sim")

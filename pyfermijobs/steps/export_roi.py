@@ -15,6 +15,8 @@ from pyfermijobs.steps.common import check_config, for_each, layout_of, read_run
 
 
 def run(args: dict[str, Any]) -> None:
+    """Export fermipy's baseline of each target to the builtin engine's ROI files (needs Fermitools),
+    so hybrid control studies can run on the builtin engine."""
     from pyfermijobs.backends.fermitools import require_fermitools
 
     layout = layout_of(args)

@@ -87,6 +87,8 @@ def layout_path(config: RunConfig) -> Layout:
 
 
 def run(args: dict[str, Any]) -> None:
+    """Print the prepared analysis's units of work as JSON: the Nextflow pipeline's channels
+    are built from it, so Python and Groovy agree on what runs."""
     if not args.get("ttype"):  # the one prepared analysis in --outdir
         found = sorted(Path(args["outdir"]).glob("*/pipeline_config.yaml"))
         if len(found) == 1:

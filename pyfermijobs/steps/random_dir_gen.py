@@ -88,6 +88,8 @@ def random_dir_gen_checked(
 
 
 def run(args: dict[str, Any]) -> None:
+    """Draw each target's random directions on the configured grid (away from the target and
+    catalog sources) and write their profile files, as fermipy.jobs' RandomDirGen."""
     from pyfermijobs.config.scenarios import load_rand_config
 
     layout = layout_of(args)

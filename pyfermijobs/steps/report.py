@@ -8,6 +8,7 @@ from pyfermijobs.steps.common import layout_of
 
 
 def run(args: dict[str, Any]) -> None:
+    """Write the run's HTML report (and say where it is); ``dag`` links the pipeline's DAG."""
     from pyfermijobs.report.html import build_report
 
     path = build_report(layout_of(args), args.get("dag"))

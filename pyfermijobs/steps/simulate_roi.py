@@ -17,6 +17,9 @@ from pyfermijobs.steps.common import for_each, layout_of, read_run_config, targe
 
 
 def run(args: dict[str, Any]) -> None:
+    """Poisson realizations of each target's baseline for a study's seeds, null or with the
+    scenario's injected source, refitted and measured (SED per profile, truth file); the same seed
+    gives the same numbers however the seeds are chunked."""
     layout = layout_of(args)
     config = read_run_config(layout)
     sim = args["sim"]

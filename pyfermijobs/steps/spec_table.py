@@ -16,6 +16,8 @@ from pyfermijobs.steps.dm_common import stage
 
 
 def run(args: dict[str, Any]) -> None:
+    """Tabulate the DM spectra of every channel x mass over the SEDs' energy bins (one table per
+    binning met: analysed targets' template, each external SED file's bins)."""
     from pyfermijobs.darkmatter.spectra import binning_key, same_bins, spec_table
     from pyfermijobs.io.dm_fits import write_spec_table
     from pyfermijobs.io.sed_fits import read_sed

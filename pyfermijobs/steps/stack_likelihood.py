@@ -50,6 +50,8 @@ def write_release_layout(layout: Layout, roster: str, members: list[tuple[str, s
 
 
 def run(args: dict[str, Any]) -> None:
+    """Sum the dark-matter likelihoods of each roster's targets per prior (and per realization in
+    a study): dmpipe's stacked likelihood."""
     layout = layout_of(args)
     config = read_run_config(layout)
     chosen = priors(args, stage(config))
