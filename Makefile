@@ -32,9 +32,9 @@ browser:
 nextflow:
 	@if [ "$(NEXTFLOW)" = scripts/nextflow/nextflow ]; then scripts/nextflow/install.sh; fi
 
-# Test files run in parallel on the machine's cores, each file on one worker (its fixtures are shared).
+# Tests run in parallel on the machine's cores; a file whose tests share a module fixture stays on one worker.
 PYTEST_WORKERS ?= 2
-PYTEST  := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+PYTEST  := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # The tests run with a private Docker engine up and the image built (scripts/with-docker.sh).
 test: install lint browser nextflow

@@ -182,3 +182,21 @@ def analyse_small(root: Path) -> Path:
     for sim in ("null", "pl", "random"):
         assert main(["copy-base-roi", *where, "--sim", sim, "--targetlist", targetlist]) == 0
     return out
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Spread the suite over pytest-xdist's workers test by test (``--dist loadgroup``), except that
+    the tests of a file sharing a module-scoped fixture of its own (a pipeline run, a chain, a
+    cluster) stay on one worker, so the fixture runs once."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        module = getattr(item.module, "__name__", "")
+        shared = any(
+            d.scope != "function" and getattr(d.func, "__module__", "") == module
+            for defs in info.name2fixturedefs.values()
+            for d in defs
+        )
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(module))
