@@ -4,7 +4,8 @@ Runs ``nextflow run . -profile <profile>`` in a fresh launch folder and reads it
 Python steps' time is each task's ``realtime`` (the task script: staging by symlinks, the
 ``pfj`` step, harvesting its files); the rest of the wall time x cores is overhead (JVM start,
 scheduling, publishing). Also times the JVM start alone (``nextflow -version``) and the
-Python start of a task (``pfj --version``):
+Python start of a task (``pfj --version``), and the same run as ``-stub-run`` (its ratio to the
+real run's wall time):
 
     .venv/bin/python benchmarks/bench_pipeline.py test demo
 """
@@ -57,6 +58,17 @@ def run(profile: str) -> dict:
         capture_output=True,
     )
     wall = time.perf_counter() - start
+    # the same run as -stub-run (placeholders only): the share of the wall time that is orchestration
+    stub = Path(tempfile.mkdtemp(prefix=f"bench-{profile}-stub-"))
+    start = time.perf_counter()
+    subprocess.run(
+        [NEXTFLOW, "run", str(REPO), "-profile", profile, "--outdir", str(stub / "results"), "-stub-run"],
+        cwd=stub,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    stub_wall = time.perf_counter() - start
     trace = next((launch / "results/pipeline_info").glob("execution_trace_*.txt"))
     rows = list(csv.DictReader(trace.open(), delimiter="\t"))
     task_time = sum(seconds(r["realtime"]) for r in rows)
@@ -66,6 +78,8 @@ def run(profile: str) -> dict:
         "profile": profile,
         "tasks": len(rows),
         "wall_s": round(wall, 1),
+        "stub_run_wall_s": round(stub_wall, 1),
+        "stub_over_real": round(stub_wall / wall, 3),
         "task_time_s": round(task_time, 1),
         "cores": CORES,
         "share_outside_python_steps": round(1.0 - task_time / (wall * CORES), 3),

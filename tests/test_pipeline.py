@@ -203,10 +203,11 @@ def test_failing_target_does_not_stop_the_others(tmp_path: Path) -> None:
 
 
 def test_stub_run_is_quick_and_names_what_the_run_writes(full_run: Path, tmp_path: Path) -> None:
-    """-stub-run's placeholders come from the Layout (pfj-task --stub): the same files as a real run."""
-    start = time.monotonic()
+    """-stub-run's placeholders come from the Layout (pfj-task --stub): the same files as a real run.
+    (How quick it is is measured by benchmarks/bench_pipeline.py, not asserted here.)"""
     nextflow(tmp_path / "stub", "-stub-run")
-    assert time.monotonic() - start < 60
+    scripts = list((tmp_path / "stub/work").glob("*/*/.command.sh"))
+    assert scripts and all("pfj-task --stub" in s.read_text() for s in scripts), "every task ran its stub"
 
     def published(results: Path) -> set[str]:
         return {
