@@ -34,7 +34,7 @@ nextflow:
 
 # Tests run in parallel on the machine's cores; a file whose tests share a module fixture stays on one worker.
 PYTEST_WORKERS ?= 2
-PYTEST  := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+PYTEST  := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=25
 
 # The tests run with a private Docker engine up and the image built (scripts/with-docker.sh).
 test: install lint browser nextflow
