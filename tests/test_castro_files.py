@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 from conftest import require_lat_data
 
-from pyfermijobs.darkmatter.castro import CastroLikelihood, bin_upper_limits, one_sided_drop
+from pyfermijobs.darkmatter.castro import CastroLikelihood, bin_upper_limits
 from pyfermijobs.errors import InputError
 from pyfermijobs.io.castro_files import read_castro
 from pyfermijobs.io.sed_fits import SED_COLUMNS
+from pyfermijobs.statistics import one_sided_drop
 
 RELEASE = "dsph-likelihoods-2017"
 CASTRO_FITS = "fermipy-extra/castro.fits"
@@ -217,10 +218,12 @@ def test_bin_upper_limits_in_both_modes() -> None:
 
 
 def test_one_sided_drop_is_the_limits_convention() -> None:
-    from pyfermijobs.darkmatter.limits import delta_loglike
+    """One drop for the SEDs and the dark-matter stage: fermipy's (LnLFn.getLimit: chi2.isf(2 alpha, 1) / 2)."""
+    from scipy.stats import chi2
 
-    assert one_sided_drop(0.95) == delta_loglike(0.95)
-    assert one_sided_drop(0.68) == delta_loglike(0.68)
+    for cl in (0.68, 0.9, 0.95, 0.99):
+        assert one_sided_drop(cl) == pytest.approx(0.5 * chi2.isf(2.0 * (1.0 - cl), 1), rel=1e-12)
+    assert one_sided_drop(0.95) == pytest.approx(1.3528, abs=1e-4)
 
 
 def _variant(tmp_path: Path, lines: list[str], name: str = "like_bad.txt") -> Path:

@@ -11,9 +11,10 @@ from scipy.optimize import minimize_scalar
 
 from pyfermijobs.darkmatter.castro import CastroLikelihood
 from pyfermijobs.darkmatter.likelihood import DMLikelihood, convert, convert_priors, sigmav_grid
-from pyfermijobs.darkmatter.limits import delta_loglike, limits
+from pyfermijobs.darkmatter.limits import limits
 from pyfermijobs.darkmatter.priors import PRIORS, log_prior
 from pyfermijobs.darkmatter.spectra import J_REF, SIGMAV_REF, bin_integrals, dnde, spec_table
+from pyfermijobs.statistics import one_sided_drop
 
 EDGES = np.logspace(np.log10(500.0), np.log10(500000.0), 13)  # the LAT dwarf analysis' 500 MeV - 500 GeV
 
@@ -179,11 +180,11 @@ def test_limits_of_a_gaussian_likelihood() -> None:
     assert lim.ts[0, 0] == pytest.approx((mu / width) ** 2, rel=1e-3, abs=0)
     assert lim.errp[0, 0] == pytest.approx(width, rel=5e-3, abs=0)
     assert lim.errn[0, 0] == pytest.approx(width, rel=5e-3, abs=0)
-    assert lim.ul95[0, 0] == pytest.approx(mu + np.sqrt(2 * delta_loglike(0.95)) * width, rel=5e-3, abs=0)
-    assert lim.ul68[0, 0] == pytest.approx(mu + np.sqrt(2 * delta_loglike(0.68)) * width, rel=5e-3, abs=0)
+    assert lim.ul95[0, 0] == pytest.approx(mu + np.sqrt(2 * one_sided_drop(0.95)) * width, rel=5e-3, abs=0)
+    assert lim.ul68[0, 0] == pytest.approx(mu + np.sqrt(2 * one_sided_drop(0.68)) * width, rel=5e-3, abs=0)
     assert lim.mle[0, 1] == 0.0 and lim.ts[0, 1] == 0.0
-    assert lim.ul95[0, 1] == pytest.approx(np.sqrt(2 * delta_loglike(0.95)) * width, rel=5e-3, abs=0)
-    assert delta_loglike(0.95) == pytest.approx(1.3528, abs=1e-3)
+    assert lim.ul95[0, 1] == pytest.approx(np.sqrt(2 * one_sided_drop(0.95)) * width, rel=5e-3, abs=0)
+    assert one_sided_drop(0.95) == pytest.approx(1.3528, abs=1e-3)
 
 
 def test_stacking_adds_likelihoods_of_the_same_grid() -> None:

@@ -18,10 +18,11 @@ from scipy.optimize import brentq
 
 from pyfermijobs.darkmatter.castro import CastroLikelihood
 from pyfermijobs.darkmatter.likelihood import convert, convert_table
-from pyfermijobs.darkmatter.limits import delta_loglike, limits
+from pyfermijobs.darkmatter.limits import limits
 from pyfermijobs.darkmatter.spectra import D_REF, TAU_REF, bin_integrals, channel_name, spec_table
 from pyfermijobs.io.dm_fits import read_limits, read_limits_summary, write_limits
 from pyfermijobs.layout import Layout
+from pyfermijobs.statistics import one_sided_drop
 
 EDGES = np.logspace(np.log10(500.0), np.log10(500000.0), 13)  # 500 MeV - 500 GeV, 4 bins per decade
 
@@ -92,7 +93,7 @@ def test_known_castro_converts_to_lifetime_limits_scaling_with_d(tmp_path: Path)
     tau = lim.lifetimes()
     phi = table.eflux_per_unit()
     base = analytic(best, sigma, ref, np.zeros(12))
-    drop = delta_loglike(0.95)
+    drop = one_sided_drop(0.95)
     for i, j in [(1, 0), (1, 1), (1, 2), (2, 1)]:
         log_ul = brentq(  # in log10 Gamma: brentq's absolute tolerance would swamp rates of 1e-28
             lambda x, i=i, j=j: analytic(best, sigma, ref, 10**x * d0 * phi[i, j]) - base + drop, -40, -15, xtol=1e-10

@@ -18,7 +18,7 @@ from scipy.optimize import brentq
 
 from pyfermijobs.darkmatter.castro import CastroLikelihood
 from pyfermijobs.darkmatter.likelihood import convert, convert_priors
-from pyfermijobs.darkmatter.limits import delta_loglike, limits
+from pyfermijobs.darkmatter.limits import limits
 from pyfermijobs.darkmatter.priors import (
     DMSKY_DEVIATIONS,
     LN10,
@@ -31,6 +31,7 @@ from pyfermijobs.darkmatter.priors import (
     u_grid,
 )
 from pyfermijobs.darkmatter.spectra import spec_table
+from pyfermijobs.statistics import one_sided_drop
 
 J0S = (1e17, 6.9e18, 1e21)
 SIGMAS = (0.1, 0.4, 0.6)
@@ -171,7 +172,7 @@ def dmpipe_limit(castro: CastroLikelihood, phi: np.ndarray, kind: str, s: float)
 
     def drop(log_sv: float) -> float:
         profile = np.max(castro.loglike_of(10.0**log_sv * J0 * y[:, None] * phi[None, :]) + lp)
-        return profile - (top - delta_loglike(0.95))
+        return profile - (top - one_sided_drop(0.95))
 
     return 10.0 ** brentq(drop, np.log10(start), -18.0, xtol=1e-7)
 
@@ -222,7 +223,7 @@ def test_a_wide_gaussian_in_j_sets_no_limit_and_the_old_floor_did(table, truth: 
         [castro.loglike_of(wide.sigmav[:, None] * J0 * 10.0**v * phi[i, j]) + log_prior("norm", v, 0.5) for v in u],
         axis=0,
     )
-    assert old.min() < old.max() - delta_loglike(0.95)
+    assert old.min() < old.max() - one_sided_drop(0.95)
     narrow = {kind: limits(convert(*args, 0.1, kind)).ul95 for kind in ("norm", "lgauss_like")}
     assert np.all(np.isfinite(narrow["norm"]))
     assert np.allclose(narrow["norm"] / narrow["lgauss_like"], 1.05, atol=0.05)

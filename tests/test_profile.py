@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from pyfermijobs.estimators import limits
-from pyfermijobs.estimators.profile import scan_points, ul_delta
+from pyfermijobs.estimators.profile import scan_points
+from pyfermijobs.statistics import one_sided_drop
 
 
 def linear(slope: float):
@@ -21,7 +22,7 @@ def linear(slope: float):
 @pytest.mark.parametrize("scale", [6.3e12, np.nan, 0.0, 1e-30, 2.0])
 def test_limits_of_a_nearly_flat_profile(scale: float) -> None:
     lim = limits(linear(1 / 36.0), 0.0, -15.0, scale, 0.95)
-    assert lim.ul == pytest.approx(ul_delta(0.95) * 36.0, rel=1e-6)
+    assert lim.ul == pytest.approx(one_sided_drop(0.95) * 36.0, rel=1e-6)
     assert lim.err_hi == pytest.approx(0.5 * 36.0, rel=1e-6)
     points = scan_points(lim, linear(1 / 36.0), 20)
     assert len(points) == 20 and points[0] == 0.0 and np.all(np.diff(points) > 0)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pyfermijobs.statistics import one_sided_drop
+
 DENSE = 400
 #: Table points between two scan points in the PCHIP reading.
 PCHIP_SUBSTEPS = 8
@@ -160,16 +162,6 @@ class CastroLikelihood:
         return sum(self.bin_loglike(k, eflux[..., k]) for k in range(self.nbins))
 
 
-def one_sided_drop(cl: float) -> float:
-    """Drop of the log-likelihood at a one-sided confidence level: (Phi^-1(cl))^2 / 2, 1.35 at 95%.
-
-    The same as :func:`pyfermijobs.darkmatter.limits.delta_loglike`, which cannot be imported here
-    (limits -> likelihood -> castro would close an import cycle)."""
-    from scipy.stats import norm
-
-    return 0.5 * float(norm.ppf(cl)) ** 2
-
-
 def bin_crossings(castro: CastroLikelihood, drop: float, above: bool = True) -> np.ndarray:
     """Per bin, the norm where the log-likelihood has fallen ``drop`` below the bin's maximum, above
     the best fit (or below it: then ``norm[0]`` where it never falls that far within the scan, as
@@ -202,6 +194,6 @@ def bin_crossings(castro: CastroLikelihood, drop: float, above: bool = True) -> 
 
 def bin_upper_limits(castro: CastroLikelihood, cl: float = 0.95) -> np.ndarray:
     """Per-bin one-sided upper limit on the energy flux (MeV cm-2 s-1) at confidence ``cl``: where the
-    log-likelihood has dropped by ``delta_loglike(cl)`` below the bin's maximum, above the best fit
+    log-likelihood has dropped by ``one_sided_drop(cl)`` below the bin's maximum, above the best fit
     (fermipy's ``CastroData.getLimits(1 - cl)``, solved exactly rather than on its 100-point grid)."""
     return bin_crossings(castro, one_sided_drop(cl)) * castro.ref_eflux

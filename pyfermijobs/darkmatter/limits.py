@@ -17,14 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm as _normal
 
 from pyfermijobs.darkmatter.likelihood import DMLikelihood
-
-
-def delta_loglike(cl: float) -> float:
-    """Drop of the log-likelihood at a one-sided confidence level."""
-    return 0.5 * float(_normal.ppf(cl)) ** 2
+from pyfermijobs.statistics import one_sided_drop
 
 
 @dataclass(frozen=True)
@@ -94,7 +89,7 @@ def limits(like: DMLikelihood) -> DMLimits:
     mle = np.where(null, 0.0, 10.0 ** (log_s[k] + off * (log_s[1] - log_s[0])))
     top = np.where(null, 0.0, np.where(interior, np.maximum(top, top - 0.25 * (a - c) * off), top))
     k = np.where(null, 0, k)
-    d68, d95 = delta_loglike(0.68), delta_loglike(0.95)
+    d68, d95 = one_sided_drop(0.68), one_sided_drop(0.95)
     ul68 = 10.0 ** _crossing(log_s, curves, k, top - d68)
     ul95 = 10.0 ** _crossing(log_s, curves, k, top - d95)
     errp = 10.0 ** _crossing(log_s, curves, k, top - 0.5) - mle

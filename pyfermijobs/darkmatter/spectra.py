@@ -154,9 +154,6 @@ class SpecTable:
     ref_flux: np.ndarray
     ref_eflux: np.ndarray
 
-    def channel_index(self, channel: str) -> int:
-        return self.channels.index(channel)
-
     @property
     def decay(self) -> np.ndarray:
         """Per channel, whether it is a decay channel."""

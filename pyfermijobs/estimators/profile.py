@@ -12,12 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import brentq
-from scipy.stats import chi2
 
-
-def ul_delta(cl: float) -> float:
-    """Drop of log-likelihood of a one-sided upper limit at confidence ``cl``."""
-    return 0.5 * float(chi2.isf(2.0 * (1.0 - cl), 1))
+from pyfermijobs.statistics import one_sided_drop
 
 
 @dataclass
@@ -134,7 +130,7 @@ def limits(profile: Callable[[float], float], best: float, loglike: float, scale
         loglike0,
         best - lo_cross if np.isfinite(lo_cross) else np.nan,
         up - best,
-        upper_crossing(ul_delta(cl)),
+        upper_crossing(one_sided_drop(cl)),
     )
 
 

@@ -23,9 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from pyfermijobs.darkmatter.castro import CastroLikelihood, bin_crossings, one_sided_drop
+from pyfermijobs.darkmatter.castro import CastroLikelihood, bin_crossings
 from pyfermijobs.errors import InputError, closest
 from pyfermijobs.io.sed_fits import SED_COLUMNS, read_sed
+from pyfermijobs.statistics import one_sided_drop
 
 UL_CONF = 0.95
 #: Relative tolerance on one bin's emax equal to the next one's emin.
