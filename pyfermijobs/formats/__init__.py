@@ -1,5 +1,6 @@
 """Fermitools' and fermipy's file formats, read and written at the lowest layer (nothing of the
-package above ``errors``): counts, exposure and model cubes, PSF tables, fermipy's model-cube export."""
+package but its leaf modules errors, labels, yamlio): counts, exposure and model cubes, PSF tables,
+fermipy's model-cube export."""
 
 from pyfermijobs._exports import lazy
 

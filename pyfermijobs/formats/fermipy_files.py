@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from pyfermijobs.errors import InputError
+from pyfermijobs.labels import is_synthetic
 from pyfermijobs.yamlio import atomic_path
 
 KEV_PER_MEV = 1000.0
@@ -340,7 +341,7 @@ def read_counts_cube(path: Path) -> CountsCube:
         data, header = _image(hdu, path)
         bands = bands_hdu(hdul, path, hdu, ("EBOUNDS",))
         emin, emax = edge_energies(bands, path)
-        header["SYNTHET"] = bool(hdul[0].header.get("SYNTHET", False))
+        header["SYNTHET"] = is_synthetic(hdul[0].header)
     if emin.shape != data.shape[:1]:
         raise InputError(path, bands.name, f"{emin.size} energy bins for a cube of {data.shape[0]} planes")
     if np.any(~np.isfinite(emin)) or np.any(emin <= 0) or np.any(emax <= emin):

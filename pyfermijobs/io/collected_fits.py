@@ -17,6 +17,7 @@ import numpy as np
 from pyfermijobs.errors import InputError
 from pyfermijobs.estimators.collect import Collection
 from pyfermijobs.io.sed_fits import read_sed
+from pyfermijobs.labels import is_synthetic
 from pyfermijobs.yamlio import atomic_path, load_yaml
 
 
@@ -99,7 +100,7 @@ def collect_realizations(sed_path: Any, truth_path: Any, first: int, last: int, 
         seeds.append(seed)
         tables.append(data)
         ts.append(float(header.get("TS", np.nan)))
-        synthetic = synthetic and bool(header.get("SYNTHET", False))
+        synthetic = synthetic and is_synthetic(header)
         truth_file = truth_path(seed)
         if truth_file.exists():
             injected = (load_yaml(truth_file, "truth file") or {}).get("injected")

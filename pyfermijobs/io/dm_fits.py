@@ -28,6 +28,7 @@ from pyfermijobs.darkmatter.likelihood import DMLikelihood
 from pyfermijobs.darkmatter.limits import DMLimits
 from pyfermijobs.darkmatter.spectra import D_REF, J_REF, SIGMAV_REF, TAU_REF, SpecTable
 from pyfermijobs.errors import InputError
+from pyfermijobs.labels import is_synthetic
 from pyfermijobs.yamlio import atomic_path
 
 SIGMAV_UNIT = "cm3 / s"
@@ -49,7 +50,7 @@ def _write(path: Path, tables: list[tuple[str, np.ndarray, dict[str, str]]], hea
 
     keys = {k: v for k, v in header.items() if v is not None}
     with atomic_path(path) as tmp, fitsio.FITS(str(tmp), "rw", clobber=True) as fits:
-        fits.write(None, header={"SYNTHET": bool(keys.get("SYNTHET", False))})
+        fits.write(None, header={"SYNTHET": is_synthetic(keys)})
         for extname, records, units in tables:
             fits.write(records, extname=extname, header=keys, units=[units.get(n, "") for n in records.dtype.names])
 

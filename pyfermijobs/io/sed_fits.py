@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from pyfermijobs.errors import InputError
+from pyfermijobs.labels import is_synthetic
 from pyfermijobs.yamlio import atomic_path
 
 FLUX_UNIT = "ph / (MeV cm2 s)"
@@ -89,7 +90,7 @@ def write_sed(
     for key, value in header.items():
         sed_hdu.header[key] = value
     primary = fits.PrimaryHDU()
-    primary.header["SYNTHET"] = bool(header.get("SYNTHET", False))
+    primary.header["SYNTHET"] = is_synthetic(header)
     if model_flux is None or params is None:
         with atomic_path(path) as tmp:
             fits.HDUList([primary, sed_hdu]).writeto(tmp)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
 from pyfermijobs.plotting.style import mark_synthetic, pyplot, save
 
@@ -91,4 +92,4 @@ def plot_target_castro(layout: Layout, target: str, profile: str, pdf: bool = Fa
 
     sed, header = read_sed(layout.sed_file(target, profile))
     title = f"{target} - {profile}  (TS = {float(header.get('TS', 0.0)):.1f})"
-    return plot_castro(sed, layout.castro_plot(target, profile), title, bool(header.get("SYNTHET")), pdf)
+    return plot_castro(sed, layout.castro_plot(target, profile), title, is_synthetic(header), pdf)

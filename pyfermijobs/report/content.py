@@ -15,6 +15,7 @@ import numpy as np
 
 from pyfermijobs.config.run import RunConfig, Study
 from pyfermijobs.errors import InputError
+from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import RANDOM_SIM, ROI_PLOTS, Layout
 from pyfermijobs.yamlio import load_yaml
 
@@ -242,7 +243,7 @@ def gather(layout: Layout) -> ReportContent:
             if header is None:
                 failures.append(f"{target} {profile}: data SED missing ({layout.sed_file(target, profile)})")
             else:
-                synthetic = synthetic or bool(header.get("SYNTHET"))
+                synthetic = synthetic or is_synthetic(header)
             plots = [
                 (layout.castro_plot(target, profile), f"castro plot of {target} {profile}"),
                 (layout.bands_plot(target, profile), f"expected bands of {target} {profile}"),

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from pyfermijobs.errors import InputError
+from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
 from pyfermijobs.steps.common import layout_of, read_run_config
 from pyfermijobs.steps.dm_common import identity, priors, rosters, seeds, stage
@@ -86,5 +87,5 @@ def collect(paths: list[Path], seeds: list[Any], out: Path, header: dict[str, An
     lim0, header0 = tables[0]
     columns = [limit_columns(t) for t, _ in tables]  # decay channels: rates and lifetimes (s)
     stacked = {name: np.stack([c[name] for c in columns]) for name in columns[0]}
-    header = {**header, **truth, "SYNTHET": bool(header0.get("SYNTHET", False))}
+    header = {**header, **truth, "SYNTHET": is_synthetic(header0)}
     write_limits_summary(out, lim0.channels, lim0.masses, seeds, stacked, header)

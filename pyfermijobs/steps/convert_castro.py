@@ -14,6 +14,7 @@ import numpy as np
 
 from pyfermijobs.darkmatter.spectra import same_bins
 from pyfermijobs.errors import InputError
+from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
 from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
 from pyfermijobs.steps.dm_common import identity, jfactor, priors, seeds, stage
@@ -53,7 +54,7 @@ def convert_one(
                 j_sigma=js,
                 d_integ=d0,
                 d_sigma=ds,
-                synthet=bool(header.get("SYNTHET", False)),
+                synthet=is_synthetic(header),
             )
             write_dmlike(layout.dmlike_file(target, profile, prior, sim, seed), like, keys)
             write_limits(layout.dmlimits_file(target, profile, prior, sim, seed), limits(like), keys)

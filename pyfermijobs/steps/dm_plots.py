@@ -11,6 +11,7 @@ import numpy as np
 from pyfermijobs.config.run import RunConfig
 from pyfermijobs.darkmatter.spectra import channel_name
 from pyfermijobs.errors import InputError
+from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import RANDOM_SIM, Layout
 from pyfermijobs.steps.common import layout_of, read_run_config, target_profiles
 from pyfermijobs.steps.dm_common import rosters, seeds, stage
@@ -75,7 +76,7 @@ def run_dm(args: dict[str, Any]) -> None:
                 ch,
                 layout.dm_plot(target, profile, prior, "dmlike", ch),
                 f"{target} - {profile} - J prior {prior}",
-                bool(header.get("SYNTHET")),
+                is_synthetic(header),
                 bool(args.get("pdf")),
             )
 
@@ -98,7 +99,7 @@ def run_limits(args: dict[str, Any]) -> None:
                 ch,
                 layout.dm_plot(target, profile, prior, "dmlimits", ch),
                 f"{target} - {profile} - J prior {prior}",
-                bool(header.get("SYNTHET")),
+                is_synthetic(header),
                 bool(args.get("pdf")),
             )
 
@@ -123,7 +124,7 @@ def run_stacked_dm(args: dict[str, Any]) -> None:
                     ch,
                     layout.stacked_plot(roster, prior, "stackeddm", ch, sim),
                     f"stacked {roster} - J prior {prior} - {what}",
-                    bool(header.get("SYNTHET")),
+                    is_synthetic(header),
                     bool(args.get("pdf")),
                 )
 
@@ -152,7 +153,7 @@ def run_stacked_limits(args: dict[str, Any]) -> None:
                     ch,
                     layout.stacked_plot(roster, prior, "stackedlimits", ch, sim),
                     f"stacked {roster} - J prior {prior}" + (f" - {sim}" if sim else ""),
-                    bool(header.get("SYNTHET")),
+                    is_synthetic(header),
                     bool(args.get("pdf")),
                     thin={thin_label: [(t.masses, t.limit95(ch)[0]) for t in thin]},
                 )
@@ -199,7 +200,7 @@ def run_control_limits(args: dict[str, Any]) -> None:
                 ch,
                 layout.stacked_plot(roster, prior, "controllimits", ch, sim),
                 f"stacked {roster} - J prior {prior} - {sim}: expected limits",
-                bool(header.get("SYNTHET")),
+                is_synthetic(header),
                 truth=truth,
                 pdf=bool(args.get("pdf")),
             )
@@ -223,7 +224,7 @@ def run_control_mles(args: dict[str, Any]) -> None:
                 f"{ch}, {masses[j]:.3g} GeV",
                 layout.stacked_plot(roster, prior, "controlmles", ch, sim),
                 f"stacked {roster} - J prior {prior} - {sim}",
-                bool(header.get("SYNTHET")),
+                is_synthetic(header),
                 truth=header.get("INJ_TAU", header.get("INJ_SV")) if injected else None,
                 pdf=bool(args.get("pdf")),
                 **({"quantity": r"lifetime $\tau$ (s)"} if decay else {}),
@@ -253,7 +254,7 @@ def run_final_limits(args: dict[str, Any]) -> None:
                     ch,
                     layout.stacked_plot(roster, prior, "finallimits", ch),
                     f"stacked {roster} - J prior {prior}: data over expected limits",
-                    bool(header.get("SYNTHET")),
+                    is_synthetic(header),
                     data=data.limit95(ch)[0],
                     pdf=bool(args.get("pdf")),
                     reference=published(config, ch),

@@ -6,6 +6,7 @@ from typing import Any
 
 from pyfermijobs.config.run import RunConfig, Study
 from pyfermijobs.errors import InputError
+from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import RANDOM_SIM, Layout
 from pyfermijobs.plotting.castro import plot_target_castro
 from pyfermijobs.steps.common import analysed_profiles, for_each, layout_of, read_run_config, target_profiles
@@ -56,7 +57,7 @@ def bands(
         summaries,
         layout.bands_plot(target, profile),
         f"{target} - {profile}: expected limits",
-        bool(header.get("SYNTHET")),
+        is_synthetic(header),
         pdf,
     )
     return True
@@ -80,7 +81,7 @@ def calibration(
     if not path.exists():
         raise InputError(path, None, "collected file not found: run collect-sed --write_full first")
     data, header = read_table(path, "SED_COLLECTED")
-    synthetic = bool(header.get("SYNTHET"))
+    synthetic = is_synthetic(header)
     title = f"{target} - {profile}: sim {sim} ({header['NREAL']} realizations)"
     if not study.injected:
         plot_null_ts(data["ts_global"], layout.ts_plot(sim, target, profile, first, last), title, synthetic, pdf)

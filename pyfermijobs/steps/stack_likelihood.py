@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
 from pyfermijobs.steps.common import for_each, layout_of, read_run_config
 from pyfermijobs.steps.dm_common import identity, priors, rosters, seeds, stage
@@ -23,7 +24,7 @@ def stack_one(
     synthetic = False
     for target, profile in members:
         like, header = read_dmlike(layout.dmlike_file(target, profile, prior, sim, seed))
-        synthetic |= bool(header.get("SYNTHET", False))
+        synthetic |= is_synthetic(header)
         total = like if total is None else total + like
     keys = identity(roster=roster, jprior=prior, sim=sim, seed=seed, ntargets=len(members), synthet=synthetic)
     keys["TARGETS"] = ",".join(t for t, _ in members)[:68]

@@ -31,6 +31,7 @@ from pyfermijobs.datasets.lat_response import bin_psf, exposure_at_nodes
 from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
 from pyfermijobs.errors import InputError
 from pyfermijobs.formats.fermipy_files import CountsCube, ModelSource, read_counts_cube, read_model_cubes
+from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
 from pyfermijobs.models.spectra import TEMPLATE_SCALE, Spectrum, log_nodes, spectrum_from_fermipy
 
@@ -111,7 +112,7 @@ def roi_from_fermipy(
         [],
         meta={
             "target": target,
-            "synthetic": bool(counts_cube.header.get("SYNTHET", False)),
+            "synthetic": is_synthetic(counts_cube.header),
             "ra": ra,
             "dec": dec,
             "exported_from": "fermipy",
