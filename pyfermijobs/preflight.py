@@ -46,7 +46,7 @@ def check_target_data(config: dict[str, Any], ra: float, dec: float, file: str |
     from pyfermijobs.datasets.geom import ROIGeom
     from pyfermijobs.datasets.lat_response import bin_psf, check_covers, exposure_at_nodes
     from pyfermijobs.datasets.roi import NODES_PER_BIN
-    from pyfermijobs.models.spectra import log_nodes
+    from pyfermijobs.quadrature import log_nodes
 
     data = data_settings(config, file)
     if data is None:

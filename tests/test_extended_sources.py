@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from pyfermijobs.datasets.psf import extended_psf, lat_like_psf
-from pyfermijobs.models.spectra import log_nodes
+from pyfermijobs.quadrature import log_nodes
 
 
 @pytest.fixture(scope="module")

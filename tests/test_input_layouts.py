@@ -80,7 +80,7 @@ def gammapy_healpix(source: Path, dest: Path, nest: bool) -> tuple[Path, object]
 
 def nodes(edges: tuple[float, ...] = EDGES) -> tuple[np.ndarray, np.ndarray]:
     from pyfermijobs.datasets.roi import NODES_PER_BIN
-    from pyfermijobs.models.spectra import log_nodes
+    from pyfermijobs.quadrature import log_nodes
 
     return log_nodes(np.array(edges[:-1]), np.array(edges[1:]), NODES_PER_BIN)
 

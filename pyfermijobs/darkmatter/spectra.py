@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from pyfermijobs.quadrature import log_nodes
+
 #: dmpipe's (and fermipy's) channel names, annihilation; fermipy's ST codes are 1..12 in this order.
 CHANNELS = ("ee", "mumu", "tautau", "bb", "tt", "gg", "ww", "zz", "cc", "uu", "dd", "ss")
 #: Decay: the same final states with ``_decay`` (dmpipe's names), fermipy's codes 101..112.
@@ -104,17 +106,13 @@ def bin_integrals(channel: str, mass: float, emin: np.ndarray, emax: np.ndarray)
     (ph cm-2 s-1, MeV cm-2 s-1). Split at E = mass, where fermipy's spectra end (decay included)."""
     emin, emax = np.asarray(emin, float), np.asarray(emax, float)
     edge = mass * GEV
-    x, w = np.polynomial.legendre.leggauss(NODES)
     flux = np.zeros(len(emin))
     eflux = np.zeros(len(emin))
     for lo, hi in ((emin, np.minimum(emax, edge)), (np.minimum(emax, edge), emax)):
         ok = hi > lo
         if not ok.any():
             continue
-        a, b = np.log(lo[ok]), np.log(hi[ok])
-        ln_e = 0.5 * (b - a)[:, None] * x[None, :] + 0.5 * (a + b)[:, None]
-        weight = 0.5 * (b - a)[:, None] * w[None, :]
-        e = np.exp(ln_e)
+        e, weight = log_nodes(lo[ok], hi[ok], NODES)
         f = dnde(e, channel, mass, *references(channel))
         flux[ok] += np.sum(f * e * weight, axis=1)
         eflux[ok] += np.sum(f * e * e * weight, axis=1)

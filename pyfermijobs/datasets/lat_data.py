@@ -49,7 +49,8 @@ from pyfermijobs.datasets.geom import ROIGeom, frame_of, to_icrs
 from pyfermijobs.datasets.lat_response import bin_psf, exposure_at_nodes
 from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
 from pyfermijobs.errors import InputError
-from pyfermijobs.models.spectra import TEMPLATE_SCALE, Spectrum, log_nodes
+from pyfermijobs.models.spectra import TEMPLATE_SCALE, Spectrum
+from pyfermijobs.quadrature import log_nodes
 
 if TYPE_CHECKING:
     pass

@@ -20,7 +20,8 @@ import numpy as np
 from pyfermijobs.datasets.geom import ROIGeom, to_frame
 from pyfermijobs.datasets.psf import PSFTable, extended_psf, psf_fraction
 from pyfermijobs.errors import InputError
-from pyfermijobs.models.spectra import Spectrum, log_nodes
+from pyfermijobs.models.spectra import Spectrum
+from pyfermijobs.quadrature import log_nodes
 
 NODES_PER_BIN = 4
 FORMAT_VERSION = 1

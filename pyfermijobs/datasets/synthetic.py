@@ -18,7 +18,7 @@ from pyfermijobs.datasets.psf import lat_like_psf, psf_kernel
 from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
 from pyfermijobs.models import diffuse, irf
 from pyfermijobs.models.catalog import catalog_path, read_catalog
-from pyfermijobs.models.spectra import log_nodes
+from pyfermijobs.quadrature import log_nodes
 from pyfermijobs.rng import generator
 
 ISO_NAME = "isodiff"

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from pyfermijobs.errors import InputError
+from pyfermijobs.quadrature import log_nodes
 
 
 def _powerlaw(e: np.ndarray, p: dict[str, float]) -> np.ndarray:
@@ -121,17 +122,6 @@ class Spectrum:
 
     def to_dict(self) -> dict[str, float]:
         return {"SpectrumType": self.kind, **{k: float(v) for k, v in self.values.items()}}
-
-
-def log_nodes(emin: np.ndarray, emax: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Legendre nodes in ln E per bin: (energies, weights in ln E), shape (nbins, n).
-
-    ``sum(f(E) * E * w)`` integrates f dE over each bin.
-    """
-    x, w = np.polynomial.legendre.leggauss(n)
-    lo, hi = np.log(emin)[:, None], np.log(emax)[:, None]
-    half = 0.5 * (hi - lo)
-    return np.exp(lo + half * (x[None, :] + 1.0)), half * w[None, :]
 
 
 def spectrum_from_fermipy(

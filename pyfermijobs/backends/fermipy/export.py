@@ -33,7 +33,8 @@ from pyfermijobs.errors import InputError
 from pyfermijobs.formats.fermipy_files import CountsCube, ModelSource, read_counts_cube, read_model_cubes
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
-from pyfermijobs.models.spectra import TEMPLATE_SCALE, Spectrum, log_nodes, spectrum_from_fermipy
+from pyfermijobs.models.spectra import TEMPLATE_SCALE, Spectrum, spectrum_from_fermipy
+from pyfermijobs.quadrature import log_nodes
 
 #: Tolerance (deg) between fermipy's pixel grid and the engine's rebuilt one.
 GRID_TOLERANCE_DEG = 1e-6
