@@ -226,7 +226,7 @@ def real_data_template() -> dict:
     lat = require_lat_data()
     return {
         "selection": {"emin": 10000, "emax": 500000},
-        "binning": {"binsz": 0.1, "roiwidth": 2.0, "enumbins": 11, "coordsys": "GAL"},
+        "binning": {"binsz": 0.1, "roiwidth": 2.0, "enumbins": 11, "coordsys": "GAL", "proj": "CAR"},
         "model": {
             "galdiff": str(lat / "3fhl-gc/gll_iem_v06_gc.fits.gz"),
             "isodiff": str(lat / "3fhl-gc/iso_P8R2_SOURCE_V6_v06.txt"),
@@ -259,9 +259,15 @@ def assert_refused(pfj, master: Path, out: Path, file: Path) -> None:
     assert not out.exists(), "nothing may be written"
 
 
-def test_the_good_files_are_accepted(tmp_path: Path, pfj) -> None:
-    """The unmutated files pass, so every refusal below is the mutation's."""
-    master = real_data_area(tmp_path / "area", real_data_template())
+@pytest.mark.parametrize("counts", ["events", "counts-cube"])
+def test_the_good_files_are_accepted(tmp_path: Path, pfj, counts: str) -> None:
+    """The unmutated files pass (with an event list or the counts cube), so every refusal below is
+    the mutation's."""
+    template = real_data_template()
+    if counts == "counts-cube":
+        template["binning"]["binsz"] = 0.05
+        template["builtin"]["data"]["counts"] = str(require_lat_data() / FITS_KINDS["counts-cube"].source)
+    master = real_data_area(tmp_path / "area", template)
     code, _, err = pfj("prepare-targets", "--master", str(master), "--outdir", str(tmp_path / "out"))
     assert code == 0, err
 
