@@ -8,8 +8,6 @@
  * configuration is checked by the same Python code as the CLI before any task starts, and the
  * parameters against nextflow_schema.json (subworkflows/local/utils_pyfermijobs_pipeline).
  */
-nextflow.enable.dsl = 2
-
 include { PYFERMIJOBS            } from './workflows/pyfermijobs'
 include { pipelineInitialisation } from './subworkflows/local/utils_pyfermijobs_pipeline'
 
