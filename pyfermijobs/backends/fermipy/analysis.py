@@ -264,7 +264,7 @@ def write_gta_sed(gta: Any, test_name: str, out: Path, header: dict[str, Any]) -
     (stem.parent / f"{stem.name}.npy").unlink(missing_ok=True)
 
 
-def test_source_sed(
+def sed_of_test_source(
     gta: Any,
     name: str,
     src: dict[str, Any],
@@ -501,7 +501,8 @@ class FermipyEngine:
                     )
                     header = sed_identity(str(doc["name"]), target, profile, sim, key, src["ra"], src["dec"], synthetic)
                     correl = layout.correl_file(target, pkey, sim)
-                    test_source_sed(gta, str(doc["name"]), src, out, correl, header, non_null_src, prefix, non_null_src)
+                    test_name = str(doc["name"])
+                    sed_of_test_source(gta, test_name, src, out, correl, header, non_null_src, prefix, non_null_src)
 
     def simulate(
         self, layout: Layout, target: str, profiles: list[str], prefix: str, work: Realizations, config_path: Path
@@ -578,7 +579,7 @@ class FermipyEngine:
                             layout.sim_truth_file(sim, target, profile, seed),
                             truth_doc(sim, seed, _injected_truth(truth, gta, bin_index)),
                         )
-                        test_source_sed(
+                        sed_of_test_source(
                             gta,
                             str(doc["name"]),
                             src,
