@@ -41,8 +41,8 @@ test: install lint browser nextflow
 	PFJ_NEXTFLOW=$(NEXTFLOW) scripts/with-docker.sh $(PYTEST)
 
 # The unit tier, for development: no pipeline run, no statistical validation (tests marked slow).
-test-fast: install lint
-	$(PYTEST) -m "not slow"
+test-fast: install lint nextflow
+	PFJ_NEXTFLOW=$(NEXTFLOW) $(PYTEST) -m "not slow"
 
 image:
 	scripts/with-docker.sh true
