@@ -34,7 +34,7 @@ at the ROI's pixels).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -51,9 +51,6 @@ from pyfermijobs.datasets.roi import NODES_PER_BIN, Component, ROIDataset
 from pyfermijobs.errors import InputError
 from pyfermijobs.models.spectra import TEMPLATE_SCALE, Spectrum
 from pyfermijobs.quadrature import log_nodes
-
-if TYPE_CHECKING:
-    pass
 
 GAL_NAME = "galdiff"
 ISO_NAME = "isodiff"

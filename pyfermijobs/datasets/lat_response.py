@@ -4,7 +4,6 @@ the analysis bins, gtpsf tables averaged over each bin, and the check that a tab
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -12,9 +11,6 @@ from pyfermijobs.datasets.geom import ROIGeom
 from pyfermijobs.datasets.map_sampling import loglog_interp, sample_cube
 from pyfermijobs.datasets.psf import PSFTable
 from pyfermijobs.errors import InputError
-
-if TYPE_CHECKING:
-    pass
 
 
 def check_covers(path: Path, key: str, what: str, energies: np.ndarray, node_e: np.ndarray) -> None:
