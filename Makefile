@@ -4,11 +4,13 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 OUTDIR  ?= results/demo
 
-.PHONY: install test test-fast lint demo clean browser nextflow image
+.PHONY: install test test-fast lint demo clean browser nextflow image docs-config
 
 # A Nextflow on PATH is used as it is; otherwise one is installed from Maven Central.
 NEXTFLOW ?= $(shell command -v nextflow 2>/dev/null || echo scripts/nextflow/nextflow)
 export NXF_HOME ?= $(CURDIR)/tools/nextflow/home
+# Short runs (the demo, the tests' runs): Nextflow's JVM without its optimising JIT, half the CPU
+export NXF_OPTS ?= -XX:TieredStopAtLevel=1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 install: $(VENV)/.installed
@@ -43,6 +45,10 @@ test: install lint browser nextflow
 # The unit tier, for development: no pipeline run, no statistical validation (tests marked slow).
 test-fast: install lint nextflow
 	PFJ_NEXTFLOW=$(NEXTFLOW) $(PYTEST) -m "not slow"
+
+# The configuration reference, rendered from the field tables the configuration is checked with.
+docs-config: install
+	$(PY) -m pyfermijobs.config.reference > docs/configuration.md.tmp && mv docs/configuration.md.tmp docs/configuration.md
 
 image:
 	scripts/with-docker.sh true

@@ -1,7 +1,7 @@
 """The command-line options of every step, with fermipy.jobs' names and defaults.
 
-One table serves the ``pfj`` CLI (argparse), the Python API's ``update_args`` and the
-README's reference. A default is either a value, applied in one place for the CLI and the
+One table serves the ``pfj`` CLI (argparse and its ``--help``) and the Python API's
+``update_args``. A default is either a value, applied in one place for the CLI and the
 Python links (:meth:`pyfermijobs.steps.Step.arguments`), or ``None`` with a ``default_text``
 saying where the value comes from when the flag is not given (the master file, the prepared
 study): ``--help`` prints what really applies. Importing this must stay cheap: every

@@ -184,10 +184,17 @@ def analyse_small(root: Path) -> Path:
     return out
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Spread the suite over pytest-xdist's workers test by test (``--dist loadgroup``), except that
-    the tests of a file sharing a module-scoped fixture of its own (a pipeline run, a chain, a
-    cluster) stay on one worker, so the fixture runs once."""
+    the tests of a file sharing a fixture of its own wider than a test (a pipeline run, a chain, a
+    cluster) stay on one worker, so the fixture runs once.
+
+    First among the hooks: pytest-xdist reads the groups in its own hook of this name. It marks a
+    group in the test's id, which pytest 9.2 no longer lets it do (pyproject pins pytest below;
+    tests/test_suite.py checks the groups hold: without them the test profile's run was made on
+    both workers, 300 s each). The expensive fixtures are session-scoped, so that another file's
+    tests run between two of a group's cannot tear one down."""
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         if info is None:

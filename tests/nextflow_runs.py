@@ -31,12 +31,15 @@ def require_nextflow() -> None:
 
 
 def nextflow_env(home: Path) -> dict[str, str]:
-    """This interpreter's pfj first on PATH, a private NXF_HOME, offline, plain logs."""
+    """This interpreter's pfj first on PATH, a private NXF_HOME, offline, plain logs, a quick JVM."""
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
     env["NXF_HOME"] = str(home)
     env["NXF_OFFLINE"] = "true"
     env["NXF_ANSI_LOG"] = "false"
+    # Nextflow's JVM without its optimising JIT compiler: a run of a minute spends half its CPU
+    # compiling otherwise (-profile tiny: 65 s -> 37 s of CPU, measured here)
+    env.setdefault("NXF_OPTS", "-XX:TieredStopAtLevel=1")
     return env
 
 

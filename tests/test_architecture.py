@@ -38,7 +38,7 @@ def test_no_import_cycles() -> None:
 
 
 #: The layers, lowest first, and the subpackages each may import (module- or function-level). The
-#: README's layer list is this table; an edge outside it fails the test below.
+#: layer list of docs/development.md is this table; an edge outside it fails the test below.
 LAYERS: dict[str, set[str]] = {
     "formats": set(),  # Fermitools' and fermipy's file formats
     "darkmatter": set(),  # dmpipe's science: castros, spectra, priors, likelihoods, limits

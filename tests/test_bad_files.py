@@ -5,7 +5,7 @@ released likelihoods, the repository's own YAML) by one mutation: empty, truncat
 an HDU or column missing, a wrong shape, NaN or negative values, a wrong unit, energies that miss the
 analysis range. ``pfj prepare-targets`` reads and checks every input before it writes anything, so
 each variant must end there: exit 2, one line naming the variant's file, nothing written, no traceback.
-The README's "Bad input" gives the count this module holds.
+docs/usage.md, "Bad input", gives the count this module holds.
 """
 
 from __future__ import annotations

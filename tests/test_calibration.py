@@ -9,7 +9,7 @@ These are asymptotic properties, and the test checks them where the asymptotics 
 a few GeV a point source sits on almost no background and the likelihood is in the Poisson
 regime: the amplitude estimate is biased low by about ``-sum(t^3/mu^2) / (2 I^2)`` (half a
 sigma for an index-2 source at 0.3-30 GeV in this ROI) and Delta log L = 1.35 upper limits
-under-cover (zero counts, no background: 1.35 counts instead of Poisson's 3.0). README's
+under-cover (zero counts, no background: 1.35 counts instead of Poisson's 3.0). docs/validation.md's
 "Calibration" section gives the figures; the control studies exist to measure exactly this.
 """
 
@@ -34,7 +34,7 @@ CALIBRATION_TEMPLATE = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def baseline():
     roi = build_synthetic_roi(CALIBRATION_TEMPLATE, "draco", *DRACO)
     choose_free(roi, builtin_settings({}, "t"))

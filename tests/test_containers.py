@@ -43,7 +43,7 @@ def test_image_is_labelled_small_and_not_root() -> None:
 TINY_SEDS = 1 + 2
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def docker_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     launch = tmp_path_factory.mktemp("docker")
     nextflow(launch, "--container", IMAGE, profile="tiny,docker")

@@ -25,12 +25,12 @@ ROSTER = "albert2017_dsphs_point"
 OTHERS = "released_others_point"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def release() -> Path:
     return require_lat_data("dsph-likelihoods-2017")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def profile_run(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Layout:
     """The whole profile through ``pfj chain`` (45 targets x 12 channels x 21 masses x 2 priors), once."""
     from pyfermijobs.cli import main

@@ -471,7 +471,7 @@ def fermipy_files_of(roi, folder: Path, free_radius: float = 1.0) -> dict[str, P
     return paths
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def known_roi():
     from pyfermijobs.datasets import build_synthetic_roi
 

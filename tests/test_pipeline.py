@@ -24,7 +24,7 @@ from pyfermijobs.io import read_sed
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def full_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_nextflow()
     launch = tmp_path_factory.mktemp("pipeline")
@@ -32,7 +32,7 @@ def full_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return launch
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """-profile tiny (one dwarf, one null study of two realizations in two tasks): what the
     orchestration tests (resume, kill, retry) compare against."""
@@ -100,8 +100,9 @@ def test_test_profile_completes_with_fermipy_layout(full_run: Path) -> None:
         "CONVERT_CASTRO",
         "STACK_LIKELIHOOD",
         "COLLECT_LIMITS",
-        "PLOT_DM",
-        "PLOT_DM_CONTROLS",
+        "PLOT_STACKED_LIMITS",
+        "PLOT_FINAL_LIMITS",
+        "PLOT_CONTROL_LIMITS",
     } <= processes
     for sim in ("null", "pl2", "random"):
         assert (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import yaml
 from conftest import REPO
 
 MODULES = sorted((REPO / "modules/local").glob("*/main.nf"))
@@ -26,12 +27,67 @@ def test_schema_describes_every_parameter() -> None:
 
 
 def test_every_module_is_one_process_with_the_nf_core_parts() -> None:
-    assert len(MODULES) == 16
+    assert len(MODULES) == 22
     for path in MODULES:
         text = path.read_text()
         assert len(re.findall(r"^process \w+", text, flags=re.M)) == 1, path
-        for part in ("tag ", "label '", "container ", "stub:", "versions.yml"):
+        for part in ("tag ", "label '", "stub:", "versions.yml"):
             assert part in text, (path, part)
+        # nf-core: a module reads no params; conf/modules.config passes images and options
+        assert "params." not in text, path
+
+
+def test_modules_config_gives_every_process_its_image_and_the_params_options() -> None:
+    config = (REPO / "conf/modules.config").read_text()
+    assert "container = params.container" in config
+    routed = re.search(
+        r"withName: '([A-Z_|]+)' \{\s*ext.images = \[builtin: params.container, fermipy: params.fermitools_container\]",
+        config,
+    )
+    assert routed and set(routed.group(1).split("|")) == {"ANALYZE_ROI", "ANALYZE_SED", "SIMULATE_ROI"}
+    assert "container  = { task.ext.images[meta.backend ?: 'builtin'] }" in config
+    for process, option, param in (("COLLECT_SED", "--allow_missing", "continue_on_error"),
+                                   ("PREPARE_TARGETS", "--overwrite", "overwrite")):  # fmt: skip
+        block = config[config.index(f"withName: '{process}'") :]
+        assert f"params.{param} ? '{option}'" in block[: block.index("}")], process
+
+
+def module_parts(text: str) -> tuple[list[str], list[str], set[str]]:
+    """A module's input names, output emits, and the meta keys its script reads."""
+    inputs = text[text.index("input:") : text.index("output:")]
+    outputs = text[text.index("output:") : text.index("when:")]
+    names = re.findall(r"(?:val|path)\((\w+)|^\s*(?:path|val) (\w+)", inputs, flags=re.M)
+    return [a or b for a, b in names], re.findall(r"emit: (\w+)", outputs), set(re.findall(r"meta\.(\w+)", text))
+
+
+def test_every_module_has_a_meta_yml_that_matches_it() -> None:
+    """nf-core's module documentation: inputs, outputs and tools, checked against the module."""
+    for path in MODULES:
+        meta = yaml.safe_load((path.parent / "meta.yml").read_text())
+        inputs, emits, keys = module_parts(path.read_text())
+        assert meta["name"] == path.parent.name
+        assert meta["description"] and meta["tools"][0]["pfj"]["licence"] == ["BSD-3-Clause"]
+        declared = [next(iter(e)) for group in meta["input"] for e in (group if isinstance(group, list) else [group])]
+        assert declared == inputs, path
+        assert list(meta["output"]) == emits, path
+        if "meta" in inputs:
+            described = meta["input"][0][0]["meta"]["description"]
+            assert {k for k in keys if f"{k}:" not in described} == set(), path
+
+
+def test_conda_profile_environment() -> None:
+    """-profile conda cannot run here (no conda channel is reachable): its environment file is
+    checked instead, and it is the one the Fermitools image is built from."""
+    env = yaml.safe_load((REPO / "containers/fermitools/environment.yml").read_text())
+    assert {"fermi", "conda-forge"} <= set(env["channels"])
+    names = {re.split(r"[=<>]", d)[0] for d in env["dependencies"] if isinstance(d, str)}
+    assert {"python", "fermitools", "fermipy", "pip"} <= names
+    (pip,) = (d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert [((REPO / "containers/fermitools") / p).resolve() for p in pip] == [REPO]
+    config = (REPO / "nextflow.config").read_text()
+    profile = config[config.index("    conda {") :]
+    assert 'process.conda       = "${projectDir}/containers/fermitools/environment.yml"' in profile[:400]
+    assert "micromamba install -y -n base -f environment.yml" in (REPO / "containers/fermitools/Dockerfile").read_text()
 
 
 def test_every_label_has_resources() -> None:

@@ -23,7 +23,7 @@ HOSTILE = "<script>"
 SKY_PLACES = {"sculptor_sgp": (15.03917, -33.70917), "near_ncp": (30.0, 87.0), "across_ra0": (359.6, 12.0)}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chain_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pyfermijobs.cli import main
 

@@ -18,7 +18,7 @@ from nextflow_runs import NEXTFLOW, nextflow_env, trace_rows
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster(tmp_path_factory: pytest.TempPathFactory):
     if os.geteuid() != 0:
         pytest.skip("the one-node SLURM cluster needs root to start munged and slurmd")
@@ -31,7 +31,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
     subprocess.run([str(REPO / "scripts/slurm-cluster.sh"), "stop", str(state)], check=False)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def slurm_run(cluster: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     launch = tmp_path_factory.mktemp("slurm-run")
     fast = launch / "fast-poll.config"

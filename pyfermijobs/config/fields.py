@@ -3,7 +3,7 @@
 Each section of a configuration file is a table of :class:`Field` objects. Checking a
 section returns plain values with defaults filled in, or raises an
 :class:`~pyfermijobs.errors.InputError` naming the file and dotted key. Keeping the
-tables declarative is what lets the README, the CLI and ``nextflow_schema.json`` quote
+tables declarative is what lets docs/configuration.md, the CLI and ``nextflow_schema.json`` quote
 one definition of every key.
 """
 

@@ -72,6 +72,36 @@ FERMIPY_SED_KEYS = (
     "optimizer",
 )
 
+#: fermipy's ROI keys the builtin engine reads (datasets/geom.py takes its defaults from here; they are
+#: fermipy's). ``binning.enumbins`` wins over ``binsperdec`` as in fermipy.
+GEOMETRY_FIELDS = {
+    "selection.emin": Field("float", 100.0, "lowest energy (MeV)", positive),
+    "selection.emax": Field("float", 100000.0, "highest energy (MeV)", positive),
+    "selection.ra": Field("float|null", None, "ROI centre; PrepareTargets fills it in per target"),
+    "selection.dec": Field("float|null", None, "ROI centre; PrepareTargets fills it in per target"),
+    "binning.roiwidth": Field("float", 10.0, "width of the square ROI (deg)", positive),
+    "binning.binsz": Field("float", 0.1, "pixel size (deg)", positive),
+    "binning.binsperdec": Field("float", 8, "energy bins per decade", positive),
+    "binning.enumbins": Field("int|null", None, "number of energy bins over emin-emax (instead of binsperdec)"),
+    "binning.coordsys": Field("str", "CEL", "frame of the ROI's maps", choices=("CEL", "GAL")),
+    "binning.proj": Field("str", "AIT", "map projection", choices=("AIT", "CAR", "TAN", "ZEA", "STG", "SIN", "MER")),
+}
+
+#: fermipy's ``model`` keys the builtin engine reads.
+MODEL_FIELDS = {
+    "catalogs": Field(
+        "list[str]|null", None, "catalogs of the ROI's sources (fermipy names or files); the first is read"
+    ),
+    "src_roiwidth": Field(
+        "float|null",
+        None,
+        "width of the square of catalog sources modelled (deg); default: the ROI width + 4 deg (synthetic sky) "
+        "or + 1 deg (real data)",
+    ),
+    "galdiff": Field("str|null", None, "Galactic diffuse model (gll_iem_v07.fits); real data only"),
+    "isodiff": Field("str|null", None, "isotropic spectrum (iso_P8R3_*.txt); real data only"),
+}
+
 SYNTHETIC_FIELDS = {
     "data_seed": Field("int", 0, "seed of the synthetic counts (combined with the target name)", at_least(0)),
     "livetime_years": Field("float", 12.0, "mission time the exposure corresponds to (years)", positive),

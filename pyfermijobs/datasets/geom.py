@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from pyfermijobs.config.template import GEOMETRY_FIELDS
 from pyfermijobs.errors import InputError
 
 FRAMES = {"GAL": ("galactic", "GLON", "GLAT"), "CEL": ("icrs", "RA--", "DEC-")}
@@ -69,17 +70,21 @@ class ROIGeom:
                 raise InputError(file, where, f"must be a positive number, got {value!r}")
             return float(value)
 
-        emin, emax = number(selection, "emin", 100.0), number(selection, "emax", 100000.0)
+        def default(key: str) -> Any:
+            return GEOMETRY_FIELDS[key].default
+
+        emin = number(selection, "emin", default("selection.emin"))
+        emax = number(selection, "emax", default("selection.emax"))
         if emax <= emin:
             raise InputError(file, "selection.emax", f"must exceed selection.emin ({emin}), got {emax}")
-        binsz = number(binning, "binsz", 0.1)
-        roiwidth = number(binning, "roiwidth", 10.0)
-        binsperdec = number(binning, "binsperdec", 8)
-        coordsys = str(binning.get("coordsys", "CEL")).upper()
+        binsz = number(binning, "binsz", default("binning.binsz"))
+        roiwidth = number(binning, "roiwidth", default("binning.roiwidth"))
+        binsperdec = number(binning, "binsperdec", default("binning.binsperdec"))
+        coordsys = str(binning.get("coordsys", default("binning.coordsys"))).upper()
         if coordsys not in FRAMES:
             raise InputError(file, "binning.coordsys", f"must be CEL or GAL, got {coordsys!r}")
-        proj = str(binning.get("proj", "AIT")).upper()
-        if proj not in ("AIT", "CAR", "TAN", "ZEA", "STG", "SIN", "MER"):
+        proj = str(binning.get("proj", default("binning.proj"))).upper()
+        if proj not in GEOMETRY_FIELDS["binning.proj"].choices:
             raise InputError(file, "binning.proj", f"unsupported projection {proj!r}")
         nbins = energy_bins(binning, emin, emax, binsperdec, file)
         edges = tuple(float(e) for e in np.geomspace(emin, emax, nbins + 1))
@@ -92,8 +97,9 @@ class ROIGeom:
     def binning_note(config: dict, file: str | Path = "analysis template") -> str:
         """How the template's energy bins were derived, as fermipy derives them (for ``pfj validate``)."""
         selection, binning = config.get("selection") or {}, config.get("binning") or {}
-        emin, emax = float(selection.get("emin", 100.0)), float(selection.get("emax", 100000.0))
-        per_decade = float(binning.get("binsperdec", 8))
+        emin = float(selection.get("emin", GEOMETRY_FIELDS["selection.emin"].default))
+        emax = float(selection.get("emax", GEOMETRY_FIELDS["selection.emax"].default))
+        per_decade = float(binning.get("binsperdec", GEOMETRY_FIELDS["binning.binsperdec"].default))
         n = energy_bins(binning, emin, emax, per_decade, file)
         how = "binning.enumbins" if binning.get("enumbins") is not None else f"binning.binsperdec {per_decade:g}"
         return f"{n} energy bins over {emin:g}-{emax:g} MeV from {how} ({n / np.log10(emax / emin):.4g} per decade)"

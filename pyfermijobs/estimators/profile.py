@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 from pyfermijobs.statistics import one_sided_drop
 
@@ -40,6 +39,8 @@ def crossing(profile: Callable[[float], float], level: float, start: float, stop
     the two ends do not bracket it (a profile evaluation that did not converge)."""
     # tolerance relative to where the bracket starts: a wide bracket (a flat profile's huge error
     # estimate) must not round a crossing near the start to the start itself
+    from scipy.optimize import brentq  # here: scipy.optimize costs 0.6 s to import, and Newton usually suffices
+
     try:
         return float(brentq(lambda x: profile(x) - level, start, stop, xtol=1e-10 * max(1.0, abs(start)), rtol=1e-10))
     except ValueError:  # f(start) and f(stop) of one sign

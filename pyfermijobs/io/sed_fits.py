@@ -67,6 +67,18 @@ def gadf_columns(sed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     }
 
 
+def _records(columns: dict[str, np.ndarray], dtype: str = "f8") -> np.ndarray:
+    """Equal-length arrays (rows on the first axis) as one record array; vector cells keep their shape."""
+    arrays = {n: np.asarray(v) for n, v in columns.items()}
+    nrows = len(next(iter(arrays.values())))
+    out = np.zeros(
+        nrows, dtype=[(n, v.dtype if v.dtype.kind == "S" else dtype, v.shape[1:]) for n, v in arrays.items()]
+    )
+    for name, values in arrays.items():
+        out[name] = values
+    return out
+
+
 def write_sed(
     path: Path,
     sed: dict[str, np.ndarray],
@@ -75,53 +87,27 @@ def write_sed(
     header: dict[str, Any],
 ) -> None:
     """Write an SED in fermipy's format, atomically. An SED read from elsewhere (a castro without the
-    global fit behind it) has no ``model_flux``/``params``: only the ``SED`` HDU is written."""
-    from astropy.io import fits
+    global fit behind it) has no ``model_flux``/``params``: only the ``SED`` HDU is written.
 
-    cols = []
-    for name, unit in SED_COLUMNS:
-        data = np.asarray(sed[name], dtype=float)
-        fmt = f"{data.shape[1]}D" if data.ndim == 2 else "D"
-        cols.append(fits.Column(name=name, format=fmt, unit=unit, array=data))
-    for name, data in gadf_columns(sed).items():
-        cols.append(fits.Column(name=name, format=f"{data.shape[1]}D" if data.ndim == 2 else "D", array=data))
-    sed_hdu = fits.BinTableHDU.from_columns(cols, name="SED")
-    sed_hdu.header["UL_CONF"] = header.get("UL_CONF", 0.95)
-    for key, value in header.items():
-        sed_hdu.header[key] = value
-    primary = fits.PrimaryHDU()
-    primary.header["SYNTHET"] = is_synthetic(header)
-    if model_flux is None or params is None:
-        with atomic_path(path) as tmp:
-            fits.HDUList([primary, sed_hdu]).writeto(tmp)
-        return
-    flux_cols = [
-        fits.Column(
-            name=n,
-            format="E",
-            unit="MeV" if n == "energy" else (None if n == "dnde_ferr" else FLUX_UNIT),
-            array=np.asarray(model_flux[n], float),
+    Written with fitsio: a control study writes one file per realization, and astropy's table
+    writer cost 30 times the file's own I/O (0.14 s a file)."""
+    import fitsio
+
+    sed_cols = {name: sed[name] for name, _ in SED_COLUMNS} | gadf_columns(sed)
+    sed_units = [unit or "" for _, unit in SED_COLUMNS] + [""] * len(GADF_COLUMNS)
+    keys = {"UL_CONF": header.get("UL_CONF", 0.95)} | {k: v for k, v in header.items() if v is not None}
+    with atomic_path(path) as tmp, fitsio.FITS(str(tmp), "rw", clobber=True) as fits:
+        fits.write(None, header={"SYNTHET": is_synthetic(header)})
+        fits.write(_records(sed_cols), extname="SED", header=keys, units=sed_units)
+        if model_flux is None or params is None:
+            return
+        flux_units = ["MeV" if n == "energy" else ("" if n == "dnde_ferr" else FLUX_UNIT) for n in MODEL_FLUX_COLUMNS]
+        fits.write(
+            _records({n: model_flux[n] for n in MODEL_FLUX_COLUMNS}, "f4"), extname="MODEL_FLUX", units=flux_units
         )
-        for n in MODEL_FLUX_COLUMNS
-    ]
-    npar = len(params["name"])
-    par_cols = [
-        fits.Column(name="name", format="A32", array=np.asarray(params["name"])),
-        fits.Column(name="value", format="E", array=np.asarray(params["value"], float)),
-        fits.Column(name="error", format="E", array=np.asarray(params["error"], float)),
-        fits.Column(name="covariance", format=f"{npar}E", array=np.asarray(params["covariance"], float)),
-        fits.Column(name="correlation", format=f"{npar}E", array=np.asarray(params["correlation"], float)),
-    ]
-    hdul = fits.HDUList(
-        [
-            primary,
-            sed_hdu,
-            fits.BinTableHDU.from_columns(flux_cols, name="MODEL_FLUX"),
-            fits.BinTableHDU.from_columns(par_cols, name="PARAMS"),
-        ]
-    )
-    with atomic_path(path) as tmp:
-        hdul.writeto(tmp)
+        par = {"name": np.asarray(params["name"], dtype="S32")}
+        par |= {n: np.asarray(params[n], float) for n in ("value", "error", "covariance", "correlation")}
+        fits.write(_records(par, "f4"), extname="PARAMS")
 
 
 def sed_identity(
@@ -151,20 +137,32 @@ def read_sed(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     fermipy's format (HDU ``SED``), or a gamma-astro-data-formats likelihood SED (gammapy's
     ``FluxPoints.write(format="gadf-sed")``, HDU ``FLUXPOINTS``) turned into fermipy's columns.
     """
-    from astropy.io import fits
+    import fitsio
 
     try:
-        with fits.open(path, memmap=False) as hdul:
-            if "SED" not in hdul and "FLUXPOINTS" in hdul:
-                return from_gadf(path, hdul["FLUXPOINTS"])
-            hdu = hdul["SED"]
-            data = {name.lower(): np.array(hdu.data[name]) for name in hdu.columns.names}
-            header = dict(hdu.header)
+        with fitsio.FITS(str(path)) as fits:
+            if "SED" not in fits:
+                return _read_other(Path(path))
+            hdu = fits["SED"]
+            table, fits_header = hdu.read(), hdu.read_header()
+        keys = fits_header.keys()  # a fitsio header iterates over its records, not its keys
+        header = {k: fits_header[k] for k in keys}
+        data = {name.lower(): np.array(table[name]) for name in table.dtype.names}
     except FileNotFoundError:
         raise InputError(path, None, "SED file not found") from None
     except (OSError, KeyError, TypeError, ValueError) as exc:
         raise InputError(path, None, f"not a readable SED FITS file ({exc})") from None
     return data, header
+
+
+def _read_other(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """A file without an ``SED`` HDU: gammapy's gadf likelihood SED (HDU ``FLUXPOINTS``), or an error."""
+    from astropy.io import fits
+
+    with fits.open(path, memmap=False) as hdul:
+        if "FLUXPOINTS" not in hdul:
+            raise KeyError("no SED or FLUXPOINTS HDU")
+        return from_gadf(path, hdul["FLUXPOINTS"])
 
 
 #: What a gadf likelihood SED must hold for a castro: the bins, the reference and the scans.

@@ -2,8 +2,6 @@
 process ANALYZE_ROI {
     tag "${meta.target}"
     label 'process_medium'
-    // the Fermitools image when this step's engine is fermipy (meta.backend, from the plan)
-    container { meta.backend == 'fermipy' ? params.fermitools_container : params.container }
 
     input:
     tuple val(meta), path(parts, stageAs: 'part*')

@@ -2,7 +2,6 @@
 process COLLECT_LIMITS {
     tag "${meta.sim}"
     label 'process_single'
-    container "${params.container}"
 
     input:
     tuple val(meta), path(parts, stageAs: 'part*')

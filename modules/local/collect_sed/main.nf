@@ -2,7 +2,6 @@
 process COLLECT_SED {
     tag "${meta.sim}:${meta.target}:${meta.profile}"
     label 'process_single'
-    container "${params.container}"
 
     input:
     tuple val(meta), path(parts, stageAs: 'part*')
@@ -18,14 +17,14 @@ process COLLECT_SED {
     script:
     def args = task.ext.args ?: ''
     """
-    pfj-task part* -- collect-sed --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.first} --nsims ${meta.nsims} ${params.continue_on_error ? '--allow_missing' : ''} ${args}
+    pfj-task part* -- collect-sed --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.first} --nsims ${meta.nsims} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 
     stub:
     def args = task.ext.args ?: ''
     """
-    pfj-task --stub part* -- collect-sed --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.first} --nsims ${meta.nsims} ${params.continue_on_error ? '--allow_missing' : ''} ${args}
+    pfj-task --stub part* -- collect-sed --ttype ${meta.ttype} --target '${meta.target}' --profile '${meta.profile}' --sim ${meta.sim} --seed ${meta.first} --nsims ${meta.nsims} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

@@ -2,7 +2,6 @@
 process CONVERT_CASTRO {
     tag "${meta.sim ?: 'data'}:${meta.target}:${meta.profile}${meta.sim ? ':' + meta.first : ''}"
     label 'process_single'
-    container "${params.container}"
 
     input:
     tuple val(meta), path(parts, stageAs: 'part*')

@@ -2,7 +2,6 @@
 process COPY_BASE_ROI {
     tag "${meta.sim}:${meta.target}"
     label 'process_single'
-    container "${params.container}"
 
     input:
     tuple val(meta), path(parts, stageAs: 'part*')

@@ -2,7 +2,6 @@
 process PLOT_CALIBRATION {
     tag "${meta.sim}:${meta.target}:${meta.profile}"
     label 'process_single'
-    container "${params.container}"
 
     input:
     tuple val(meta), path(parts, stageAs: 'part*')

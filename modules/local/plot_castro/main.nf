@@ -2,7 +2,6 @@
 process PLOT_CASTRO {
     tag "${meta.target}:${meta.profile}"
     label 'process_single'
-    container "${params.container}"
 
     input:
     tuple val(meta), path(parts, stageAs: 'part*')

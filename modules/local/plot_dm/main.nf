@@ -1,8 +1,7 @@
-// The dark-matter plots (plot-dm, plot-limits, plot-stacked-*, plot-control-*, plot-final-limits): meta.step names one, meta.cli its where.
+// PlotDM (dmpipe): each target's likelihood over (mass, sigmav) (`pfj plot-dm`)
 process PLOT_DM {
-    tag "${meta.step}:${meta.sim ?: meta.target ?: 'data'}"
+    tag "${meta.ttype}"
     label 'process_single'
-    container "${params.container}"
 
     input:
     tuple val(meta), path(parts, stageAs: 'part*')
@@ -17,17 +16,15 @@ process PLOT_DM {
 
     script:
     def args = task.ext.args ?: ''
-    
     """
-    pfj-task part* -- ${meta.step} --ttype ${meta.ttype} ${meta.cli} ${args}
+    pfj-task part* -- plot-dm --ttype ${meta.ttype} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 
     stub:
     def args = task.ext.args ?: ''
-    
     """
-    pfj-task --stub part* -- ${meta.step} --ttype ${meta.ttype} ${meta.cli} ${args}
+    pfj-task --stub part* -- plot-dm --ttype ${meta.ttype} ${args}
     pfj-versions "${task.process}" > versions.yml
     """
 }

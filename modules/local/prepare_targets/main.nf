@@ -2,7 +2,6 @@
 process PREPARE_TARGETS {
     tag "${master.name}"
     label 'process_single'
-    container "${params.container}"
 
     input:
     path config_dir, stageAs: 'config_dir'
@@ -18,15 +17,17 @@ process PREPARE_TARGETS {
     task.ext.when == null || task.ext.when
 
     script:
+    def args = task.ext.args ?: ''
     """
-    pfj-task -- prepare-targets --master config_dir/${master.name} ${params.overwrite ? '--overwrite' : ''}
+    pfj-task -- prepare-targets --master config_dir/${master.name} ${args}
     pfj plan --outdir out > plan.json
     pfj-versions "${task.process}" > versions.yml
     """
 
     stub:
+    def args = task.ext.args ?: ''
     """
-    pfj-task --stub -- prepare-targets --master config_dir/${master.name} ${params.overwrite ? '--overwrite' : ''}
+    pfj-task --stub -- prepare-targets --master config_dir/${master.name} ${args}
     pfj plan --outdir out > plan.json
     pfj-versions "${task.process}" > versions.yml
     """

@@ -2,7 +2,6 @@
 process RANDOM_DIR_GEN {
     tag "${meta.target}"
     label 'process_single'
-    container "${params.container}"
 
     input:
     tuple val(meta), path(parts, stageAs: 'part*')

@@ -2,7 +2,6 @@
 process REPORT {
     tag "${meta.ttype}"
     label 'process_single'
-    container "${params.container}"
 
     input:
     tuple val(meta), path(parts, stageAs: 'part*')

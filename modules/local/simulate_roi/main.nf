@@ -3,8 +3,6 @@
 process SIMULATE_ROI {
     tag "${meta.sim}:${meta.target}:${meta.profile}:${meta.chunk.first}"
     label 'process_medium'
-    // the Fermitools image when this step's engine is fermipy (meta.backend, from the plan)
-    container { meta.backend == 'fermipy' ? params.fermitools_container : params.container }
 
     input:
     tuple val(meta), path(parts, stageAs: 'part*')

@@ -2,7 +2,6 @@
 process SPEC_TABLE {
     tag "${meta.ttype}"
     label 'process_single'
-    container "${params.container}"
 
     input:
     tuple val(meta), path(parts, stageAs: 'part*')

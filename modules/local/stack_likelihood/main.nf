@@ -2,7 +2,6 @@
 process STACK_LIKELIHOOD {
     tag "${meta.sim ?: 'data'}${meta.sim ? ':' + meta.first : ''}"
     label 'process_single'
-    container "${params.container}"
 
     input:
     tuple val(meta), path(parts, stageAs: 'part*')

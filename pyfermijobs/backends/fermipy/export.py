@@ -12,7 +12,7 @@ fast engine, from what fermipy computed for the baseline:
 - PSF: the ``gtpsf`` table at the ROI centre, averaged over each energy bin with
   counts weights (E^-2 spectrum times exposure).
 
-What this approximates (README "Hybrid control studies"): the refits of the realizations move
+What this approximates (docs/methods.md, "Hybrid control studies"): the refits of the realizations move
 normalisations only (as fermipy.jobs' SimulateROI frees norms within 1 deg), with fermipy's
 model shapes frozen; test sources (profiles, random directions, injected sources) are new
 point sources built by the engine from the gtpsf PSF and the exposure cube, without energy

@@ -1,0 +1,30 @@
+// PlotLimits (dmpipe): each target's upper limits against mass (`pfj plot-limits`)
+process PLOT_LIMITS {
+    tag "${meta.ttype}"
+    label 'process_single'
+
+    input:
+    tuple val(meta), path(parts, stageAs: 'part*')
+
+    output:
+    tuple val(meta), path("out"), emit: tree
+    path "publish/**"           , emit: files
+    path "versions.yml"         , emit: versions
+
+    when:
+    task.ext.when == null || task.ext.when
+
+    script:
+    def args = task.ext.args ?: ''
+    """
+    pfj-task part* -- plot-limits --ttype ${meta.ttype} ${args}
+    pfj-versions "${task.process}" > versions.yml
+    """
+
+    stub:
+    def args = task.ext.args ?: ''
+    """
+    pfj-task --stub part* -- plot-limits --ttype ${meta.ttype} ${args}
+    pfj-versions "${task.process}" > versions.yml
+    """
+}
