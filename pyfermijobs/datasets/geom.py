@@ -19,6 +19,11 @@ from pyfermijobs.errors import InputError
 FRAMES = {"GAL": ("galactic", "GLON", "GLAT"), "CEL": ("icrs", "RA--", "DEC-")}
 
 
+def _default(key: str) -> Any:
+    """fermipy's default of a geometry key (``selection.emin`` ...), from the configuration's table."""
+    return GEOMETRY_FIELDS[key].default
+
+
 def frame_of(ctype: str) -> str | None:
     """GAL or CEL from a map's CTYPE1 (``GLON-CAR``, ``RA---TAN`` ...); None for other frames."""
     return next((name for name, (_, x, _) in FRAMES.items() if ctype.startswith(x)), None)
@@ -70,20 +75,17 @@ class ROIGeom:
                 raise InputError(file, where, f"must be a positive number, got {value!r}")
             return float(value)
 
-        def default(key: str) -> Any:
-            return GEOMETRY_FIELDS[key].default
-
-        emin = number(selection, "emin", default("selection.emin"))
-        emax = number(selection, "emax", default("selection.emax"))
+        emin = number(selection, "emin", _default("selection.emin"))
+        emax = number(selection, "emax", _default("selection.emax"))
         if emax <= emin:
             raise InputError(file, "selection.emax", f"must exceed selection.emin ({emin}), got {emax}")
-        binsz = number(binning, "binsz", default("binning.binsz"))
-        roiwidth = number(binning, "roiwidth", default("binning.roiwidth"))
-        binsperdec = number(binning, "binsperdec", default("binning.binsperdec"))
-        coordsys = str(binning.get("coordsys", default("binning.coordsys"))).upper()
+        binsz = number(binning, "binsz", _default("binning.binsz"))
+        roiwidth = number(binning, "roiwidth", _default("binning.roiwidth"))
+        binsperdec = number(binning, "binsperdec", _default("binning.binsperdec"))
+        coordsys = str(binning.get("coordsys", _default("binning.coordsys"))).upper()
         if coordsys not in FRAMES:
             raise InputError(file, "binning.coordsys", f"must be CEL or GAL, got {coordsys!r}")
-        proj = str(binning.get("proj", default("binning.proj"))).upper()
+        proj = str(binning.get("proj", _default("binning.proj"))).upper()
         if proj not in GEOMETRY_FIELDS["binning.proj"].choices:
             raise InputError(file, "binning.proj", f"unsupported projection {proj!r}")
         nbins = energy_bins(binning, emin, emax, binsperdec, file)
@@ -97,9 +99,9 @@ class ROIGeom:
     def binning_note(config: dict, file: str | Path = "analysis template") -> str:
         """How the template's energy bins were derived, as fermipy derives them (for ``pfj validate``)."""
         selection, binning = config.get("selection") or {}, config.get("binning") or {}
-        emin = float(selection.get("emin", GEOMETRY_FIELDS["selection.emin"].default))
-        emax = float(selection.get("emax", GEOMETRY_FIELDS["selection.emax"].default))
-        per_decade = float(binning.get("binsperdec", GEOMETRY_FIELDS["binning.binsperdec"].default))
+        emin = float(selection.get("emin", _default("selection.emin")))
+        emax = float(selection.get("emax", _default("selection.emax")))
+        per_decade = float(binning.get("binsperdec", _default("binning.binsperdec")))
         n = energy_bins(binning, emin, emax, per_decade, file)
         how = "binning.enumbins" if binning.get("enumbins") is not None else f"binning.binsperdec {per_decade:g}"
         return f"{n} energy bins over {emin:g}-{emax:g} MeV from {how} ({n / np.log10(emax / emin):.4g} per decade)"

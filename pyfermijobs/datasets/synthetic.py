@@ -98,7 +98,6 @@ def _galactic(
     spec = diffuse.galactic_spectrum()
     r68 = psf.r68()
     template = np.empty(geom.shape)
-
     for k in range(geom.nebins):
         radius = float(min(3.0 * r68[k], 8.0))
         pad = int(np.ceil(radius / geom.binsz))
