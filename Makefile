@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 OUTDIR  ?= results/demo
 
-.PHONY: install test test-fast lint demo clean browser nextflow image docs-config
+.PHONY: install test test-fast lint demo clean browser nextflow image docs docs-config
 
 # A Nextflow on PATH is used as it is; otherwise one is installed from Maven Central.
 NEXTFLOW ?= $(shell command -v nextflow 2>/dev/null || echo scripts/nextflow/nextflow)
@@ -49,6 +49,10 @@ test-fast: install lint nextflow
 # The configuration reference, rendered from the field tables the configuration is checked with.
 docs-config: install
 	$(PY) -m pyfermijobs.config.reference > docs/configuration.md.tmp && mv docs/configuration.md.tmp docs/configuration.md
+
+# The documentation as a browsable site (build/site), mkdocs' bundled theme; a broken link or anchor fails.
+docs: install
+	MKDOCS=$(VENV)/bin/mkdocs scripts/build-docs.sh
 
 image:
 	scripts/with-docker.sh true

@@ -1,23 +1,19 @@
-"""YAML and file I/O: safe loading with precise errors, atomic writes.
+"""YAML I/O: safe loading with precise errors, deterministic atomic writes.
 
 Every YAML file the user gives goes through :func:`load_yaml`: a safe loader (no object
 tags) that also refuses duplicate mapping keys, which PyYAML otherwise drops silently (a
 target listed twice in one roster would vanish). Every file the pipeline writes goes
-through :func:`atomic_write` so that a killed task never leaves a half-written file.
+through :func:`pyfermijobs.atomic.atomic_write` so that a killed task never leaves a half-written file.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import stat
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from pyfermijobs.atomic import atomic_write
 from pyfermijobs.errors import InputError
 
 
@@ -71,41 +67,6 @@ def load_yaml(path: str | Path, what: str = "file") -> Any:
 def dump_yaml(data: Any) -> str:
     """Serialise plain data deterministically (insertion order kept, block style)."""
     return yaml.safe_dump(data, sort_keys=False, default_flow_style=False)
-
-
-def _umask_mode() -> int:
-    """Permissions a plain open() would give (mkstemp's files are private otherwise)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return (stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IWGRP | stat.S_IROTH | stat.S_IWOTH) & ~mask
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` for writers that want a file name (FITS, PNG).
-
-    The writer must create the file; it is renamed onto ``path`` only on success.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix or ".tmp", dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, _umask_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-@contextlib.contextmanager
-def atomic_write(path: str | Path, mode: str = "w") -> Iterator[Any]:
-    """An open temporary file beside ``path``, renamed onto ``path`` only on success."""
-    with atomic_path(path) as tmp, open(tmp, mode) as handle:
-        yield handle
 
 
 def write_yaml(path: str | Path, data: Any) -> None:

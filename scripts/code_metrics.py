@@ -5,7 +5,7 @@
 
 Every ``import`` counts, including those inside functions (they are how steps stay cheap to
 start, but a cycle through them is still a cycle). Prints the cycles (strongly connected
-groups of modules), the number of cross-step and backend->step imports, and the largest
+groups of modules), the number of cross-step and engine->step imports, and the largest
 functions. tests/test_architecture.py asserts the rules on the same graph.
 """
 
@@ -80,7 +80,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def layering_violations(graph: dict[str, set[str]], package: str) -> list[str]:
-    """Imports that break the floors: a step importing a sibling step, a backend importing a step."""
+    """Imports that break the floors: a step importing a sibling step, an engine importing a step."""
     steps = f"{package}.steps."
     bad = []
     for mod, deps in sorted(graph.items()):
@@ -93,7 +93,7 @@ def layering_violations(graph: dict[str, set[str]], package: str) -> list[str]:
                 and mod != f"{package}.steps.chain"
             ):
                 bad.append(f"{mod} -> {dep}")
-            if mod.startswith(f"{package}.backends") and dep.startswith(steps):
+            if mod.startswith(f"{package}.engines") and dep.startswith(steps):
                 bad.append(f"{mod} -> {dep}")
     return bad
 
@@ -116,7 +116,7 @@ def main() -> int:
     for group in found:
         print("  " + " <-> ".join(group))
     bad = layering_violations(graph, root.name)
-    print(f"step->sibling-step and backend->step imports: {len(bad)}")
+    print(f"step->sibling-step and engine->step imports: {len(bad)}")
     for line in bad:
         print("  " + line)
     sizes = functions(root)

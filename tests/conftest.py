@@ -32,6 +32,14 @@ def require_lat_data(sub: str = "") -> Path:
     return require_shared(LAT_DATA / sub, "real LAT data")
 
 
+def convert(castro, eflux_per_unit, channels, masses, j_integ, j_sigma, prior, start=None):
+    """One prior's dark-matter likelihood (the library converts several priors at once)."""
+    from pyfermijobs.darkmatter.likelihood import convert_priors
+
+    extra = () if start is None else (start,)
+    return convert_priors(castro, eflux_per_unit, channels, masses, j_integ, j_sigma, [prior], *extra)[prior]
+
+
 def write_yaml(path: Path, data: object) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, sort_keys=False))

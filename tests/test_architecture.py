@@ -18,10 +18,10 @@ from code_metrics import cycles, import_graph, layering_violations
 
 PACKAGE = REPO / "pyfermijobs"
 SUBPACKAGES = (
-    "backends",
     "config",
     "darkmatter",
     "datasets",
+    "engines",
     "estimators",
     "fitting",
     "formats",
@@ -50,8 +50,8 @@ LAYERS: dict[str, set[str]] = {
     "io": {"darkmatter", "datasets", "estimators", "models"},  # what the field reads, written and read back
     "plotting": {"datasets", "io"},  # draws what was computed
     "report": {"config", "datasets", "io"},
-    "backends": {"config", "darkmatter", "datasets", "estimators", "fitting", "formats", "io", "models"},
-    "steps": {"backends", "config", "darkmatter", "datasets", "estimators", "fitting", "formats", "io", "models"}
+    "engines": {"config", "darkmatter", "datasets", "estimators", "fitting", "formats", "io", "models"},
+    "steps": {"engines", "config", "darkmatter", "datasets", "estimators", "fitting", "formats", "io", "models"}
     | {"plotting", "report"},
 }
 
@@ -74,8 +74,8 @@ def test_subpackages_import_only_the_layers_below_them() -> None:
     assert [e[2] for e in sorted(edges) if e[1] not in LAYERS[e[0]]] == []
 
 
-def test_steps_and_backends_keep_their_floors() -> None:
-    """Steps share only steps.common (and steps.dm_common); backends never import a step (engines sit below steps)."""
+def test_steps_and_engines_keep_their_floors() -> None:
+    """Steps share only steps.common (and steps.dm_common); engines never import a step (engines sit below steps)."""
     assert layering_violations(import_graph(PACKAGE), "pyfermijobs") == []
 
 

@@ -6,11 +6,12 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import convert
 from scipy.integrate import quad
 from scipy.optimize import minimize_scalar
 
 from pyfermijobs.darkmatter.castro import CastroLikelihood
-from pyfermijobs.darkmatter.likelihood import DMLikelihood, convert, convert_priors, sigmav_grid
+from pyfermijobs.darkmatter.likelihood import DMLikelihood, convert_priors, sigmav_grid
 from pyfermijobs.darkmatter.limits import limits
 from pyfermijobs.darkmatter.priors import PRIORS, log_prior
 from pyfermijobs.darkmatter.spectra import J_REF, SIGMAV_REF, bin_integrals, dnde, spec_table

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import read_yaml, write_yaml
+from conftest import convert, read_yaml, write_yaml
 from scipy.integrate import quad
 from scipy.optimize import brentq
 
 from pyfermijobs.darkmatter.castro import CastroLikelihood
-from pyfermijobs.darkmatter.likelihood import convert, convert_table
+from pyfermijobs.darkmatter.likelihood import convert_table
 from pyfermijobs.darkmatter.limits import limits
 from pyfermijobs.darkmatter.spectra import D_REF, TAU_REF, bin_integrals, channel_name, spec_table
 from pyfermijobs.io.dm_fits import read_limits, read_limits_summary, write_limits

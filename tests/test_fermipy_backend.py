@@ -105,10 +105,10 @@ def test_gtanalysis_is_imported_in_one_place_only() -> None:
         for p in (REPO / "pyfermijobs").rglob("*.py")
         if "fermipy.gtanalysis" in p.read_text() and "import" in p.read_text()
     ]
-    assert hits == ["pyfermijobs/backends/fermitools.py"]
+    assert hits == ["pyfermijobs/engines/fermitools.py"]
     probe = (
         "import sys, pyfermijobs.cli, pyfermijobs.steps.analyze_roi, pyfermijobs.steps.analyze_sed, "
-        "pyfermijobs.steps.simulate_roi, pyfermijobs.backends.fermipy.analysis; "
+        "pyfermijobs.steps.simulate_roi, pyfermijobs.engines.fermipy.analysis; "
         "print('fermipy.gtanalysis' in sys.modules, 'pyLikelihood' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
@@ -479,8 +479,8 @@ def known_roi():
 
 
 def test_export_reproduces_the_roi_it_was_made_from(known_roi, tmp_path: Path) -> None:
-    from pyfermijobs.backends.fermipy.export import roi_from_fermipy
     from pyfermijobs.config import sed_settings
+    from pyfermijobs.engines.fermipy.export import roi_from_fermipy
     from pyfermijobs.estimators import compute_sed
 
     paths = fermipy_files_of(known_roi, tmp_path)
@@ -509,7 +509,7 @@ def test_export_reproduces_the_roi_it_was_made_from(known_roi, tmp_path: Path) -
 
 def test_export_refits_and_simulates_like_the_original(known_roi, tmp_path: Path) -> None:
     """A realization of the exported ROI refits to the truth as one of the original does."""
-    from pyfermijobs.backends.fermipy.export import roi_from_fermipy
+    from pyfermijobs.engines.fermipy.export import roi_from_fermipy
     from pyfermijobs.fitting import fit_components, free_names, realization
     from pyfermijobs.rng import generator
 
@@ -534,7 +534,7 @@ def test_export_refits_and_simulates_like_the_original(known_roi, tmp_path: Path
 def test_export_refuses_bad_files_naming_them(known_roi, tmp_path: Path, break_it: str, key: str) -> None:
     from astropy.io import fits
 
-    from pyfermijobs.backends.fermipy.export import roi_from_fermipy
+    from pyfermijobs.engines.fermipy.export import roi_from_fermipy
     from pyfermijobs.errors import InputError
 
     paths = fermipy_files_of(known_roi, tmp_path)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from pyfermijobs.atomic import atomic_path, atomic_write
 from pyfermijobs.config.rosters import load_catalog
-from pyfermijobs.yamlio import atomic_path, atomic_write
 
 REQUIRED_DWARFS = (
     "draco",

@@ -13,11 +13,12 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import convert
 from scipy import stats
 from scipy.optimize import brentq
 
 from pyfermijobs.darkmatter.castro import CastroLikelihood
-from pyfermijobs.darkmatter.likelihood import convert, convert_priors
+from pyfermijobs.darkmatter.likelihood import convert_priors
 from pyfermijobs.darkmatter.limits import limits
 from pyfermijobs.darkmatter.priors import (
     DMSKY_DEVIATIONS,

@@ -1,6 +1,6 @@
 """The fermipy analysis template (``config/config_{ttype}.yaml``).
 
-Both backends read the same template: fermipy's ``GTAnalysis`` takes it as is, the builtin
+Both engines read the same template: fermipy's ``GTAnalysis`` takes it as is, the builtin
 engine reads the ROI geometry and energy range from it (``selection``, ``binning``,
 ``model``) plus its own ``synthetic`` section. PrepareTargets writes one copy per target
 with the target's direction filled in, as fermipy.jobs does.

@@ -8,7 +8,7 @@ __all__, __getattr__ = lazy(
     __name__,
     {
         "castro": ("CastroLikelihood", "bin_upper_limits"),
-        "likelihood": ("DMLikelihood", "combine", "convert", "convert_table", "sigmav_grid"),
+        "likelihood": ("DMLikelihood", "combine", "convert_priors", "convert_table", "sigmav_grid"),
         "limits": ("DMLimits",),
         "priors": ("finite_at_zero", "log_prior", "prior_mode"),
         "spectra": ("SpecTable", "bin_integrals", "channel_name", "dm_function", "is_decay", "same_bins", "spec_table"),

@@ -109,22 +109,6 @@ def combine(parts: list[DMLikelihood], channels: tuple[str, ...]) -> DMLikelihoo
     return DMLikelihood(tuple(channels), parts[0].masses, sigmav_grid(lo, hi), np.stack([rows[c] for c in channels]))
 
 
-def convert(
-    castro: CastroLikelihood,
-    eflux_per_unit: np.ndarray,
-    channels: tuple[str, ...],
-    masses: np.ndarray,
-    j_integ: float,
-    j_sigma: float,
-    prior: str,
-    start: tuple[float, float] = (LOG_SIGMAV_MIN, LOG_SIGMAV_MAX),
-) -> DMLikelihood:
-    """The dark-matter likelihood of one castro: ``eflux_per_unit`` is (nchan, nmass, nE)
-    energy flux per unit sigmav J; J0 = ``j_integ`` (GeV2 cm-5), ``j_sigma`` in log10. (Decay channels:
-    per unit Gamma D, with D0 and its sigma, and ``start`` the rate grid's.)"""
-    return convert_priors(castro, eflux_per_unit, channels, masses, j_integ, j_sigma, [prior], start)[prior]
-
-
 def convert_table(
     castro: CastroLikelihood, table: Any, factors: dict[bool, tuple[float, float]], priors: list[str]
 ) -> dict[str, DMLikelihood]:
@@ -155,8 +139,10 @@ def convert_priors(
     priors: list[str],
     start: tuple[float, float] = (LOG_SIGMAV_MIN, LOG_SIGMAV_MAX),
 ) -> dict[str, DMLikelihood]:
-    """``convert`` under several J-factor priors: the castro is read once, on the grid of sigmav J
-    that the widest prior needs, and each prior profiles over its own shifts of it.
+    """The dark-matter likelihood of one castro under each of ``priors``: ``eflux_per_unit`` is
+    (nchan, nmass, nE) energy flux per unit sigmav J; J0 = ``j_integ`` (GeV2 cm-5), ``j_sigma`` in
+    log10 (decay channels: per unit Gamma D, with D0 and its sigma). The castro is read once, on the
+    grid of sigmav J that the widest prior needs, and each prior profiles over its own shifts of it.
 
     No edge of the sigmav grid may set a number: it starts at 1e-28 .. 1e-18 and grows by 4 dex at
     a time (within 1e-40 .. 1e-10) at its top while a curve of a channel x mass with photons has not

@@ -1,7 +1,7 @@
 """ROI geometry: a WCS pixel grid centred on the target, with log-spaced energy bins.
 
 Read from the fermipy analysis template (``binning.roiwidth/binsz/binsperdec/enumbins/coordsys/proj``,
-``selection.emin/emax``), so both backends analyse the same ROI.
+``selection.emin/emax``), so both engines analyse the same ROI.
 """
 
 from __future__ import annotations

@@ -131,7 +131,8 @@ class ROIDataset:
         """Write the ROI; components without free parameters go into the FIXED map."""
         from astropy.io import fits
 
-        from pyfermijobs.yamlio import atomic_path, write_yaml
+        from pyfermijobs.atomic import atomic_path
+        from pyfermijobs.yamlio import write_yaml
 
         header = fits.Header({k: v for k, v in self.geom.header().items() if v is not None})
         fixed = np.zeros(self.geom.shape) if self.fixed is None else self.fixed.astype(float)

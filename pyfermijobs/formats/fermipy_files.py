@@ -39,9 +39,9 @@ from typing import Any
 
 import numpy as np
 
+from pyfermijobs.atomic import atomic_path
 from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
-from pyfermijobs.yamlio import atomic_path
 
 KEV_PER_MEV = 1000.0
 

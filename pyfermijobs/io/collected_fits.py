@@ -14,11 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from pyfermijobs.atomic import atomic_path
 from pyfermijobs.errors import InputError
 from pyfermijobs.estimators.collect import Collection
 from pyfermijobs.io.sed_fits import read_sed
 from pyfermijobs.labels import is_synthetic
-from pyfermijobs.yamlio import atomic_path, load_yaml
+from pyfermijobs.yamlio import load_yaml
 
 
 def write_collected(path: Path, col: Collection, first: int, last: int) -> None:

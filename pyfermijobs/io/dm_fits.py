@@ -24,12 +24,12 @@ from typing import Any
 
 import numpy as np
 
+from pyfermijobs.atomic import atomic_path
 from pyfermijobs.darkmatter.likelihood import DMLikelihood
 from pyfermijobs.darkmatter.limits import DMLimits
 from pyfermijobs.darkmatter.spectra import D_REF, J_REF, SIGMAV_REF, TAU_REF, SpecTable
 from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
-from pyfermijobs.yamlio import atomic_path
 
 SIGMAV_UNIT = "cm3 / s"
 RATE_UNIT = "1 / s"

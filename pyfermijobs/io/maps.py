@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from pyfermijobs.atomic import atomic_path
 from pyfermijobs.datasets.geom import ROIGeom
-from pyfermijobs.yamlio import atomic_path
 
 
 def write_map(

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from pyfermijobs.atomic import atomic_path
 from pyfermijobs.errors import InputError
-from pyfermijobs.yamlio import atomic_path
 
 #: The release writes each number right-aligned in 13 characters, 5 significant digits.
 NUMBER = "{:>13.5g}"

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from pyfermijobs.atomic import atomic_path
 from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
-from pyfermijobs.yamlio import atomic_path
 
 FLUX_UNIT = "ph / (MeV cm2 s)"
 EFLUX_UNIT = "MeV / (cm2 s)"

@@ -58,7 +58,7 @@ def unit_gaussian_histogram(ax: Any, values: Any, what: str, limit: float) -> No
 
 def save(fig: Any, path: Path, pdf: bool = False) -> list[Path]:
     """Write PNG (and PDF) atomically; returns the files written."""
-    from pyfermijobs.yamlio import atomic_path
+    from pyfermijobs.atomic import atomic_path
 
     written = []
     for ext in ("png", "pdf") if pdf else ("png",):

@@ -205,7 +205,7 @@ def render(content: ReportContent, dag: str | None = None) -> str:
 def build_report(layout: Layout, dag: str | None = None) -> Path:
     """Write ``report.html`` at the top of the output folder; returns its path. ``dag``: the
     pipeline's DAG file relative to that folder (written when the run ends), linked."""
-    from pyfermijobs.yamlio import atomic_write
+    from pyfermijobs.atomic import atomic_write
 
     with atomic_write(layout.report()) as handle:
         handle.write(render(gather(layout), dag))

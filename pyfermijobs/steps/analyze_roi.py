@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyfermijobs.backends import FERMIPY, engine_for
 from pyfermijobs.config.analysis import load_template, target_direction
+from pyfermijobs.engines import FERMIPY, engine_for
 from pyfermijobs.steps.common import analysed_profiles, for_each, layout_of, read_run_config, target_config_path
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def run(args: dict[str, Any]) -> None:
         template = load_template(path)
         target_direction(template, path)
         if engine.name == FERMIPY:
-            from pyfermijobs.backends.fermipy.inputs import check_fermipy_template
+            from pyfermijobs.engines.fermipy.inputs import check_fermipy_template
 
             check_fermipy_template(template, path, check_files=True)
     prefix = args["roi_baseline"]

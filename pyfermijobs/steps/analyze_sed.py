@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pyfermijobs.backends import FERMIPY, engine_for
 from pyfermijobs.config.profiles import profile_position
+from pyfermijobs.engines import FERMIPY, SEDRequest, engine_for
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
 from pyfermijobs.steps.common import (
@@ -92,9 +92,10 @@ def run(args: dict[str, Any]) -> None:
     selected = {t: select_directions(layout, t, skydirs[t], args) for t in skydirs}
 
     def one_target(target: str) -> None:
-        engine.analyze_sed(
-            layout, target, targets[target], prefix, sim, selected.get(target), args["non_null_src"], paths[target]
+        request = SEDRequest(
+            target, targets[target], prefix, sim, selected.get(target), args["non_null_src"], paths[target]
         )
+        engine.analyze_sed(layout, request)
         if args["make_plots"] and sim is None:
             from pyfermijobs.plotting.castro import plot_target_castro
 

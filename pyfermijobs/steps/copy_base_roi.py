@@ -13,11 +13,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from pyfermijobs.atomic import atomic_path
 from pyfermijobs.config.run import FERMIPY, RunConfig
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
 from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
-from pyfermijobs.yamlio import atomic_path
 
 #: fermipy's analysis files a GTAnalysis in the new area reloads (those that exist are copied).
 FERMIPY_FILES = ("ccube", "bexpmap", "bexpmap_roi", "srcmap", "ltcube")

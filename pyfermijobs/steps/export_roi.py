@@ -17,7 +17,7 @@ from pyfermijobs.steps.common import check_config, for_each, layout_of, read_run
 def run(args: dict[str, Any]) -> None:
     """Export fermipy's baseline of each target to the builtin engine's ROI files (needs Fermitools),
     so hybrid control studies can run on the builtin engine."""
-    from pyfermijobs.backends.fermitools import require_fermitools
+    from pyfermijobs.engines.fermitools import require_fermitools
 
     layout = layout_of(args)
     config = read_run_config(layout)
@@ -28,7 +28,7 @@ def run(args: dict[str, Any]) -> None:
         for path in [*layout.fermipy_roi_files(target, prefix)[1:], layout.fermipy_file(target, "ccube")]:
             if not path.exists():
                 raise InputError(path, None, "fermipy baseline file not found: run fermipy's AnalyzeROI first")
-    from pyfermijobs.backends.fermipy.analysis import export_existing
+    from pyfermijobs.engines.fermipy.analysis import export_existing
 
     paths = {t: check_config(layout, t, None, config.config_name) for t in targets}
     for_each(targets, len(targets), "export-roi", lambda t: export_existing(tools, layout, t, prefix, paths[t]))

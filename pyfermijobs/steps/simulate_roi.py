@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyfermijobs.backends import BUILTIN, FERMIPY, Realizations, engine_for
+from pyfermijobs.engines import BUILTIN, FERMIPY, Realizations, engine_for
 from pyfermijobs.errors import InputError
 from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_config_path, target_profiles
 

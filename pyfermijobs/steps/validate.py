@@ -54,10 +54,10 @@ def check_fermitools(master: Any, container_engine: str | None, image: str | Non
     key = "backend"  # sim_backend fermipy goes with backend fermipy (load_master checks)
     file = master.source or "command line"
     if not container_engine:
-        from pyfermijobs.backends.fermitools import require_fermitools
+        from pyfermijobs.engines.fermitools import require_fermitools
 
         return require_fermitools(file, key).origin
-    from pyfermijobs.backends.fermitools import HOW_TO_GET
+    from pyfermijobs.engines.fermitools import HOW_TO_GET
 
     if not image:
         raise InputError(file, key, f"the fermipy steps need an image with Fermitools: {HOW_TO_GET}")
@@ -98,8 +98,8 @@ def run(args: dict[str, Any]) -> None:
     where = ""
     config = RunConfig.from_doc(plan.run_config, master.source or Path("command line"))
     if config.uses_fermipy:
-        from pyfermijobs.backends.fermipy.inputs import check_fermipy_template
         from pyfermijobs.config.analysis import load_template
+        from pyfermijobs.engines.fermipy.inputs import check_fermipy_template
 
         engine = args.get("container_engine")
         origin = check_fermitools(master, engine, args.get("fermitools_container"))

@@ -36,13 +36,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyfermijobs.backends.fermitools import Fermitools
+from pyfermijobs.atomic import atomic_path
 from pyfermijobs.config.run import FERMIPY
 from pyfermijobs.datasets.roi import ROIDataset
+from pyfermijobs.engines.fermitools import Fermitools
 from pyfermijobs.errors import InputError
 from pyfermijobs.io.sed_fits import sed_identity
 from pyfermijobs.layout import Layout, seed_str
-from pyfermijobs.yamlio import atomic_path, load_yaml, write_yaml
+from pyfermijobs.yamlio import load_yaml, write_yaml
 
 #: fermipy.jobs' constants: correlation for freeing sources in SEDs, source-finding threshold,
 #: radius of the sources whose normalisations are refitted.
@@ -52,7 +53,7 @@ FREE_RADIUS_DEG = 1.0
 #: Point sources localised in the baseline fit (``--do_find_src``): TS above this, inside the ROI.
 LOCALIZE_MIN_TS = 25.0
 if TYPE_CHECKING:
-    from pyfermijobs.backends.engine import Realizations
+    from pyfermijobs.engines.engine import Realizations, SEDRequest
 
 WORKDIR_REGEX = r"\.xml$|\.npy$"
 
@@ -182,7 +183,7 @@ def export_baseline(
     tools: Fermitools, gta: Any, layout: Layout, target: str, prefix: str, free: list[str], fit: dict[str, Any]
 ) -> ROIDataset:
     """The baseline as the builtin engine's ROI: gtpsf table and model cubes of the free sources, then the export."""
-    from pyfermijobs.backends.fermipy.export import export_roi
+    from pyfermijobs.engines.fermipy.export import export_roi
 
     run_gtpsf(tools, gta, layout.psf_table(target, prefix))
     export_model_cubes(gta, layout, target, prefix, free)
@@ -362,7 +363,7 @@ def write_target_scenario(layout: Layout, target: str, sim: str, sim_profile: st
     simulated profile's version (its ``astro_val_{version}.yaml`` in the study area). An
     explicit norm is kept. Nothing that is not a finite number is left in the source model.
     """
-    from pyfermijobs.backends.builtin import target_jfactor
+    from pyfermijobs.engines.builtin import target_jfactor
     from pyfermijobs.models.spectra import spectrum_from_fermipy
 
     given = layout.scenario_copy(sim)
@@ -472,23 +473,15 @@ class FermipyEngine:
         fit = {"loglike": float(result["loglike"]), "converged": bool(result.get("fit_success", True))}
         return export_baseline(self.tools, gta, layout, target, prefix, free_norm_sources(result), fit)
 
-    def analyze_sed(
-        self,
-        layout: Layout,
-        target: str,
-        profiles: list[str],
-        prefix: str,
-        sim: str | None,
-        skydirs: dict[int, dict[str, float]] | None,
-        non_null_src: bool,
-        config_path: Path,
-    ) -> None:
+    def analyze_sed(self, layout: Layout, request: SEDRequest) -> None:
         """AnalyzeSED: per profile (and per random direction) the castro SED against the baseline."""
+        target, prefix, sim, skydirs = request.target, request.prefix, request.sim, request.skydirs
+        non_null_src = request.non_null_src
         with private_copies(layout.target_dir(target, sim)):
-            gta = open_analysis(self.tools, config_path, layout.target_dir(target, sim))
+            gta = open_analysis(self.tools, request.config_path, layout.target_dir(target, sim))
             gta.load_roi(prefix)
             synthetic = exported_is_synthetic(layout, target, prefix, sim)
-            for profile in profiles:
+            for profile in request.profiles:
                 doc = load_yaml(layout.profile_file(target, profile, sim), "profile file")
                 for key in sorted(skydirs) if skydirs is not None else [None]:
                     direction = (None, None) if key is None else (skydirs[key]["ra"], skydirs[key]["dec"])

@@ -6,7 +6,7 @@ pyfermijobs runs without them, so the import happens here, on demand, and its ab
 one clear message before any work starts.
 
 ``PFJ_FERMITOOLS`` may name a Python file that stands in for Fermitools (it must define
-``GTAnalysis`` and ``run_gtapp``). The test suite uses it to run the fermipy backend, through
+``GTAnalysis`` and ``run_gtapp``). The test suite uses it to run the fermipy engine, through
 the CLI and the Nextflow pipeline, against a named test double of the GTAnalysis interface.
 """
 

@@ -2,8 +2,8 @@
 
 Two engines share one layout and one SED format and offer the same per-target functions
 (:class:`Engine`): ``builtin`` (this project's binned likelihood on a synthetic LAT-like sky,
-runs anywhere; :mod:`pyfermijobs.backends.builtin`) and ``fermipy`` (fermipy's ``GTAnalysis``
-on real LAT data, needs Fermitools; :mod:`pyfermijobs.backends.fermipy`). The master
+runs anywhere; :mod:`pyfermijobs.engines.builtin`) and ``fermipy`` (fermipy's ``GTAnalysis``
+on real LAT data, needs Fermitools; :mod:`pyfermijobs.engines.fermipy`). The master
 configuration chooses one for the data analysis (``backend``: AnalyzeROI, AnalyzeSED) and one
 for the control studies (``sim_backend``: SimulateROI and the random-direction SEDs).
 ``backend: fermipy`` with ``sim_backend: builtin`` is the hybrid: fermipy fits the data, its
@@ -13,8 +13,8 @@ fast engine. Steps check their inputs, ask :func:`engine_for` and loop over targ
 
 from __future__ import annotations
 
-from pyfermijobs.backends.engine import Engine, Realizations
 from pyfermijobs.config.run import BUILTIN, FERMIPY, RunConfig
+from pyfermijobs.engines.engine import Engine, Realizations, SEDRequest
 
 
 def engine_for(config: RunConfig, sim: str | None) -> Engine:
@@ -24,13 +24,13 @@ def engine_for(config: RunConfig, sim: str | None) -> Engine:
     to get it.
     """
     if config.engine(sim) == FERMIPY:
-        from pyfermijobs.backends.fermipy.analysis import FermipyEngine
-        from pyfermijobs.backends.fermitools import require_fermitools
+        from pyfermijobs.engines.fermipy.analysis import FermipyEngine
+        from pyfermijobs.engines.fermitools import require_fermitools
 
         return FermipyEngine(require_fermitools(config.origin, "backend" if sim is None else "sim_backend"))
-    from pyfermijobs.backends.builtin import BuiltinEngine
+    from pyfermijobs.engines.builtin import BuiltinEngine
 
     return BuiltinEngine()
 
 
-__all__ = ["BUILTIN", "FERMIPY", "Engine", "Realizations", "engine_for"]
+__all__ = ["BUILTIN", "FERMIPY", "Engine", "Realizations", "SEDRequest", "engine_for"]

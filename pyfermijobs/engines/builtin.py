@@ -1,6 +1,6 @@
 """The builtin engine: AnalyzeROI, AnalyzeSED and SimulateROI on this project's binned likelihood.
 
-The same per-target functions as the fermipy engine (:class:`~pyfermijobs.backends.Engine`),
+The same per-target functions as the fermipy engine (:class:`~pyfermijobs.engines.Engine`),
 into the same layout and SED format. Without real data the ROI is the synthetic LAT-like sky
 (:mod:`pyfermijobs.datasets.synthetic`); control studies start from the baseline ROI files,
 which a fermipy baseline can also be exported to (hybrid control studies).
@@ -30,7 +30,7 @@ from pyfermijobs.layout import Layout
 from pyfermijobs.yamlio import write_yaml
 
 if TYPE_CHECKING:
-    from pyfermijobs.backends.engine import Realizations
+    from pyfermijobs.engines.engine import Realizations, SEDRequest
 
 
 class BuiltinEngine:
@@ -90,33 +90,24 @@ class BuiltinEngine:
         roi.write(layout.roi_file(target, prefix), layout.roi_yaml(target, prefix), summary)
         return roi
 
-    def analyze_sed(
-        self,
-        layout: Layout,
-        target: str,
-        profiles: list[str],
-        prefix: str,
-        sim: str | None,
-        skydirs: dict[int, dict[str, float]] | None,
-        non_null_src: bool,
-        config_path: Path,
-    ) -> None:
+    def analyze_sed(self, layout: Layout, request: SEDRequest) -> None:
         """The SED of each profile: at the target (``sim=None``), or at each random direction."""
         from pyfermijobs.estimators.sed import compute_sed
         from pyfermijobs.io.sed_fits import write_sed
 
-        config = load_template(config_path)
-        settings = sed_settings(config, config_path)
-        builtin = builtin_settings(config, config_path)
+        target, prefix, sim, skydirs = request.target, request.prefix, request.sim, request.skydirs
+        config = load_template(request.config_path)
+        settings = sed_settings(config, request.config_path)
+        builtin = builtin_settings(config, request.config_path)
         correl = builtin["correl_thresh"]
         # at the target, a catalog source there is the target; random directions measure empty sky
         match = builtin["match_radius"] if skydirs is None else 0.0
-        for profile in profiles:
+        for profile in request.profiles:
             name, ra, dec = profile_position(layout.profile_file(target, profile, sim))
             jobs = [(None, ra, dec)] if skydirs is None else [(k, d["ra"], d["dec"]) for k, d in skydirs.items()]
             for key, jra, jdec in jobs:
                 roi, _ = ROIDataset.read(layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim))
-                product = compute_sed(roi, name, jra, jdec, settings, correl, non_null_src, match)
+                product = compute_sed(roi, name, jra, jdec, settings, correl, request.non_null_src, match)
                 header = _header(roi, product, name, target, profile, sim, key, jra, jdec)
                 out = (
                     layout.sed_file(target, profile) if key is None else layout.sim_sed_file(sim, target, profile, key)

@@ -12,6 +12,20 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class SEDRequest:
+    """What AnalyzeSED asks of an engine for one target: the SED of each profile at the target, or
+    (``skydirs``, the random-direction study) at each of those directions instead."""
+
+    target: str
+    profiles: list[str]
+    prefix: str  # the baseline ROI's name
+    sim: str | None  # None: the data area; 'random': the random directions
+    skydirs: dict[int, dict[str, float]] | None  # key -> {'ra', 'dec'}
+    non_null_src: bool
+    config_path: Path  # the target's analysis configuration
+
+
+@dataclass(frozen=True)
 class Realizations:
     """What SimulateROI asks of an engine for one target: a scenario's seeds and the study's options."""
 
@@ -32,17 +46,7 @@ class Engine(Protocol):
     ) -> ROIDataset:
         """Fit the baseline and write it; return it as the builtin engine's ROI (for diagnostics)."""
 
-    def analyze_sed(
-        self,
-        layout: Layout,
-        target: str,
-        profiles: list[str],
-        prefix: str,
-        sim: str | None,
-        skydirs: dict[int, dict[str, float]] | None,
-        non_null_src: bool,
-        config_path: Path,
-    ) -> None:
+    def analyze_sed(self, layout: Layout, request: SEDRequest) -> None:
         """The SED of each profile at the target, or at each direction of ``skydirs`` (random study)."""
 
     def simulate(
