@@ -37,6 +37,24 @@ def test_every_module_is_one_process_with_the_nf_core_parts() -> None:
         assert "params." not in text, path
 
 
+def test_every_module_runs_one_step_that_declares_what_it_writes() -> None:
+    """The stub and script blocks run the same step with the same options, and that step names its
+    outputs beside its run (what -stub-run writes; test_pipeline checks it against a real run)."""
+    from importlib import import_module
+
+    from pyfermijobs.steps import STEPS
+
+    call = r"pfj-task (?:--stub )?(?:part\* )?-- ([a-z-]+)([^\n]*)"
+    for path in MODULES:
+        text = path.read_text()
+        script, stub = text.split("stub:")[0].split("script:")[1], text.split("stub:")[1]
+        assert len(re.findall(call, script)) == 1 and re.findall(call, stub) == re.findall(call, script), path
+        step = STEPS[re.findall(call, script)[0][0]]
+        if step.name != "prepare-targets":  # preparing runs for real under -stub-run (it makes the layout)
+            declared = "outputs" + step.function.removeprefix("run")
+            assert callable(getattr(import_module(step.module), declared, None)), step.name
+
+
 def test_modules_config_gives_every_process_its_image_and_the_params_options() -> None:
     config = (REPO / "conf/modules.config").read_text()
     assert "container = params.container" in config

@@ -1,7 +1,8 @@
 """The pipeline's steps: one module each, registered here for the CLI and the Python API.
 
-A step is a plain function ``run(args: dict) -> None`` in its module; the registry names
-the options it takes (see :mod:`pyfermijobs.options`). The module is imported only when the
+A step is a plain function ``run(args: dict) -> None`` in its module, with ``outputs(args)``
+beside it naming the files it writes; the registry names the options it takes (see
+:mod:`pyfermijobs.options`). The module is imported only when the
 step runs, so ``pfj --help`` stays fast. A step is registered only once it really works.
 """
 
@@ -32,6 +33,16 @@ class Step:
 
     def runner(self) -> Callable[[dict[str, Any]], None]:
         return getattr(importlib.import_module(self.module), self.function)
+
+    def outputs(self, args: dict[str, Any]) -> list[Path]:
+        """The files the step writes for these options, from the function beside its runner
+        (``run`` -> ``outputs``, ``run_castro`` -> ``outputs_castro``): what ``-stub-run`` writes
+        and what the pipeline's published files are checked against."""
+        name = "outputs" + self.function.removeprefix("run")
+        declared = getattr(importlib.import_module(self.module), name, None)
+        if declared is None:
+            raise ValueError(f"step {self.name!r} declares no outputs (no {self.module}.{name})")
+        return declared(args)
 
     def option(self, name: str) -> Option:
         return self.overrides.get(name) or OPTIONS[name]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -57,3 +58,19 @@ def diagnostic_maps(layout: Layout, target: str, roi: ROIDataset, prefix: str) -
     extra = {"SQRT_TS": np.sqrt(tsm.ts), "NORM": tsm.amplitude}
     write_map(layout.roi_map(target, "tsmap", prefix), tsm.ts, roi.geom, "TS", "", roi.synthetic, extra)
     return model, significance, tsm.ts
+
+
+def outputs(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run` writes for these options: each target's baseline ROI (and its plots and maps)."""
+    from pyfermijobs.layout import ROI_PLOTS
+    from pyfermijobs.steps.common import baseline_of, output_area, target_profiles
+
+    layout, config, _ = output_area(args)
+    prefix = baseline_of(config, args)
+    out: list[Path] = []
+    for t in target_profiles(args, layout):
+        out += [layout.roi_file(t, prefix), layout.roi_yaml(t, prefix)]
+        if args.get("make_plots"):
+            out += [layout.roi_plot(t, kind, prefix) for kind in ROI_PLOTS]
+            out += [layout.roi_map(t, kind, prefix) for kind in ("residmap", "tsmap")]
+    return out

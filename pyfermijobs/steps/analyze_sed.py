@@ -131,3 +131,14 @@ def _read_skydirs(path: Path) -> dict[int, dict[str, float]]:
         except (KeyError, TypeError, ValueError):
             raise InputError(path, str(key), "each direction needs ra and dec") from None
     return out
+
+
+def outputs(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run` writes for these options: the data's SEDs, or one per random direction."""
+    from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
+
+    layout, config, sim = output_area(args)
+    pairs = target_profile_pairs(args, layout, sim)
+    if sim is None:
+        return [layout.sed_file(t, p) for t, p in pairs]
+    return [layout.sim_sed_file(sim, t, p, s) for t, p in pairs for s in study_seeds(config, sim, args)]

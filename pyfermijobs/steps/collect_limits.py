@@ -89,3 +89,20 @@ def collect(paths: list[Path], seeds: list[Any], out: Path, header: dict[str, An
     stacked = {name: np.stack([c[name] for c in columns]) for name in columns[0]}
     header = {**header, **truth, "SYNTHET": is_synthetic(header0)}
     write_limits_summary(out, lim0.channels, lim0.masses, seeds, stacked, header)
+
+
+def outputs(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run` writes for these options: each roster's summary per prior, and (without
+    ``--roster``) each target x profile's, as dmpipe's collect-limits."""
+    from pyfermijobs.steps.common import output_area, study_seeds
+
+    layout, config, sim = output_area(args)
+    chosen, seed_range = priors(args, stage(config)), study_seeds(config, str(sim), args)
+    ends = (seed_range.start, seed_range.stop - 1)
+    names = list(rosters(layout, sim, args.get("roster")))
+    out = [layout.stacked_summary_file(str(sim), r, j, *ends) for r in names for j in chosen]
+    if args.get("roster") is None:
+        study = config.study(str(sim))
+        pairs = [(t, p) for t, profiles in study.profiles.items() for p in profiles]
+        out += [layout.dmlimits_summary_file(str(sim), t, p, j, *ends) for t, p in pairs for j in chosen]
+    return out

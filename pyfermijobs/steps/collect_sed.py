@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pyfermijobs.errors import InputError
@@ -99,3 +100,14 @@ def run(args: dict[str, Any]) -> None:
         f"collect-sed {sim}",
         lambda tp: collect_one(layout, sim, tp[0], tp[1], first, last, full, summary, bool(args.get("allow_missing"))),
     )
+
+
+def outputs(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run` writes for these options: the collected and summary files of each pair."""
+    from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
+
+    layout, config, sim = output_area(args)
+    seeds = study_seeds(config, str(sim), args)
+    ends = (seeds.start, seeds.stop - 1)
+    files = (layout.collected_file, layout.summary_file)
+    return [f(str(sim), t, p, *ends) for t, p in target_profile_pairs(args, layout, sim) for f in files]

@@ -91,3 +91,28 @@ def for_each(items: Iterable[Any], total: int, label: str, work: Callable[[Any],
     """Run ``work`` over items, with progress on a terminal."""
     for item in progress(items, total, label):
         work(item)
+
+
+def output_area(args: dict[str, Any]) -> tuple[Layout, RunConfig, str | None]:
+    """What a step's ``outputs`` needs: the layout, the prepared configuration and the area
+    (``--sim``; ``--skydirs`` alone means the random directions, as for AnalyzeSED)."""
+    from pyfermijobs.layout import RANDOM_SIM
+
+    layout = layout_of(args)
+    sim = args.get("sim") or (RANDOM_SIM if args.get("skydirs") else None)
+    return layout, RunConfig.read(layout), sim
+
+
+def target_profile_pairs(args: dict[str, Any], layout: Layout, sim: str | None) -> list[tuple[str, str]]:
+    """(target, profile) of ``--target``/``--targetlist`` (and ``--profile``) in an area."""
+    return [(t, p) for t, profiles in target_profiles(args, layout, sim).items() for p in profiles]
+
+
+def study_seeds(config: RunConfig, sim: str, args: dict[str, Any]) -> range:
+    """A control study's seeds, or the ``--seed``/``--nsims`` part of them."""
+    return config.study(sim).seeds(args.get("seed"), args.get("nsims"))
+
+
+def baseline_of(config: RunConfig, args: dict[str, Any]) -> str:
+    """The builtin baseline ROI's name (steps without ``--roi_baseline``: the default)."""
+    return config.baseline_prefix(args.get("roi_baseline", "fit_baseline"))

@@ -8,6 +8,7 @@ with its J-factor, into one file.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -99,3 +100,14 @@ def run(args: dict[str, Any]) -> None:
         for s in seeds(config, args)
     ]
     for_each(work, len(work), "convert-castro", lambda w: convert_one(layout, table, w[0], w[1], chosen, sim, w[2]))
+
+
+def outputs(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run` writes for these options: per pair, prior and realization a likelihood and limits."""
+    from pyfermijobs.steps.common import output_area, target_profile_pairs
+
+    layout, config, sim = output_area(args)
+    chosen, keys = priors(args, stage(config)), seeds(config, args)
+    files = (layout.dmlike_file, layout.dmlimits_file)
+    pairs = target_profile_pairs(args, layout, sim)
+    return [f(t, p, j, sim, k) for t, p in pairs for j in chosen for k in keys for f in files]

@@ -65,3 +65,13 @@ def run(args: dict[str, Any]) -> None:
             if not path.exists():
                 raise InputError(path, None, "not found: run analyze-roi first (or fix --extracopy)")
     for_each(targets, len(targets), "copy-base-roi", lambda t: copy_base_roi(layout, t, sim, files[t]))
+
+
+def outputs(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run` writes for these options: the baseline ROI's files in the study's area."""
+    from pyfermijobs.steps.common import baseline_of, output_area
+
+    layout, config, sim = output_area(args)
+    prefix = baseline_of(config, args)
+    targets = target_profiles(args, layout, sim)
+    return [f for t in targets for f in (layout.roi_file(t, prefix, sim), layout.roi_yaml(t, prefix, sim))]

@@ -4,6 +4,7 @@ channel's plots show lifetimes (s) and their lower limits."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -271,3 +272,56 @@ def published(config: Any, channel: str) -> tuple[str, Any, Any] | None:
     masses, columns = read_release_limits(path)
     name = list(columns)[-1]
     return f"published: {name} ({path.name})", masses, columns[name]
+
+
+def _per_target_plots(args: dict[str, Any], plot: str, kind: str) -> list[Path]:
+    from pyfermijobs.steps.common import output_area, target_profile_pairs
+
+    layout, config, sim = output_area(args)
+    channels, chosen = plot_choices(args, config, plot)
+    pairs = target_profile_pairs(data_targets(args, layout), layout, sim)
+    return [layout.dm_plot(t, p, j, kind, c) for t, p in pairs for j in chosen for c in channels]
+
+
+def _stacked_plots(args: dict[str, Any], plot: str, kind: str) -> list[Path]:
+    from pyfermijobs.steps.common import output_area
+
+    layout, config, sim = output_area(args)
+    channels, chosen = plot_choices(args, config, plot)
+    names = list(rosters(layout, sim, args.get("roster")))
+    return [layout.stacked_plot(r, j, kind, c, sim) for r in names for j in chosen for c in channels]
+
+
+def outputs_dm(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run_dm` writes for these options."""
+    return _per_target_plots(args, "plot-dm", "dmlike")
+
+
+def outputs_limits(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run_limits` writes for these options."""
+    return _per_target_plots(args, "plot-limits", "dmlimits")
+
+
+def outputs_stacked_dm(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run_stacked_dm` writes for these options."""
+    return _stacked_plots(args, "plot-stacked-dm", "stackeddm")
+
+
+def outputs_stacked_limits(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run_stacked_limits` writes for these options."""
+    return _stacked_plots(args, "plot-stacked-limits", "stackedlimits")
+
+
+def outputs_control_limits(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run_control_limits` writes for these options."""
+    return _stacked_plots(args, "plot-control-limits", "controllimits")
+
+
+def outputs_control_mles(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run_control_mles` writes for these options."""
+    return _stacked_plots(args, "plot-control-mles", "controlmles")
+
+
+def outputs_final_limits(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run_final_limits` writes for these options."""
+    return _stacked_plots(args, "plot-final-limits", "finallimits")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pyfermijobs.config.run import RunConfig, Study
@@ -132,3 +133,29 @@ def run_calibration(args: dict[str, Any]) -> None:
         "plot-calibration",
         lambda tp: calibration(layout, config, sim, tp[0], tp[1], bool(args.get("pdf")), args),
     )
+
+
+def outputs_castro(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run_castro` writes for these options."""
+    from pyfermijobs.steps.common import output_area, target_profile_pairs
+
+    layout, _, sim = output_area(args)
+    return [layout.castro_plot(t, p) for t, p in target_profile_pairs(args, layout, sim)]
+
+
+def outputs_bands(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run_bands` writes for these options."""
+    from pyfermijobs.steps.common import output_area, target_profile_pairs
+
+    layout, _, sim = output_area(args)
+    return [layout.bands_plot(t, p) for t, p in target_profile_pairs(args, layout, sim)]
+
+
+def outputs_calibration(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run_calibration` writes for these options: TS plots (null) or recovery plots."""
+    from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
+
+    layout, config, sim = output_area(args)
+    seeds = study_seeds(config, str(sim), args)
+    plot = layout.recovery_plot if config.study(str(sim)).injected else layout.ts_plot
+    return [plot(str(sim), t, p, seeds.start, seeds.stop - 1) for t, p in target_profile_pairs(args, layout, sim)]

@@ -115,3 +115,11 @@ def run(args: dict[str, Any]) -> None:
     # every target's grid is checked before any file is written
     found = {t: random_dir_gen_checked(layout, t, cfg, prefix, paths[t], rand_file) for t in targets}
     for_each(targets, len(targets), "random-dir-gen", lambda t: write_yaml(layout.skydirs_file(t), found[t]))
+
+
+def outputs(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run` writes for these options: each target's directions file."""
+    from pyfermijobs.steps.common import output_area
+
+    layout, _, sim = output_area(args)
+    return [layout.skydirs_file(t) for t in target_profiles(args, layout, sim)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pyfermijobs.steps.common import layout_of
@@ -13,3 +14,8 @@ def run(args: dict[str, Any]) -> None:
 
     path = build_report(layout_of(args), args.get("dag"))
     print(f"report: {path}")
+
+
+def outputs(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run` writes: the report."""
+    return [layout_of(args).report()]

@@ -9,6 +9,7 @@ configuration unless a flag says otherwise. The engine is the control studies' (
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pyfermijobs.engines import BUILTIN, FERMIPY, Realizations, engine_for
@@ -54,3 +55,12 @@ def run(args: dict[str, Any]) -> None:
         engine.simulate(layout, target, targets[target], prefix, work, paths[target])
 
     for_each(targets, len(targets), f"simulate-roi {sim} ({engine.name}, {len(seeds)} seeds each)", one_target)
+
+
+def outputs(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run` writes for these options: per target x profile x seed an SED and its truth."""
+    from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
+
+    layout, config, sim = output_area(args)
+    pairs, seeds = target_profile_pairs(args, layout, sim), study_seeds(config, str(sim), args)
+    return [f(str(sim), t, p, s) for t, p in pairs for s in seeds for f in (layout.sim_sed_file, layout.sim_truth_file)]

@@ -7,6 +7,7 @@ over 0.5-500 GeV); ConvertCastro picks the table whose bins are the SED's.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,3 +48,8 @@ def run(args: dict[str, Any]) -> None:
     for key, (emin, emax) in binnings.items():
         table = spec_table(list(dm.spec.channels), list(dm.spec.masses), emin, emax)
         write_spec_table(layout.spec_table_file(key), table, {"TTYPE": config.ttype})
+
+
+def outputs(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run` writes: the spectra table."""
+    return [layout_of(args).spec_table_file()]

@@ -6,6 +6,7 @@ k of each target (for random directions, each target's direction k).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pyfermijobs.labels import is_synthetic
@@ -64,3 +65,18 @@ def run(args: dict[str, Any]) -> None:
         for s in seeds(config, args)
     ]
     for_each(work, len(work), "stack-likelihood", lambda w: stack_one(layout, w[0], w[1], w[2], sim, w[3]))
+
+
+def outputs(args: dict[str, Any]) -> list[Path]:
+    """What :func:`run` writes for these options: per roster, prior and realization the stacked
+    likelihood and limits; for the data also the limits in the LAT release's layout."""
+    from pyfermijobs.steps.common import output_area
+
+    layout, config, sim = output_area(args)
+    chosen, names = priors(args, stage(config)), list(rosters(layout, sim, args.get("roster")))
+    files = (layout.stacked_like_file, layout.stacked_limits_file)
+    out = [f(r, j, sim, k) for r in names for j in chosen for k in seeds(config, args) for f in files]
+    if sim is None:
+        channels = stage(config).spec.channels
+        out += [layout.release_limits_file(r, j, c) for r in names for j in chosen for c in channels]
+    return out
