@@ -34,6 +34,8 @@ from pathlib import Path
 
 #: Name of the random-direction control "simulation" area (fermipy's convention).
 RANDOM_SIM = "random"
+#: the analysis configuration's name in each target's folder (fermipy.jobs' default; master: config_localpath)
+TARGET_CONFIG = "config.yaml"
 
 #: AnalyzeROI's diagnostic plots (``{prefix}_{kind}.png``): kind -> what it shows.
 ROI_PLOTS = {
@@ -110,7 +112,7 @@ class Layout:
     def target_dir(self, target: str, sim: str | None = None) -> Path:
         return self.area(sim) / target
 
-    def target_config(self, target: str, sim: str | None = None, name: str = "config.yaml") -> Path:
+    def target_config(self, target: str, sim: str | None = None, name: str = TARGET_CONFIG) -> Path:
         """The target's analysis configuration; ``name`` is fermipy.jobs' ``--config`` (a file in the folder)."""
         return self.target_dir(target, sim) / name
 

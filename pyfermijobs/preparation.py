@@ -22,7 +22,7 @@ from pyfermijobs.config.analysis import config_for_target, load_template
 from pyfermijobs.config.master import MasterConfig, SimSettings
 from pyfermijobs.config.profiles import profile_source
 from pyfermijobs.config.rosters import Target, load_aliases, load_catalog, merge_rosters
-from pyfermijobs.config.run import resolve_profile
+from pyfermijobs.config.run import Study, resolve_profile
 from pyfermijobs.config.scenarios import load_rand_config, load_scenario
 from pyfermijobs.config.template import data_settings, with_absolute_data_paths
 from pyfermijobs.errors import InputError, closest
@@ -159,19 +159,13 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
     if rand_config is not None:
         files[layout.rand_config_copy()] = rand_config
 
-    def study_entry(name: str, sim: SimSettings) -> dict[str, Any]:
+    def study(name: str, sim: SimSettings) -> Study:
         injected = scenarios[name]["injected_source"] is not None
-        return {
-            "seed": sim.seed,
-            "nsims": sim.nsims,
-            "last": sim.last,
-            "nsims_job": sim.nsims_job,
-            "profile": sim.profile,
-            "injected": injected,
-            "non_null_src": injected if sim.non_null_src is None else sim.non_null_src,
-            "do_find_src": sim.do_find_src,
-            "profiles": area_lists[name],
-        }
+        non_null_src = injected if sim.non_null_src is None else sim.non_null_src  # fermipy.jobs' default
+        return Study(
+            name, sim.seed, sim.nsims, sim.nsims_job, sim.profile, injected, non_null_src, sim.do_find_src,
+            area_lists[name],
+        )  # fmt: skip
 
     from pyfermijobs.io.castro_files import read_castro
 
@@ -198,8 +192,8 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
             }
             for t in targets.values()
         },
-        "sims": {name: study_entry(name, sim) for name, sim in master.sims.items()},
-        "random": study_entry(RANDOM_SIM, studies[RANDOM_SIM]) if RANDOM_SIM in studies else None,
+        "sims": {name: study(name, sim).to_doc() for name, sim in master.sims.items()},
+        "random": study(RANDOM_SIM, studies[RANDOM_SIM]).to_doc() if RANDOM_SIM in studies else None,
         "plotting": master.plotting,
         "aliases": aliases,
         "config_localpath": master.config_localpath,

@@ -119,11 +119,12 @@ def test_bands_keep_every_null_scenario_apart(tmp_path: Path) -> None:
 
     rng = np.random.default_rng(3)
     layout = Layout(tmp_path, "t")
-    study = {"seed": 0, "nsims": 2, "nsims_job": 0, "injected": False, "profiles": {"x": ["p"]}}
+    study = {"seed": 0, "nsims": 2, "nsims_job": 0, "injected": False, "non_null_src": False, "do_find_src": False}
+    study["profiles"] = {"x": ["p"]}
     doc = {
         "ttype": "t",
         "targets": {"x": {"ra": 0.0, "dec": 0.0, "profiles": ["p"]}},
-        "sims": {"nullA": study, "nullB": study, "inj": {**study, "injected": True}},
+        "sims": {"nullA": study, "nullB": study, "inj": {**study, "injected": True, "non_null_src": True}},
         "random": study,
     }
     config = RunConfig.from_doc(doc, layout.run_config())

@@ -152,7 +152,7 @@ MASTER_FIELDS: dict[str, Field] = {
     "config_localpath": Field(
         "str|null",
         None,
-        "name of the analysis configuration in each target's folder; default config.yaml",
+        f"name of the analysis configuration in each target's folder; default {layout.TARGET_CONFIG}",
         file_field_name,
     ),
     "sim_defaults": Field("dict", dict, "defaults for every simulation scenario"),
@@ -231,7 +231,7 @@ class MasterConfig:
     plotting: dict[str, dict[str, dict]] = field(default_factory=dict)
     backend: str = "builtin"
     sim_backend: str = "builtin"
-    config_localpath: str = "config.yaml"
+    config_localpath: str = layout.TARGET_CONFIG
     #: the dark-matter stage: priors, spectra file, plotted channels (None: no stage)
     darkmatter: DarkMatterSettings | None = None
     #: SEDs made elsewhere: a pattern with {target}/{version} or target -> path (None: every target is analysed)
@@ -438,7 +438,7 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
         darkmatter=darkmatter,
         backend=top["backend"],
         sim_backend=top["sim_backend"] or top["backend"],
-        config_localpath=top["config_localpath"] or "config.yaml",
+        config_localpath=top["config_localpath"] or layout.TARGET_CONFIG,
         sed_files=top["sed_files"],
         base=base,
     )

@@ -15,7 +15,7 @@ from typing import Any
 from pyfermijobs.config.darkmatter import DarkMatter
 from pyfermijobs.config.master import DEFAULT_PLOTS, DM_DEFAULT_PLOTS
 from pyfermijobs.errors import InputError, closest
-from pyfermijobs.layout import RANDOM_SIM, Layout
+from pyfermijobs.layout import RANDOM_SIM, TARGET_CONFIG, Layout
 
 BUILTIN = "builtin"
 FERMIPY = "fermipy"
@@ -104,10 +104,24 @@ class Study:
             nsims_job=int(doc["nsims_job"]),
             profile=doc.get("profile"),
             injected=bool(doc["injected"]),
-            non_null_src=bool(doc.get("non_null_src", doc["injected"])),
-            do_find_src=bool(doc.get("do_find_src", False)),
+            non_null_src=bool(doc["non_null_src"]),
+            do_find_src=bool(doc["do_find_src"]),
             profiles={t: list(p) for t, p in (doc.get("profiles") or {}).items()},
         )
+
+    def to_doc(self) -> dict[str, Any]:
+        """What ``pipeline_config.yaml`` holds for the study (read back by :meth:`from_doc`)."""
+        return {
+            "seed": self.seed,
+            "nsims": self.nsims,
+            "last": self.last,
+            "nsims_job": self.nsims_job,
+            "profile": self.profile,
+            "injected": self.injected,
+            "non_null_src": self.non_null_src,
+            "do_find_src": self.do_find_src,
+            "profiles": self.profiles,
+        }
 
 
 @dataclass(frozen=True)
@@ -125,9 +139,10 @@ class RunConfig:
     plotting: dict[str, dict[str, dict]]
     aliases: dict[str, str]
     master: str | None
-    doc: dict[str, Any]
+    #: the analysis template PrepareTargets read (for the report)
+    config_template: str | None = None
     #: the analysis configuration's name in each target's folder (master: config_localpath)
-    config_name: str = "config.yaml"
+    config_name: str = TARGET_CONFIG
     #: the dark-matter stage (None: not run)
     darkmatter: DarkMatter | None = None
 
@@ -154,8 +169,8 @@ class RunConfig:
                 plotting=dict(doc.get("plotting") or {}),
                 aliases=dict(doc.get("aliases") or {}),
                 master=(doc.get("inputs") or {}).get("master"),
-                doc=doc,
-                config_name=str(doc.get("config_localpath") or "config.yaml"),
+                config_template=(doc.get("inputs") or {}).get("config_template"),
+                config_name=str(doc.get("config_localpath") or TARGET_CONFIG),
                 darkmatter=DarkMatter.from_doc(doc["darkmatter"]) if doc.get("darkmatter") else None,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -63,7 +63,9 @@ class ROIGeom:
     nrows: int | None = None
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], ra: float, dec: float, file: str = "config.yaml") -> ROIGeom:
+    def from_config(
+        cls, config: dict[str, Any], ra: float, dec: float, file: str = "analysis configuration"
+    ) -> ROIGeom:
         """Geometry from a fermipy analysis configuration centred on (ra, dec)."""
         selection = config.get("selection") or {}
         binning = config.get("binning") or {}

@@ -31,7 +31,7 @@ def exposure_cube(geom: ROIGeom, node_e: np.ndarray, livetime_years: float) -> n
 
 
 def build_synthetic_roi(
-    config: dict[str, Any], target: str, ra: float, dec: float, file: str = "config.yaml"
+    config: dict[str, Any], target: str, ra: float, dec: float, file: str = "analysis configuration"
 ) -> ROIDataset:
     """The synthetic sky of one target: model components with templates and Poisson counts."""
     settings = synthetic_settings(config, file)

@@ -44,7 +44,7 @@ class CatalogSource:
     morphology: tuple[str, float] | None = None
 
 
-def catalog_path(name: str, file: str = "config.yaml") -> Path:
+def catalog_path(name: str, file: str = "analysis configuration") -> Path:
     """Resolve a catalog name or file against fermipy's shipped catalogs."""
     candidate = Path(name).expanduser()
     if candidate.is_file():
@@ -62,7 +62,7 @@ def catalog_path(name: str, file: str = "config.yaml") -> Path:
     return path
 
 
-def read_catalog(path: Path, file: str = "config.yaml") -> list[CatalogSource]:
+def read_catalog(path: Path, file: str = "analysis configuration") -> list[CatalogSource]:
     """All sources of a catalog with their catalog spectra (4FGL, 3FGL or 3FHL column layouts)."""
     import fitsio
 

@@ -164,7 +164,7 @@ def render(content: ReportContent, dag: str | None = None) -> str:
         ["targets", str(len(config.targets))],
         ["spatial models", escape(", ".join(config.spatial_models))],
         ["master configuration", escape(str(config.master))],
-        ["analysis template", escape(str(config.doc.get("inputs", {}).get("config_template")))],
+        ["analysis template", escape(str(config.config_template))],
     ]
     written = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
