@@ -66,17 +66,9 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
     aliases = load_aliases(master.alias_dict)
     catalog = load_catalog(master.targets_file)
     targets, membership = merge_rosters(master.rosters, master.roster_files, catalog, aliases, origin)
-    layout = Layout(Path("."), master.ttype)
     external = sed_sources(master, targets)
     analysed = {name: t for name, t in targets.items() if name not in external}
-    template: dict[str, Any] = {}
-    if analysed:
-        if not master.config_template.is_file():
-            raise InputError(origin, "config_template", f"analysis template {master.config_template} not found")
-        template = load_template(master.config_template)
-        check_template(template, master.config_template)  # the engine's sections too, before any work
-        if data_settings(template, master.config_template) is not None:  # real data: absolute paths, ROIs checked
-            template = with_absolute_data_paths(template, master.config_template.parent, master.config_template)
+    template = analysis_template(master, bool(analysed))
     if not analysed and (master.sims or master.random is not None):
         raise InputError(
             origin,
@@ -84,99 +76,21 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
             "control studies simulate or move the targets' ROIs, and every target's SED is read from a file "
             "(sed_files / sed_file): remove the studies or analyse some targets",
         )
-
-    scenarios = {name: load_scenario(sim.scenario_file) for name, sim in master.sims.items()}
-    studies: dict[str, SimSettings] = dict(master.sims)
-    rand_config = None
-    if master.random is not None:
-        rand_config = load_rand_config(master.random.rand_config)
-        scenario = {"injected_source": None}
-        if master.random.scenario_file is not None:
-            scenario = load_scenario(master.random.scenario_file)
-            if scenario["injected_source"] is not None:
-                raise InputError(
-                    master.random.scenario_file,
-                    "injected_source",
-                    "the random-direction study injects nothing: leave it empty",
-                )
-        scenarios[RANDOM_SIM] = scenario
-        studies[RANDOM_SIM] = SimSettings(
-            name=RANDOM_SIM,
-            seed=rand_config["seed"],
-            nsims=rand_config["nsims"],
-            nsims_job=master.random.nsims_job,
-            profile=master.random.profile,
-            scenario_file=None,
-            rand_config=master.random.rand_config,
-        )
-    files: dict[Path, Any] = {}
+    scenarios, settings, rand_config = control_studies(master)
     target_list = {
         t.name: [profile_name(v, s) for v in t.versions for s in master.spatial_models] for t in targets.values()
     }
-    # Each study analyses every profile of an analysed target, except random directions with random.profile;
-    # targets read from SED files have no ROI to simulate. The simulated profile (sim_defaults.profile) is
-    # resolved where it is used (SimulateROI, pfj validate).
-    study_list = {t: p for t, p in target_list.items() if t in analysed}
-    area_lists = {name: study_list for name in studies}
-    if master.random is not None and master.random.profile is not None:
-        area_lists[RANDOM_SIM] = {
-            t: [resolve_profile(master.random.profile, profiles, t, aliases, origin, "random.profile")]
-            for t, profiles in study_list.items()
-        }
-    roster_list: dict[str, list[str]] = {}
-    for roster, entries in membership.items():
-        for spatial in master.spatial_models:
-            roster_list[f"{roster}_{spatial}"] = [f"{name}:{profile_name(v, spatial)}" for name, v in entries]
-    # a study stacks the realizations it has: those of the analysed members
-    study_rosters = {
-        key: kept
-        for key, members in roster_list.items()
-        if (kept := [m for m in members if m.split(":", 1)[0] in analysed])
-    }
-
-    for area in [None, *studies]:
-        files[layout.target_list(area)] = target_list if area is None else area_lists[area]
-        files[layout.roster_list(area)] = roster_list if area is None else study_rosters
-        for target in targets.values():
-            if area is not None and target.name not in analysed:
-                continue
-            if target.name in analysed:
-                local = layout.target_config(target.name, area, master.config_localpath)
-                files[local] = config_for_target(template, target.ra, target.dec)
-                if area is None:
-                    check_target_data(template, target.ra, target.dec, master.config_template)
-            for version in target.versions:
-                astro = {k: v for k, v in target.info[version].items() if k not in SED_KEYS}
-                files[layout.astro_value_file(target.name, version, area)] = astro
-                for spatial in master.spatial_models:
-                    files[layout.profile_file(target.name, profile_name(version, spatial), area)] = profile_source(
-                        target.ra, target.dec, version, spatial
-                    )
+    lists = area_lists(master, target_list, analysed, list(settings), aliases)
+    studies = {name: prepared_study(name, sim, scenarios[name], lists[name]) for name, sim in settings.items()}
+    areas = Areas(targets, analysed, target_list, lists, roster_lists(master, membership, analysed))
+    files = area_files(master, areas, template)
+    layout = Layout(Path("."), master.ttype)
     if external:
         files[layout.external_list()] = {t: target_list[t] for t in external}
-    for name in studies:
+    for name in settings:
         files[layout.scenario_copy(name)] = scenarios[name]
     if rand_config is not None:
         files[layout.rand_config_copy()] = rand_config
-
-    def study(name: str, sim: SimSettings) -> Study:
-        injected = scenarios[name]["injected_source"] is not None
-        non_null_src = injected if sim.non_null_src is None else sim.non_null_src  # fermipy.jobs' default
-        return Study(
-            name, sim.seed, sim.nsims, sim.nsims_job, sim.profile, injected, non_null_src, sim.do_find_src,
-            area_lists[name],
-        )  # fmt: skip
-
-    from pyfermijobs.io.castro_files import read_castro
-
-    seds = {}
-    for name, (path, row) in external.items():
-        target = targets[name]
-        sed, header = read_castro(path, row)
-        for profile in target_list[name]:
-            keys = sed_identity(name, name, profile, None, None, target.ra, target.dec, False)
-            seds[layout.sed_file(name, profile)] = (sed, {**header, **keys})
-
     run_config = {
         "pyfermijobs_version": __version__,
         "ttype": master.ttype,
@@ -192,8 +106,8 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
             }
             for t in targets.values()
         },
-        "sims": {name: study(name, sim).to_doc() for name, sim in master.sims.items()},
-        "random": study(RANDOM_SIM, studies[RANDOM_SIM]).to_doc() if RANDOM_SIM in studies else None,
+        "sims": {name: studies[name].to_doc() for name in master.sims},
+        "random": studies[RANDOM_SIM].to_doc() if RANDOM_SIM in studies else None,
         "plotting": master.plotting,
         "aliases": aliases,
         "config_localpath": master.config_localpath,
@@ -204,7 +118,154 @@ def prepare_analysis(master: MasterConfig) -> Preparation:
             "alias_dict": str(master.alias_dict) if master.alias_dict else None,
         },
     }
+    seds = external_seds(master.ttype, targets, target_list, external)
     return Preparation(master=master, targets=targets, run_config=run_config, files=files, seds=seds)
+
+
+def analysis_template(master: MasterConfig, needed: bool) -> dict[str, Any]:
+    """The analysis template, its engine sections checked (real data: paths made absolute); none is
+    needed when every target's SED is read from a file."""
+    if not needed:
+        return {}
+    if not master.config_template.is_file():
+        origin = master.source or "command line"
+        raise InputError(origin, "config_template", f"analysis template {master.config_template} not found")
+    template = load_template(master.config_template)
+    check_template(template, master.config_template)  # the engine's sections too, before any work
+    if data_settings(template, master.config_template) is not None:  # real data: absolute paths, ROIs checked
+        template = with_absolute_data_paths(template, master.config_template.parent, master.config_template)
+    return template
+
+
+def control_studies(
+    master: MasterConfig,
+) -> tuple[dict[str, dict[str, Any]], dict[str, SimSettings], dict[str, Any] | None]:
+    """Each control study's scenario and settings (the random directions' from their own file), and
+    that file, read."""
+    scenarios = {name: load_scenario(sim.scenario_file) for name, sim in master.sims.items()}
+    settings: dict[str, SimSettings] = dict(master.sims)
+    if master.random is None:
+        return scenarios, settings, None
+    rand_config = load_rand_config(master.random.rand_config)
+    scenario = {"injected_source": None}
+    if master.random.scenario_file is not None:
+        scenario = load_scenario(master.random.scenario_file)
+        if scenario["injected_source"] is not None:
+            raise InputError(
+                master.random.scenario_file,
+                "injected_source",
+                "the random-direction study injects nothing: leave it empty",
+            )
+    scenarios[RANDOM_SIM] = scenario
+    settings[RANDOM_SIM] = SimSettings(
+        name=RANDOM_SIM,
+        seed=rand_config["seed"],
+        nsims=rand_config["nsims"],
+        nsims_job=master.random.nsims_job,
+        profile=master.random.profile,
+        scenario_file=None,
+        rand_config=master.random.rand_config,
+    )
+    return scenarios, settings, rand_config
+
+
+def area_lists(
+    master: MasterConfig,
+    target_list: dict[str, list[str]],
+    analysed: dict[str, Target],
+    studies: list[str],
+    aliases: dict[str, str],
+) -> dict[str, dict[str, list[str]]]:
+    """Each study's target list: every profile of an analysed target (targets read from SED files
+    have no ROI to simulate), except random directions with ``random.profile``. The simulated profile
+    (``sim_defaults.profile``) is resolved where it is used (SimulateROI, ``pfj validate``)."""
+    study_list = {t: p for t, p in target_list.items() if t in analysed}
+    lists = {name: study_list for name in studies}
+    if master.random is not None and master.random.profile is not None:
+        origin = master.source or "command line"
+        lists[RANDOM_SIM] = {
+            t: [resolve_profile(master.random.profile, profiles, t, aliases, origin, "random.profile")]
+            for t, profiles in study_list.items()
+        }
+    return lists
+
+
+def roster_lists(
+    master: MasterConfig, membership: dict[str, list[tuple[str, str]]], analysed: dict[str, Target]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The data's roster list ({roster}_{spatial model} -> target:profile) and the studies' (a study
+    stacks the realizations it has: those of the analysed members)."""
+    data: dict[str, list[str]] = {}
+    for roster, entries in membership.items():
+        for spatial in master.spatial_models:
+            data[f"{roster}_{spatial}"] = [f"{name}:{profile_name(v, spatial)}" for name, v in entries]
+    studies = {
+        key: kept for key, members in data.items() if (kept := [m for m in members if m.split(":", 1)[0] in analysed])
+    }
+    return data, studies
+
+
+def prepared_study(name: str, sim: SimSettings, scenario: dict[str, Any], profiles: dict[str, list[str]]) -> Study:
+    """A study as the steps read it: ``non_null_src`` defaults to whether it injects (fermipy.jobs')."""
+    injected = scenario["injected_source"] is not None
+    non_null_src = injected if sim.non_null_src is None else sim.non_null_src
+    return Study(
+        name, sim.seed, sim.nsims, sim.nsims_job, sim.profile, injected, non_null_src, sim.do_find_src, profiles
+    )
+
+
+@dataclass(frozen=True)
+class Areas:
+    """What the data area and each study area list: targets, their profiles and rosters."""
+
+    targets: dict[str, Target]
+    analysed: dict[str, Target]
+    target_list: dict[str, list[str]]  # the data's
+    study_lists: dict[str, dict[str, list[str]]]  # study -> its target list
+    rosters: tuple[dict[str, list[str]], dict[str, list[str]]]  # the data's, the studies'
+
+
+def area_files(master: MasterConfig, areas: Areas, template: dict[str, Any]) -> dict[Path, Any]:
+    """Per area: target and roster lists; per target: its analysis configuration (analysed targets;
+    the data's checked against the real data), astro values and profile files."""
+    layout = Layout(Path("."), master.ttype)
+    files: dict[Path, Any] = {}
+    for area in [None, *areas.study_lists]:
+        files[layout.target_list(area)] = areas.target_list if area is None else areas.study_lists[area]
+        files[layout.roster_list(area)] = areas.rosters[0] if area is None else areas.rosters[1]
+        for target in areas.targets.values():
+            if area is not None and target.name not in areas.analysed:
+                continue
+            if target.name in areas.analysed:
+                local = layout.target_config(target.name, area, master.config_localpath)
+                files[local] = config_for_target(template, target.ra, target.dec)
+                if area is None:
+                    check_target_data(template, target.ra, target.dec, master.config_template)
+            for version in target.versions:
+                astro = {k: v for k, v in target.info[version].items() if k not in SED_KEYS}
+                files[layout.astro_value_file(target.name, version, area)] = astro
+                for spatial in master.spatial_models:
+                    files[layout.profile_file(target.name, profile_name(version, spatial), area)] = profile_source(
+                        target.ra, target.dec, version, spatial
+                    )
+    return files
+
+
+def external_seds(
+    ttype: str, targets: dict[str, Target], target_list: dict[str, list[str]], external: dict[str, tuple[Path, str]]
+) -> dict[Path, tuple[dict[str, Any], dict[str, Any]]]:
+    """The SEDs read from files made elsewhere, as fermipy SED files of each of the target's profiles."""
+    from pyfermijobs.io.castro_files import read_castro
+
+    layout = Layout(Path("."), ttype)
+    seds = {}
+    for name, (path, row) in external.items():
+        target = targets[name]
+        sed, header = read_castro(path, row)
+        for profile in target_list[name]:
+            keys = sed_identity(name, name, profile, None, None, target.ra, target.dec, False)
+            seds[layout.sed_file(name, profile)] = (sed, {**header, **keys})
+    return seds
 
 
 #: Roster / targets-file keys that say a target's SED is a file made elsewhere.
