@@ -312,36 +312,14 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
     ``random`` selects the random-direction study; ``overrides['rand_config']`` sets the
     random-direction file.
     """
-    file: str | Path
-    if path is not None:
-        path = Path(path).resolve()
-        raw = load_yaml(path, "master configuration")
-        if raw is None:
-            raw = {}
-        if not isinstance(raw, dict):
-            raise InputError(path, None, "the master configuration must be a mapping of keys to values")
-        file, base = path, path.parent
-    else:
-        raw, file, base = {}, "command line", Path.cwd()
+    raw, file, base = _read_master(path)
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
-    merged = dict(raw)
-    if isinstance(overrides.get("sims"), list):
-        names = overrides.pop("sims")
-        raw_sims = raw.get("sims") if isinstance(raw.get("sims"), dict) else {}
-        merged["sims"] = {name: raw_sims.get(name, {}) for name in names if name != RANDOM_SIM}
-        if RANDOM_SIM in names:
-            merged["random"] = raw.get("random") or {}
-        else:
-            merged.pop("random", None)
-    if "rand_config" in overrides:
-        merged["random"] = {**(merged.get("random") or {}), "rand_config": overrides.pop("rand_config")}
-    merged.update(overrides)
+    merged = _merged(raw, overrides)
 
     def where(key: str) -> str | Path:
         return "command line" if key in overrides else file
 
     top = check_section(merged, MASTER_FIELDS, file)
-
     ttype = top["ttype"]
     sim_defaults = check_section(
         _one_profile(top["sim_defaults"], where("sim_defaults"), "sim_defaults."),
@@ -349,55 +327,10 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
         where("sim_defaults"),
         "sim_defaults.",
     )
-
-    sims: dict[str, SimSettings] = {}
-    for name, opts in (top["sims"] or {}).items():
-        prefix = f"sims.{name}."
-        merged_opts = dict(sim_defaults)
-        merged_opts.update(
-            check_section(
-                _one_profile(opts, where("sims"), prefix),
-                {
-                    k: Field(f.kind, f.default if k == "simfile" else None, f.doc, f.check)
-                    for k, f in SIM_FIELDS.items()
-                },
-                where("sims"),
-                prefix,
-            )
-        )
-        merged_opts = {k: (v if v is not None else sim_defaults[k]) for k, v in merged_opts.items()}
-        for key in SIM_FIELDS:
-            if merged_opts[key] is not None:
-                check_value(merged_opts[key], SIM_FIELDS[key], where("sims"), prefix + key)
-        simfile = merged_opts["simfile"] or layout.default_simfile(name)
-        sims[name] = SimSettings(
-            name=name,
-            seed=merged_opts["seed"],
-            nsims=merged_opts["nsims"],
-            nsims_job=merged_opts["nsims_job"],
-            profile=merged_opts["profile"],
-            scenario_file=resolve_input(simfile, base, where("sims"), f"{prefix}simfile"),
-            non_null_src=merged_opts["non_null_src"],
-            do_find_src=merged_opts["do_find_src"],
-        )
-
-    random = None
-    if top["random"] is not None:
-        ropts = check_section(
-            _one_profile(top["random"], where("random"), "random."), RANDOM_FIELDS, where("random"), "random."
-        )
-        rand_value = ropts["rand_config"] or ropts["rand_dirs"] or layout.default_rand_config(ttype)
-        rand_config = resolve_input(rand_value, base, where("random"), "random.rand_config")
-        scenario = resolve_input(layout.default_simfile(RANDOM_SIM), base, where("random"), "random", must_exist=False)
-        random = SimSettings(
-            name=RANDOM_SIM,
-            seed=0,  # filled from the random-direction file by the plan
-            nsims=0,
-            nsims_job=ropts["nsims_job"],
-            profile=ropts["profile"],
-            scenario_file=scenario if scenario.exists() else None,
-            rand_config=rand_config,
-        )
+    sims = {
+        name: _sim_settings(name, opts, sim_defaults, base, where("sims")) for name, opts in (top["sims"] or {}).items()
+    }
+    random = None if top["random"] is None else _random_settings(top["random"], ttype, base, where("random"))
 
     def opt_path(key: str, default: str | None = None) -> Path | None:
         value = top[key] or default
@@ -441,6 +374,78 @@ def load_master(path: str | Path | None, overrides: dict[str, Any] | None = None
         config_localpath=top["config_localpath"] or layout.TARGET_CONFIG,
         sed_files=top["sed_files"],
         base=base,
+    )
+
+
+def _read_master(path: str | Path | None) -> tuple[dict[str, Any], str | Path, Path]:
+    """The master file's mapping, what messages call it and the folder its paths are relative to
+    (no file: the flags alone, relative to the working folder)."""
+    if path is None:
+        return {}, "command line", Path.cwd()
+    path = Path(path).resolve()
+    raw = load_yaml(path, "master configuration")
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise InputError(path, None, "the master configuration must be a mapping of keys to values")
+    return raw, path, path.parent
+
+
+def _merged(raw: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """The file's keys with the flags' over them; ``--sims`` (a list of names) selects studies of the
+    file's ``sims`` (and ``random``), ``--rand_config`` sets the random-direction file."""
+    merged = dict(raw)
+    if isinstance(overrides.get("sims"), list):
+        names = overrides.pop("sims")
+        raw_sims = raw.get("sims") if isinstance(raw.get("sims"), dict) else {}
+        merged["sims"] = {name: raw_sims.get(name, {}) for name in names if name != RANDOM_SIM}
+        if RANDOM_SIM in names:
+            merged["random"] = raw.get("random") or {}
+        else:
+            merged.pop("random", None)
+    if "rand_config" in overrides:
+        merged["random"] = {**(merged.get("random") or {}), "rand_config": overrides.pop("rand_config")}
+    merged.update(overrides)
+    return merged
+
+
+def _sim_settings(name: str, opts: Any, sim_defaults: dict[str, Any], base: Path, file: str | Path) -> SimSettings:
+    """One entry of ``sims``, its unset keys taken from ``sim_defaults``, every value checked."""
+    prefix = f"sims.{name}."
+    # no defaults of its own: an unset key is sim_defaults' (simfile's default is per scenario)
+    fields = {k: Field(f.kind, f.default if k == "simfile" else None, f.doc, f.check) for k, f in SIM_FIELDS.items()}
+    given = check_section(_one_profile(opts, file, prefix), fields, file, prefix)
+    merged = {k: (v if v is not None else sim_defaults[k]) for k, v in {**sim_defaults, **given}.items()}
+    for key in SIM_FIELDS:
+        if merged[key] is not None:
+            check_value(merged[key], SIM_FIELDS[key], file, prefix + key)
+    simfile = merged["simfile"] or layout.default_simfile(name)
+    return SimSettings(
+        name=name,
+        seed=merged["seed"],
+        nsims=merged["nsims"],
+        nsims_job=merged["nsims_job"],
+        profile=merged["profile"],
+        scenario_file=resolve_input(simfile, base, file, f"{prefix}simfile"),
+        non_null_src=merged["non_null_src"],
+        do_find_src=merged["do_find_src"],
+    )
+
+
+def _random_settings(opts: Any, ttype: str, base: Path, file: str | Path) -> SimSettings:
+    """The ``random`` section: its direction file and options (seeds come from that file)."""
+    ropts = check_section(_one_profile(opts, file, "random."), RANDOM_FIELDS, file, "random.")
+    rand_value = ropts["rand_config"] or ropts["rand_dirs"] or layout.default_rand_config(ttype)
+    rand_config = resolve_input(rand_value, base, file, "random.rand_config")
+    scenario = resolve_input(layout.default_simfile(RANDOM_SIM), base, file, "random", must_exist=False)
+    return SimSettings(
+        name=RANDOM_SIM,
+        seed=0,  # filled from the random-direction file by the preparation
+        nsims=0,
+        nsims_job=ropts["nsims_job"],
+        profile=ropts["profile"],
+        scenario_file=scenario if scenario.exists() else None,
+        rand_config=rand_config,
     )
 
 
