@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from pyfermijobs.datasets.geom import separation_deg, to_frame, unit_vectors
+from pyfermijobs.datasets.geom import ROIGeom, separation_deg, to_frame, unit_vectors
 from pyfermijobs.datasets.roi import Component, ROIDataset
 from pyfermijobs.estimators.profile import Limits, limits, scan_points, shared_scan
 from pyfermijobs.fitting.likelihood import FreeComponent, PoissonFit
@@ -184,7 +184,6 @@ def compute_sed(
     """The castro SED of a test source at (ra, dec) in ``roi`` (see module docstring); a target within
     ``match_radius`` of a catalog point source gets that source's SED (:func:`prepare`)."""
     setup = prepare(roi, name, ra, dec, settings["bin_index"], correl_thresh, non_null_src, match_radius)
-    ref, test = setup.test.spectrum, setup.test
     joint_fit = PoissonFit(roi.counts, setup.background, [setup.test_fc, *setup.nuisance])
     joint = joint_fit.fit(faint_start(joint_fit))
     global_limits = limits(
@@ -194,9 +193,19 @@ def compute_sed(
         float(joint.errors[0]) or 1.0,
         settings["ul_confidence"],
     )
+    sed = sed_columns(roi, setup, castro_bins(roi, setup, settings))
+    norm, norm_err = float(joint.values[0]), float(joint.errors[0])
+    model_flux, params = global_spectrum(setup.test.spectrum, roi.geom, norm, norm_err)
+    npred = float(norm * setup.test.template.sum())
+    return SEDProduct(
+        sed, model_flux, params, global_limits.ts, npred, setup.correlated, setup.zeroed, global_limits, setup.matched
+    )
 
-    geom = roi.geom
-    nb, npts = geom.nebins, settings["npts"]
+
+def castro_bins(roi: ROIDataset, setup: SEDSetup, settings: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Per energy bin: the best normalisation, its errors and upper limit, TS, and the likelihood
+    scan (on one grid shared by every bin, :func:`shared_scan`)."""
+    nb, npts = roi.geom.nebins, settings["npts"]
     out: dict[str, np.ndarray] = {
         k: np.zeros(nb) for k in ("norm", "norm_err", "norm_errp", "norm_errn", "norm_ul", "ts", "loglike", "ref_npred")
     }
@@ -218,9 +227,15 @@ def compute_sed(
         out["loglike"][k] = l_max
         out["norm_scan"][k] = points
         out["dloglike_scan"][k] = scan - l_max
-        out["ref_npred"][k] = float(test.template[k].sum())
+        out["ref_npred"][k] = float(setup.test.template[k].sum())
     out["norm_scan"], out["dloglike_scan"] = shared_scan(out["norm_scan"], out["dloglike_scan"])
+    return out
 
+
+def sed_columns(roi: ROIDataset, setup: SEDSetup, castro: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """fermipy's SED columns: the bins, the reference spectrum's values there, the castro, and the
+    normalisations in dnde and e2dnde units."""
+    ref, geom = setup.test.spectrum, roi.geom
     emin, emax, eref = geom.emin, geom.emax, geom.ectr
     sed = {
         "e_min": emin,
@@ -231,7 +246,7 @@ def compute_sed(
         "ref_dnde": ref.dnde(eref),
         "ref_flux": np.array([ref.flux(a, b) for a, b in zip(emin, emax, strict=True)]),
         "ref_eflux": np.array([ref.eflux(a, b) for a, b in zip(emin, emax, strict=True)]),
-        **out,
+        **castro,
     }
     for quantity, refcol, scale in (("dnde", "ref_dnde", 1.0), ("e2dnde", "ref_dnde", eref**2)):
         base = sed[refcol] * scale
@@ -240,9 +255,15 @@ def compute_sed(
         sed[f"{quantity}_errp"] = sed["norm_errp"] * base
         sed[f"{quantity}_errn"] = sed["norm_errn"] * base
         sed[f"{quantity}_ul"] = sed["norm_ul"] * base
+    return sed
 
-    norm, norm_err = float(joint.values[0]), float(joint.errors[0])
-    energies = np.geomspace(emin[0], emax[-1], 100)
+
+def global_spectrum(
+    ref: Spectrum, geom: ROIGeom, norm: float, norm_err: float
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The global fit's spectrum over the ROI's energies (fermipy's ``model_flux``) and its parameters:
+    the reference spectrum's, its normalisation scaled by the fit."""
+    energies = np.geomspace(geom.emin[0], geom.emax[-1], 100)
     dnde = norm * ref.dnde(energies)
     dnde_err = norm_err * ref.dnde(energies)
     model_flux = {
@@ -253,7 +274,6 @@ def compute_sed(
         "dnde_err": dnde_err,
         "dnde_ferr": np.divide(dnde_err, dnde, out=np.full_like(dnde, np.nan), where=dnde > 0),
     }
-    # the global fit's parameters: the reference spectrum's, its normalisation scaled by the fit
     names = list(ref.values)
     norm_name = ref.form.norm
     value = [ref.values[n] * (norm if n == norm_name else 1.0) for n in names]
@@ -265,7 +285,4 @@ def compute_sed(
         "covariance": np.diag(np.square(error)),
         "correlation": np.diag([1.0 if n == norm_name else 0.0 for n in names]),
     }
-    npred = float(norm * test.template.sum())
-    return SEDProduct(
-        sed, model_flux, params, global_limits.ts, npred, setup.correlated, setup.zeroed, global_limits, setup.matched
-    )
+    return model_flux, params
