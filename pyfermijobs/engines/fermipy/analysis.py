@@ -269,6 +269,7 @@ def sed_of_test_source(
     gta: Any,
     name: str,
     src: dict[str, Any],
+    *,
     out: Path,
     correl: Path,
     header: dict[str, Any],
@@ -294,6 +295,29 @@ def sed_of_test_source(
 
 
 # --- SimulateROI --------------------------------------------------------------------------
+
+
+def refit_realization(gta: Any, seed: int, baseline: str, refit: str, injected: str | None, do_find_src: bool) -> None:
+    """fermipy.jobs' realization: the baseline (+ injected source) drawn with ``seed``, refit with
+    the injected source zeroed and held, the nearby normalisations free; saved as ``refit``."""
+    gta.load_roi(f"{baseline}.npy")
+    gta.set_random_seed(seed)
+    gta.simulate_roi()
+    skip = []
+    if injected:
+        gta.zero_source(injected)
+        skip.append(injected)
+    gta.optimize(skip=skip)
+    if do_find_src:
+        gta.find_sources(
+            sqrt_ts_threshold=FIND_SQRT_TS, search_skydir=gta.roi.skydir, search_minmax_radius=[1.0, np.nan]
+        )
+        gta.optimize(skip=skip)
+    gta.free_sources(skydir=gta.roi.skydir, distance=FREE_RADIUS_DEG, pars="norm")
+    if injected:
+        gta.free_source(injected, False)
+    gta.fit(covar=True)
+    gta.write_roi(refit)
 
 
 def clone_config(config_path: Path, layout: Layout, target: str, sim: str, first: int) -> Path:
@@ -495,7 +519,10 @@ class FermipyEngine:
                     header = sed_identity(str(doc["name"]), target, profile, sim, key, src["ra"], src["dec"], synthetic)
                     correl = layout.correl_file(target, pkey, sim)
                     test_name = str(doc["name"])
-                    sed_of_test_source(gta, test_name, src, out, correl, header, non_null_src, prefix, non_null_src)
+                    sed_of_test_source(
+                        gta, test_name, src, out=out, correl=correl, header=header, non_null_src=non_null_src,
+                        restore=prefix, reoptimize=non_null_src,
+                    )  # fmt: skip
 
     def simulate(
         self, layout: Layout, target: str, profiles: list[str], prefix: str, work: Realizations, config_path: Path
@@ -531,43 +558,13 @@ class FermipyEngine:
                 gta.write_roi(baseline)
                 tests = {p: load_yaml(layout.profile_file(target, p, sim), "profile file") for p in profiles}
                 for seed in seeds:
-                    gta.load_roi(f"{baseline}.npy")
-                    gta.set_random_seed(seed)
-                    gta.simulate_roi()
-                    skip = []
-                    if injected_name:
-                        gta.zero_source(injected_name)
-                        skip.append(injected_name)
-                    gta.optimize(skip=skip)
-                    if do_find_src:
-                        gta.find_sources(
-                            sqrt_ts_threshold=FIND_SQRT_TS,
-                            search_skydir=gta.roi.skydir,
-                            search_minmax_radius=[1.0, np.nan],
-                        )
-                        gta.optimize(skip=skip)
-                    gta.free_sources(skydir=gta.roi.skydir, distance=FREE_RADIUS_DEG, pars="norm")
-                    if injected_name:
-                        gta.free_source(injected_name, False)
-                    gta.fit(covar=True)
-                    gta.write_roi(refit)
+                    refit_realization(gta, seed, baseline, refit, injected_name, do_find_src)
                     for profile, doc in tests.items():
                         src = source_dict(doc)
                         header = sed_identity(
-                            str(doc["name"]),
-                            target,
-                            profile,
-                            sim,
-                            seed,
-                            src["ra"],
-                            src["dec"],
-                            synthetic,
-                            injected=injected_name is not None,
-                            nonnull=non_null_src,
-                            findsrc=do_find_src,
-                        )
-                        out = layout.sim_sed_file(sim, target, profile, seed)
-                        correl = layout.correl_file(target, f"{profile}_{seed_str(seed)}", sim)
+                            str(doc["name"]), target, profile, sim, seed, src["ra"], src["dec"], synthetic,
+                            injected=injected_name is not None, nonnull=non_null_src, findsrc=do_find_src,
+                        )  # fmt: skip
                         write_yaml(
                             layout.sim_truth_file(sim, target, profile, seed),
                             truth_doc(sim, seed, _injected_truth(truth, gta, bin_index)),
@@ -576,13 +573,13 @@ class FermipyEngine:
                             gta,
                             str(doc["name"]),
                             src,
-                            out,
-                            correl,
-                            header,
-                            non_null_src,
-                            refit,
-                            False,
-                            injected_name,
+                            out=layout.sim_sed_file(sim, target, profile, seed),
+                            correl=layout.correl_file(target, f"{profile}_{seed_str(seed)}", sim),
+                            header=header,
+                            non_null_src=non_null_src,
+                            restore=refit,
+                            reoptimize=False,  # the refit is the realization's best model already
+                            held=injected_name,
                         )
             finally:
                 private = layout.fermipy_file(target, "srcmap", sim).with_name(f"srcmap_{seed_str(first)}_00.fits")
