@@ -119,53 +119,27 @@ def _dm_section(result: DMResult) -> str:
 
 
 def render(content: ReportContent, dag: str | None = None) -> str:
-    """The page, as one string."""
+    """The page, as one string: a header, then one section per part of the analysis."""
+    parts = [
+        _header(content, dag),
+        _configuration_section(content),
+        _targets_section(content),
+        "<h2>ROI fits</h2>",
+        *(_roi_section(fit) for fit in content.rois),
+        _controls_section(content),
+        *(["<h2>Dark matter</h2>", *(_dm_section(r) for r in content.darkmatter)] if content.config.darkmatter else []),
+        "<h2>Failures</h2>",
+        ("<ul>" + "".join(f"<li class='failed'>{escape(f)}</li>" for f in content.failures) + "</ul>")
+        if content.failures
+        else "<p class='ok'>none</p>",
+        "</body></html>",
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def _header(content: ReportContent, dag: str | None) -> str:
+    """The page's head, title, versions, the synthetic-data banner and the link to the run's DAG."""
     config = content.config
-    targets = [
-        [
-            escape(t.target),
-            escape(t.profile),
-            f"{t.ra:.4f}",
-            f"{t.dec:.4f}",
-            _failed("missing") if t.ts is None else f"{t.ts:.2f}",
-        ]
-        for t in content.targets
-    ]
-    target_blocks = [
-        f"<h3>{escape(t.target)} &mdash; {escape(t.profile)}</h3><div class='plots'>"
-        + "".join(_img(path, alt) for path, alt in t.plots)
-        + "</div>"
-        for t in content.targets
-    ]
-    controls = [
-        [
-            escape(c.study),
-            escape(c.kind),
-            escape(c.target),
-            escape(c.profile),
-            (escape(c.used) + (f" {_failed(f'({c.nmissing} missing: {c.missing_seeds})')}" if c.nmissing else ""))
-            if c.collected
-            else _failed(c.used),
-        ]
-        for c in content.controls
-    ]
-    control_blocks = [
-        f"<h3>{escape(c.study)}: {escape(c.target)} &mdash; {escape(c.profile)}</h3>"
-        + _img(c.plot, f"calibration of {c.study} {c.target} {c.profile}")
-        for c in content.controls
-        if c.plot is not None
-    ]
-    studies = [
-        [escape(n), kind, str(s.nsims), f"{s.seed}&ndash;{s.last}", str(s.nsims_job), escape(study_options(n, s))]
-        for n, kind, s in content.studies
-    ]
-    settings = [
-        ["target type", escape(config.ttype)],
-        ["targets", str(len(config.targets))],
-        ["spatial models", escape(", ".join(config.spatial_models))],
-        ["master configuration", escape(str(config.master))],
-        ["analysis template", escape(str(config.config_template))],
-    ]
     written = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
@@ -179,27 +153,75 @@ def render(content: ReportContent, dag: str | None = None) -> str:
         "Nextflow run), and beside it in pipeline_info/ the execution report, timeline and trace</p>"
         if dag
         else "",
-        "<h2>Configuration</h2>",
-        _table(["setting", "value"], settings),
-        _table(["control study", "kind", "realizations", "seeds", "per task", "options"], studies) if studies else "",
-        "<h2>Targets</h2>",
-        _table(["target", "profile", "RA (deg)", "Dec (deg)", "TS"], targets),
-        *target_blocks,
-        "<h2>ROI fits</h2>",
-        *(_roi_section(fit) for fit in content.rois),
-        "<h2>Control studies</h2>",
-        _table(["study", "kind", "target", "profile", "realizations used"], controls)
-        if controls
-        else "<p>none configured</p>",
-        *control_blocks,
-        *(["<h2>Dark matter</h2>", *(_dm_section(r) for r in content.darkmatter)] if content.config.darkmatter else []),
-        "<h2>Failures</h2>",
-        ("<ul>" + "".join(f"<li class='failed'>{escape(f)}</li>" for f in content.failures) + "</ul>")
-        if content.failures
-        else "<p class='ok'>none</p>",
-        "</body></html>",
     ]
     return "\n".join(p for p in parts if p)
+
+
+def _configuration_section(content: ReportContent) -> str:
+    """What was analysed and how: the settings and each control study."""
+    config = content.config
+    settings = [
+        ["target type", escape(config.ttype)],
+        ["targets", str(len(config.targets))],
+        ["spatial models", escape(", ".join(config.spatial_models))],
+        ["master configuration", escape(str(config.master))],
+        ["analysis template", escape(str(config.config_template))],
+    ]
+    studies = [
+        [escape(n), kind, str(s.nsims), f"{s.seed}&ndash;{s.last}", str(s.nsims_job), escape(study_options(n, s))]
+        for n, kind, s in content.studies
+    ]
+    parts = ["<h2>Configuration</h2>", _table(["setting", "value"], settings)]
+    if studies:
+        parts.append(_table(["control study", "kind", "realizations", "seeds", "per task", "options"], studies))
+    return "\n".join(parts)
+
+
+def _targets_section(content: ReportContent) -> str:
+    """Each target x profile's TS (a missing SED marked failed), then its plots."""
+    rows = [
+        [
+            escape(t.target),
+            escape(t.profile),
+            f"{t.ra:.4f}",
+            f"{t.dec:.4f}",
+            _failed("missing") if t.ts is None else f"{t.ts:.2f}",
+        ]
+        for t in content.targets
+    ]
+    blocks = [
+        f"<h3>{escape(t.target)} &mdash; {escape(t.profile)}</h3><div class='plots'>"
+        + "".join(_img(path, alt) for path, alt in t.plots)
+        + "</div>"
+        for t in content.targets
+    ]
+    return "\n".join(["<h2>Targets</h2>", _table(["target", "profile", "RA (deg)", "Dec (deg)", "TS"], rows), *blocks])
+
+
+def _controls_section(content: ReportContent) -> str:
+    """Each control study's realizations used (missing ones marked failed), then its calibration plots."""
+    rows = [
+        [
+            escape(c.study),
+            escape(c.kind),
+            escape(c.target),
+            escape(c.profile),
+            (escape(c.used) + (f" {_failed(f'({c.nmissing} missing: {c.missing_seeds})')}" if c.nmissing else ""))
+            if c.collected
+            else _failed(c.used),
+        ]
+        for c in content.controls
+    ]
+    blocks = [
+        f"<h3>{escape(c.study)}: {escape(c.target)} &mdash; {escape(c.profile)}</h3>"
+        + _img(c.plot, f"calibration of {c.study} {c.target} {c.profile}")
+        for c in content.controls
+        if c.plot is not None
+    ]
+    table = (
+        _table(["study", "kind", "target", "profile", "realizations used"], rows) if rows else "<p>none configured</p>"
+    )
+    return "\n".join(["<h2>Control studies</h2>", table, *blocks])
 
 
 def build_report(layout: Layout, dag: str | None = None) -> Path:
