@@ -140,7 +140,7 @@ CASES = [
     (
         "template-binning-coordsys",
         set_key("config/config_test.yaml", "binning.coordsys", "ECL"),
-        ["config_test.yaml", "binning.coordsys", "must be CEL or GAL"],
+        ["config_test.yaml", "binning.coordsys", "must be one of CEL, GAL, got 'ECL'"],
     ),
     (
         "random-profile-unknown",

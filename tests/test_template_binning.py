@@ -69,3 +69,22 @@ def test_a_counts_cube_described_by_enumbins(monkeypatch, tmp_path: Path) -> Non
     config["binning"]["enumbins"] = 10
     with pytest.raises(InputError, match=r"need binning\.enumbins: 11"):
         check_target_data(config, 266.4168, -29.0078, tmp_path / "template.yaml")
+
+
+def test_geometry_keys_are_checked_by_their_fields_in_either_case() -> None:
+    """ROIGeom reads the template through GEOMETRY_FIELDS (one set of checks, one list of frames)."""
+    from pyfermijobs.config.template import GEOMETRY_FIELDS
+    from pyfermijobs.datasets.geom import FRAMES
+
+    assert set(FRAMES) == set(GEOMETRY_FIELDS["binning.coordsys"].choices)
+    gal = ROIGeom.from_config({"binning": {"coordsys": "gal", "proj": "car", "roiwidth": 2.0}}, *DRACO, "t.yaml")
+    assert (gal.coordsys, gal.proj, gal.npix) == ("GAL", "CAR", 20)
+    for key, value, message in (
+        ("roiwidth", float("inf"), "must be a finite number"),
+        ("binsz", -0.1, "must be > 0"),
+        ("proj", "HPX", "must be one of AIT"),
+        ("binsperdec", "eight", "must be a finite number, got a string"),
+    ):
+        with pytest.raises(InputError) as err:
+            ROIGeom.from_config({"binning": {key: value}}, *DRACO, "t.yaml")
+        assert f"t.yaml: binning.{key}: {message}" in str(err.value), str(err.value)

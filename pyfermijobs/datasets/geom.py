@@ -13,9 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from pyfermijobs.config.fields import check_value
 from pyfermijobs.config.template import GEOMETRY_FIELDS
 from pyfermijobs.errors import InputError
 
+#: each of binning.coordsys's choices: astropy frame, CTYPE prefixes (tests/test_template_binning.py keeps them one set)
 FRAMES = {"GAL": ("galactic", "GLON", "GLAT"), "CEL": ("icrs", "RA--", "DEC-")}
 
 
@@ -70,26 +72,19 @@ class ROIGeom:
         selection = config.get("selection") or {}
         binning = config.get("binning") or {}
 
-        def number(section: dict, key: str, default: float | None) -> float:
-            value = section.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value) or value <= 0:
-                where = ("selection." if section is selection else "binning.") + key
-                raise InputError(file, where, f"must be a positive number, got {value!r}")
-            return float(value)
+        def value(key: str) -> Any:
+            """A geometry key checked against its field (GEOMETRY_FIELDS: kind, choices, range)."""
+            section, name = key.split(".")
+            given = (selection if section == "selection" else binning).get(name, _default(key))
+            if GEOMETRY_FIELDS[key].choices and isinstance(given, str):
+                given = given.upper()  # fermipy reads frames and projections in either case
+            return check_value(given, GEOMETRY_FIELDS[key], file, key)
 
-        emin = number(selection, "emin", _default("selection.emin"))
-        emax = number(selection, "emax", _default("selection.emax"))
+        emin, emax = value("selection.emin"), value("selection.emax")
         if emax <= emin:
             raise InputError(file, "selection.emax", f"must exceed selection.emin ({emin}), got {emax}")
-        binsz = number(binning, "binsz", _default("binning.binsz"))
-        roiwidth = number(binning, "roiwidth", _default("binning.roiwidth"))
-        binsperdec = number(binning, "binsperdec", _default("binning.binsperdec"))
-        coordsys = str(binning.get("coordsys", _default("binning.coordsys"))).upper()
-        if coordsys not in FRAMES:
-            raise InputError(file, "binning.coordsys", f"must be CEL or GAL, got {coordsys!r}")
-        proj = str(binning.get("proj", _default("binning.proj"))).upper()
-        if proj not in GEOMETRY_FIELDS["binning.proj"].choices:
-            raise InputError(file, "binning.proj", f"unsupported projection {proj!r}")
+        binsz, roiwidth, binsperdec = value("binning.binsz"), value("binning.roiwidth"), value("binning.binsperdec")
+        coordsys, proj = value("binning.coordsys"), value("binning.proj")
         nbins = energy_bins(binning, emin, emax, binsperdec, file)
         edges = tuple(float(e) for e in np.geomspace(emin, emax, nbins + 1))
         npix = max(1, round(roiwidth / binsz))
