@@ -55,6 +55,15 @@ def test_every_module_runs_one_step_that_declares_what_it_writes() -> None:
             assert callable(getattr(import_module(step.module), declared, None)), step.name
 
 
+def test_the_data_runs_on_backend_and_the_studies_on_sim_backend() -> None:
+    """meta.backend, which picks a task's image (conf/modules.config), is the plan's backend for the data
+    and its sim_backend for every control study (the scenarios and the random directions)."""
+    workflow = (REPO / "workflows/pyfermijobs.nf").read_text()
+    data = (REPO / "subworkflows/local/data/main.nf").read_text()
+    assert re.findall(r"backend: p\.(\w+)", workflow) == ["sim_backend", "sim_backend"]
+    assert re.findall(r"backend: p\.(\w+)", data) == ["backend"]
+
+
 def test_modules_config_gives_every_process_its_image_and_the_params_options() -> None:
     config = (REPO / "conf/modules.config").read_text()
     assert "container = params.container" in config
