@@ -15,6 +15,7 @@ from typing import Any
 
 from pyfermijobs import __version__
 from pyfermijobs.errors import EXIT_INPUT_ERROR, InputError
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps import STEPS, Step
 
 
@@ -71,11 +72,11 @@ def _warning_line(message: Any, category: type, filename: str, lineno: int, line
     return f"pfj: warning: {message} ({category.__name__}, {filename}:{lineno})\n"
 
 
-def parse(argv: Sequence[str] | None) -> tuple[Step | None, dict[str, Any]]:
-    """The step and its options (defaults applied, paths absolute); no step: (None, {})."""
+def parse(argv: Sequence[str] | None) -> tuple[Step | None, StepOptions | None]:
+    """The step and its options (defaults applied, paths absolute); no step: (None, None)."""
     ns = build_parser().parse_args(argv)
     if ns.step is None:
-        return None, {}
+        return None, None
     step = STEPS[ns.step]
     return step, step.arguments({k: v for k, v in vars(ns).items() if k != "step"})
 

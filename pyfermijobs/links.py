@@ -54,7 +54,7 @@ class Link:
             from pyfermijobs.layout import Layout
 
             sim = "random" if args.get("skydirs") else args.get("sim")
-            args["targetlist"] = str(Layout(args["outdir"], args.get("ttype") or "").target_list(sim))
+            args = args.replace(targetlist=str(Layout(args.outdir, args.get("ttype") or "").target_list(sim)))
         self.step.runner()(args)
 
 

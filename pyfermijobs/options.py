@@ -10,6 +10,7 @@ Nextflow task is a fresh process.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -138,3 +139,58 @@ STUDY_FLAGS = {
     ),
     "do_find_src": replace(OPTIONS["do_find_src"], default=None, default_text="the study's do_find_src (false)"),
 }
+
+
+_KINDS: dict[str, type] = {"str": str, "int": int, "bool": bool, "list": list}
+
+
+class StepOptions(Mapping[str, Any]):
+    """The options one step runs with: exactly the names the registry declares for it, each None or of
+    its declared kind, read as attributes (``options.sim``; a name the step does not take is an
+    AttributeError naming the step). Built in one place, :meth:`pyfermijobs.steps.Step.arguments`,
+    for the CLI, the Python classes and the pipeline's tasks alike; read-only. It is also a read-only
+    mapping, for the helpers several steps share (``steps.common``), which ``.get`` what a step may
+    not take."""
+
+    __slots__ = ("_kinds", "_step", "_values")
+
+    def __init__(self, step: str, values: Mapping[str, Any], kinds: Mapping[str, str]) -> None:
+        from pyfermijobs.errors import InputError
+
+        for name, value in values.items():
+            kind = kinds[name]
+            if value is not None and not (
+                isinstance(value, _KINDS[kind]) and (kind != "int" or type(value) is not bool)
+            ):
+                raise InputError(f"pfj {step}", f"--{name}", f"must be {kind}, got {type(value).__name__} ({value!r})")
+        object.__setattr__(self, "_step", step)
+        object.__setattr__(self, "_values", dict(values))
+        object.__setattr__(self, "_kinds", dict(kinds))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"step {self._step!r} takes no option {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("step options are read-only: use replace()")
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"StepOptions({self._step!r}, {self._values!r})"
+
+    def replace(self, **changes: Any) -> StepOptions:
+        """A copy with some options changed (only names the step takes, of their kinds)."""
+        unknown = sorted(set(changes) - set(self._values))
+        if unknown:
+            raise AttributeError(f"step {self._step!r} takes no option {unknown[0]!r}")
+        return StepOptions(self._step, {**self._values, **changes}, self._kinds)

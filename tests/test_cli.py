@@ -144,3 +144,32 @@ def test_version_points_to_the_citations_and_they_exist(capsys) -> None:
     text = (REPO / "CITATIONS.md").read_text()
     for work in ("fermipy", "Fermitools", "dmsky", "DMFit", "gammapy", "Nextflow", "4FGL", "Albert, A. et al."):
         assert work in text, work
+
+
+def test_every_step_runs_with_the_options_the_registry_declares(tmp_path, monkeypatch) -> None:
+    """The CLI and the Python classes build the same checked options object (the pipeline's tasks run
+    the CLI): exactly the step's names, of their kinds, read-only."""
+    import pytest
+
+    from pyfermijobs.cli import parse
+    from pyfermijobs.errors import InputError
+    from pyfermijobs.links import LINKS
+    from pyfermijobs.options import StepOptions
+
+    step, args = parse(["simulate-roi", "--ttype", "t", "--outdir", str(tmp_path), "--sim", "null", "--seed", "3"])
+    assert isinstance(args, StepOptions) and set(args) == set(step.options)
+    assert (args.sim, args.seed, args.nsims, args.outdir) == ("null", 3, None, str(tmp_path))
+    with pytest.raises(AttributeError, match="'simulate-roi' takes no option 'skydirs'"):
+        _ = args.skydirs
+    with pytest.raises(AttributeError, match="read-only"):
+        args.seed = 4
+    assert args.replace(seed=5).seed == 5 and args.seed == 3
+    with pytest.raises(InputError, match="--seed: must be int, got str"):
+        args.replace(seed="5")
+    # the Python class: the same options, and the same object reaches the step's run
+    ran = []
+    monkeypatch.setattr(type(step), "runner", lambda self: ran.append)
+    LINKS["SimulateROI"](ttype="t", outdir=str(tmp_path), sim="null", seed=3).run()
+    assert ran == [args] and isinstance(ran[0], StepOptions)
+    with pytest.raises(InputError, match="--nsims: must be int, got bool"):
+        LINKS["SimulateROI"](ttype="t", outdir=str(tmp_path), nsims=True).run()

@@ -11,6 +11,7 @@ file of the same name beside the master is used.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -509,7 +510,7 @@ def _darkmatter(
     return DarkMatterSettings(list(priors), specconfig, top["plot_channels"], reference)
 
 
-def master_from_options(args: dict[str, Any]) -> MasterConfig:
+def master_from_options(args: Mapping[str, Any]) -> MasterConfig:
     """The master configuration of a step's options: ``--master`` and the flags beside it."""
     keys = ("ttype", "rosters", "spatial_models", "alias_dict", "sims", "rand_config", "backend", "sim_backend")
     overrides = {key: args.get(key) for key in keys}

@@ -1,6 +1,6 @@
 """The pipeline's steps: one module each, registered here for the CLI and the Python API.
 
-A step is a plain function ``run(args: dict) -> None`` in its module, with ``outputs(args)``
+A step is a plain function ``run(args: StepOptions) -> None`` in its module, with ``outputs(args)``
 beside it naming the files it writes; the registry names the options it takes (see
 :mod:`pyfermijobs.options`). The module is imported only when the
 step runs, so ``pfj --help`` stays fast. A step is registered only once it really works.
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pyfermijobs.options import CONFIG_TEMPLATE, OPTIONS, STUDY_FLAGS, Option
+from pyfermijobs.options import CONFIG_TEMPLATE, OPTIONS, STUDY_FLAGS, Option, StepOptions
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,10 @@ class Step:
     #: options whose meaning or default differs on this step
     overrides: dict[str, Option] = field(default_factory=dict)
 
-    def runner(self) -> Callable[[dict[str, Any]], None]:
+    def runner(self) -> Callable[[StepOptions], None]:
         return getattr(importlib.import_module(self.module), self.function)
 
-    def outputs(self, args: dict[str, Any]) -> list[Path]:
+    def outputs(self, args: StepOptions) -> list[Path]:
         """The files the step writes for these options, from the function beside its runner
         (``run`` -> ``outputs``, ``run_castro`` -> ``outputs_castro``): what ``-stub-run`` writes
         and what the pipeline's published files are checked against."""
@@ -47,11 +47,12 @@ class Step:
     def option(self, name: str) -> Option:
         return self.overrides.get(name) or OPTIONS[name]
 
-    def arguments(self, given: dict[str, Any]) -> dict[str, Any]:
+    def arguments(self, given: dict[str, Any]) -> StepOptions:
         """The options a step runs with: the given ones (None: not given), then the defaults;
         paths made absolute, so later code never depends on the working folder.
 
-        The one place defaults are applied, for the CLI and the Python links alike.
+        The one place defaults are applied and the options built, for the CLI, the Python links and
+        the pipeline's tasks alike.
         """
         args: dict[str, Any] = {}
         for name in self.options:
@@ -67,7 +68,7 @@ class Step:
                 str(Path(r).expanduser().resolve()) if r.endswith((".yaml", ".yml")) or "/" in r else r
                 for r in args["rosters"]
             ]
-        return args
+        return StepOptions(self.name, args, {name: self.option(name).kind for name in self.options})
 
 
 #: What defines an analysis: a master configuration and the flags that override it.

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pyfermijobs.config.analysis import load_template, target_direction
 from pyfermijobs.engines import FERMIPY, engine_for
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import analysed_profiles, for_each, layout_of, read_run_config, target_config_path
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from pyfermijobs.layout import Layout
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """Fit every analysed target's baseline ROI with the data's engine; its diagnostic maps and plots
     with ``make_plots``. Every target's template is checked before the first fit."""
     layout = layout_of(args)
@@ -31,15 +32,15 @@ def run(args: dict[str, Any]) -> None:
             from pyfermijobs.engines.fermipy.inputs import check_fermipy_template
 
             check_fermipy_template(template, path, check_files=True)
-    prefix = args["roi_baseline"]
+    prefix = args.roi_baseline
 
     def one_target(target: str) -> None:
-        roi = engine.analyze_roi(layout, target, paths[target], prefix, args["do_find_src"], args["make_plots"])
-        if args["make_plots"]:  # the fermipy engine's baseline as exported to the builtin engine
+        roi = engine.analyze_roi(layout, target, paths[target], prefix, args.do_find_src, args.make_plots)
+        if args.make_plots:  # the fermipy engine's baseline as exported to the builtin engine
             from pyfermijobs.plotting.diagnostics import roi_diagnostics
 
             model, significance, ts = diagnostic_maps(layout, target, roi, prefix)
-            roi_diagnostics(layout, target, roi, model, significance, ts, prefix, args["pdf"])
+            roi_diagnostics(layout, target, roi, model, significance, ts, prefix, args.pdf)
 
     for_each(targets, len(targets), f"analyze-roi ({engine.name})", one_target)
 
@@ -60,7 +61,7 @@ def diagnostic_maps(layout: Layout, target: str, roi: ROIDataset, prefix: str) -
     return model, significance, tsm.ts
 
 
-def outputs(args: dict[str, Any]) -> list[Path]:
+def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: each target's baseline ROI (and its plots and maps)."""
     from pyfermijobs.layout import ROI_PLOTS
     from pyfermijobs.steps.common import baseline_of, output_area, target_profiles

@@ -9,6 +9,7 @@ from pyfermijobs.config.profiles import profile_position
 from pyfermijobs.engines import FERMIPY, SEDRequest, engine_for
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import (
     analysed_profiles,
     for_each,
@@ -20,7 +21,7 @@ from pyfermijobs.steps.common import (
 from pyfermijobs.yamlio import load_yaml
 
 
-def analysis_area(args: dict[str, Any], config: Any) -> str | None:
+def analysis_area(args: StepOptions, config: Any) -> str | None:
     """Where AnalyzeSED works: the data (None) or the random directions ('random').
 
     ``--skydirs`` implies the random directions (as in the fermipy.jobs guide). Simulation scenarios
@@ -42,7 +43,7 @@ def analysis_area(args: dict[str, Any], config: Any) -> str | None:
 
 
 def directions(
-    layout: Layout, targets: dict[str, list[str]], args: dict[str, Any], prefix: str
+    layout: Layout, targets: dict[str, list[str]], args: StepOptions, prefix: str
 ) -> dict[str, dict[int, dict[str, float]]]:
     """Each target's directions, from its own file: ``--skydirs`` names it in the target's folder
     (default ``skydirs.yaml``; a path is read as it is). Every direction must lie in the target's ROI."""
@@ -63,7 +64,7 @@ def directions(
     return out
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """Castro SEDs of each target x profile with the area's engine (data, a simulation's
     realizations or the random directions); every profile file and configuration is checked first."""
     layout = layout_of(args)
@@ -71,12 +72,12 @@ def run(args: dict[str, Any]) -> None:
     sim = analysis_area(args, config)
     engine = engine_for(config, sim)
     targets = target_profiles(args, layout, sim) if sim else analysed_profiles(args, layout, config)
-    prefix = config.baseline_for(engine.name, args["roi_baseline"])
+    prefix = config.baseline_for(engine.name, args.roi_baseline)
     paths = {}
     for target in targets:  # every input checked before any work
         for profile in targets[target]:
             profile_position(layout.profile_file(target, profile, sim))
-        builtin = config.baseline_prefix(args["roi_baseline"])  # the builtin ROI exists for either engine
+        builtin = config.baseline_prefix(args.roi_baseline)  # the builtin ROI exists for either engine
         baseline = [layout.roi_file(target, builtin, sim), layout.roi_yaml(target, builtin, sim)]
         if engine.name == FERMIPY:
             baseline += layout.fermipy_roi_files(target, prefix, sim)[1:]  # .npy and .xml
@@ -88,30 +89,30 @@ def run(args: dict[str, Any]) -> None:
                     "baseline ROI not found: run analyze-roi" + (" and copy-base-roi" if sim else "") + " first",
                 )
         paths[target] = target_config_path(layout, target, sim, args, config)
-    skydirs = directions(layout, targets, args, config.baseline_prefix(args["roi_baseline"])) if sim else {}
+    skydirs = directions(layout, targets, args, config.baseline_prefix(args.roi_baseline)) if sim else {}
     selected = {t: select_directions(layout, t, skydirs[t], args) for t in skydirs}
 
     def one_target(target: str) -> None:
         request = SEDRequest(
-            target, targets[target], prefix, sim, selected.get(target), args["non_null_src"], paths[target]
+            target, targets[target], prefix, sim, selected.get(target), args.non_null_src, paths[target]
         )
         engine.analyze_sed(layout, request)
-        if args["make_plots"] and sim is None:
+        if args.make_plots and sim is None:
             from pyfermijobs.plotting.castro import plot_target_castro
 
             for profile in targets[target]:
-                plot_target_castro(layout, target, profile, args["pdf"])
+                plot_target_castro(layout, target, profile, args.pdf)
 
     for_each(targets, len(targets), f"analyze-sed ({engine.name})", one_target)
 
 
 def select_directions(
-    layout: Layout, target: str, skydirs: dict[int, dict[str, float]], args: dict[str, Any]
+    layout: Layout, target: str, skydirs: dict[int, dict[str, float]], args: StepOptions
 ) -> dict[int, dict[str, float]]:
     """The directions ``--seed``/``--nsims`` pick (default: every direction of the file)."""
     available = sorted(skydirs)
-    first = args["seed"] if args.get("seed") is not None else available[0]
-    count = args["nsims"] if args.get("nsims") is not None else len([k for k in available if k >= first])
+    first = args.seed if args.get("seed") is not None else available[0]
+    count = args.nsims if args.get("nsims") is not None else len([k for k in available if k >= first])
     wanted = list(range(first, first + count))
     missing = [k for k in wanted if k not in skydirs]
     if missing:
@@ -133,7 +134,7 @@ def _read_skydirs(path: Path) -> dict[int, dict[str, float]]:
     return out
 
 
-def outputs(args: dict[str, Any]) -> list[Path]:
+def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: the data's SEDs, or one per random direction."""
     from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
 

@@ -20,6 +20,7 @@ import numpy as np
 from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import layout_of, read_run_config
 from pyfermijobs.steps.dm_common import identity, priors, rosters, seeds, stage
 
@@ -46,7 +47,7 @@ def injected_dm(layout: Layout, sim: str) -> dict[str, Any]:
     return {inter: float(value("sigmav")), "INJ_MASS": float(value("mass")), "INJ_CHAN": channel}
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """A control study's dark-matter limits over its realizations (per target x profile x prior, and
     stacked per roster), with the expected bands and how many realizations each holds."""
     layout = layout_of(args)
@@ -91,7 +92,7 @@ def collect(paths: list[Path], seeds: list[Any], out: Path, header: dict[str, An
     write_limits_summary(out, lim0.channels, lim0.masses, seeds, stacked, header)
 
 
-def outputs(args: dict[str, Any]) -> list[Path]:
+def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: each roster's summary per prior, and (without
     ``--roster``) each target x profile's, as dmpipe's collect-limits."""
     from pyfermijobs.steps.common import output_area, study_seeds

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import config_name, for_each, layout_of, read_run_config, target_profiles
 
 
@@ -64,7 +64,7 @@ def check_bins(layout: Layout, sim: str, work: list[tuple[str, str]], seeds: ran
                 )
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """Stack a study's realization SEDs per target x profile into fermipy's collected and summary files
     (seeds missing only with --allow_missing)."""
     layout = layout_of(args)
@@ -102,7 +102,7 @@ def run(args: dict[str, Any]) -> None:
     )
 
 
-def outputs(args: dict[str, Any]) -> list[Path]:
+def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: the collected and summary files of each pair."""
     from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from pyfermijobs.progress import progress
 from pyfermijobs.yamlio import load_yaml
 
 
-def layout_of(args: dict[str, Any]) -> Layout:
+def layout_of(args: Mapping[str, Any]) -> Layout:
     if not args.get("ttype"):
         raise InputError("command line", "--ttype", "required: the target type of the prepared analysis")
     layout = Layout(Path(args["outdir"]), args["ttype"])
@@ -29,7 +29,7 @@ def read_run_config(layout: Layout) -> RunConfig:
     return RunConfig.read(layout)
 
 
-def target_profiles(args: dict[str, Any], layout: Layout, sim: str | None = None) -> dict[str, list[str]]:
+def target_profiles(args: Mapping[str, Any], layout: Layout, sim: str | None = None) -> dict[str, list[str]]:
     """{target: [profile, ...]} for ``--target`` (one) or ``--targetlist`` (all of a list)."""
     listing = args.get("targetlist") or layout.target_list(sim)
     targets = load_yaml(listing, "target list")
@@ -54,7 +54,7 @@ def target_profiles(args: dict[str, Any], layout: Layout, sim: str | None = None
     return targets
 
 
-def analysed_profiles(args: dict[str, Any], layout: Layout, config: RunConfig) -> dict[str, list[str]]:
+def analysed_profiles(args: Mapping[str, Any], layout: Layout, config: RunConfig) -> dict[str, list[str]]:
     """:func:`target_profiles` of the data area less the targets whose SED was read from a file (they
     have no ROI); naming one of those with ``--target`` is an error."""
     targets = target_profiles(args, layout)
@@ -77,12 +77,14 @@ def check_config(layout: Layout, target: str, sim: str | None, name: str) -> Pat
     return path
 
 
-def config_name(args: dict[str, Any], config: RunConfig) -> str:
+def config_name(args: Mapping[str, Any], config: RunConfig) -> str:
     """``--config``, else the prepared run's name of the per-target file (master: ``config_localpath``)."""
     return args.get("config") or config.config_name
 
 
-def target_config_path(layout: Layout, target: str, sim: str | None, args: dict[str, Any], config: RunConfig) -> Path:
+def target_config_path(
+    layout: Layout, target: str, sim: str | None, args: Mapping[str, Any], config: RunConfig
+) -> Path:
     """The analysis configuration ``--config`` names for a target, checked to exist."""
     return check_config(layout, target, sim, config_name(args, config))
 
@@ -93,7 +95,7 @@ def for_each(items: Iterable[Any], total: int, label: str, work: Callable[[Any],
         work(item)
 
 
-def output_area(args: dict[str, Any]) -> tuple[Layout, RunConfig, str | None]:
+def output_area(args: Mapping[str, Any]) -> tuple[Layout, RunConfig, str | None]:
     """What a step's ``outputs`` needs: the layout, the prepared configuration and the area
     (``--sim``; ``--skydirs`` alone means the random directions, as for AnalyzeSED)."""
     from pyfermijobs.layout import RANDOM_SIM
@@ -103,16 +105,16 @@ def output_area(args: dict[str, Any]) -> tuple[Layout, RunConfig, str | None]:
     return layout, RunConfig.read(layout), sim
 
 
-def target_profile_pairs(args: dict[str, Any], layout: Layout, sim: str | None) -> list[tuple[str, str]]:
+def target_profile_pairs(args: Mapping[str, Any], layout: Layout, sim: str | None) -> list[tuple[str, str]]:
     """(target, profile) of ``--target``/``--targetlist`` (and ``--profile``) in an area."""
     return [(t, p) for t, profiles in target_profiles(args, layout, sim).items() for p in profiles]
 
 
-def study_seeds(config: RunConfig, sim: str, args: dict[str, Any]) -> range:
+def study_seeds(config: RunConfig, sim: str, args: Mapping[str, Any]) -> range:
     """A control study's seeds, or the ``--seed``/``--nsims`` part of them."""
     return config.study(sim).seeds(args.get("seed"), args.get("nsims"))
 
 
-def baseline_of(config: RunConfig, args: dict[str, Any]) -> str:
+def baseline_of(config: RunConfig, args: Mapping[str, Any]) -> str:
     """The builtin baseline ROI's name (steps without ``--roi_baseline``: the default)."""
     return config.baseline_prefix(args.get("roi_baseline", "fit_baseline"))

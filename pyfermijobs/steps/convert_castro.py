@@ -17,6 +17,7 @@ from pyfermijobs.darkmatter.spectra import same_bins
 from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
 from pyfermijobs.steps.dm_common import identity, jfactor, priors, seeds, stage
 
@@ -82,7 +83,7 @@ def table_for(layout: Layout, table: Any, sed: dict[str, Any], path: Any) -> Any
     )
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """Convert each castro SED (data, a realization, or a file made elsewhere) into (channel, mass,
     <sigma v>) likelihoods, one per J-factor prior; SEDs whose bins match no spectra table stop first."""
     from pyfermijobs.io.dm_fits import read_spec_table
@@ -102,7 +103,7 @@ def run(args: dict[str, Any]) -> None:
     for_each(work, len(work), "convert-castro", lambda w: convert_one(layout, table, w[0], w[1], chosen, sim, w[2]))
 
 
-def outputs(args: dict[str, Any]) -> list[Path]:
+def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: per pair, prior and realization a likelihood and limits."""
     from pyfermijobs.steps.common import output_area, target_profile_pairs
 

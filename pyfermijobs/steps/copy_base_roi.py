@@ -11,12 +11,12 @@ from __future__ import annotations
 import glob
 import shutil
 from pathlib import Path
-from typing import Any
 
 from pyfermijobs.atomic import atomic_path
 from pyfermijobs.config.run import FERMIPY, RunConfig
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
 
 #: fermipy's analysis files a GTAnalysis in the new area reloads (those that exist are copied).
@@ -49,7 +49,7 @@ def copy_base_roi(layout: Layout, target: str, sim: str, files: list[Path]) -> N
             shutil.copyfile(src, tmp)
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """Copy each target's baseline ROI files (and --extracopy) into a study's area, so its
     realizations start from the fit the data had."""
     layout = layout_of(args)
@@ -57,7 +57,7 @@ def run(args: dict[str, Any]) -> None:
     sim = args.get("sim")
     config.study(sim)
     targets = target_profiles(args, layout, sim)
-    prefix = args["roi_baseline"]
+    prefix = args.roi_baseline
     extracopy = list(args.get("extracopy") or [])
     files = {t: files_to_copy(layout, config, t, prefix, extracopy) for t in targets}
     for paths in files.values():
@@ -67,7 +67,7 @@ def run(args: dict[str, Any]) -> None:
     for_each(targets, len(targets), "copy-base-roi", lambda t: copy_base_roi(layout, t, sim, files[t]))
 
 
-def outputs(args: dict[str, Any]) -> list[Path]:
+def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: the baseline ROI's files in the study's area."""
     from pyfermijobs.steps.common import baseline_of, output_area
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pyfermijobs.config.darkmatter import DarkMatter, check_astro_factor
@@ -20,7 +21,7 @@ def stage(config: RunConfig) -> DarkMatter:
     return config.darkmatter
 
 
-def priors(args: dict[str, Any], dm: DarkMatter) -> list[str]:
+def priors(args: Mapping[str, Any], dm: DarkMatter) -> list[str]:
     """``--jpriors``, checked against the prepared ones; default: all of them."""
     chosen = list(args.get("jpriors") or dm.priors)
     for prior in chosen:
@@ -42,7 +43,7 @@ def jfactor(
     return check_astro_factor(info, [prior], target, version, path, decay)
 
 
-def seeds(config: RunConfig, args: dict[str, Any]) -> list[int | None]:
+def seeds(config: RunConfig, args: Mapping[str, Any]) -> list[int | None]:
     """[None] for the data; the study's seeds (or --seed/--nsims) for a control study."""
     sim = args.get("sim")
     if not sim:

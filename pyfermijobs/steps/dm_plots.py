@@ -14,13 +14,14 @@ from pyfermijobs.darkmatter.spectra import channel_name
 from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import RANDOM_SIM, Layout
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import layout_of, read_run_config, target_profiles
 from pyfermijobs.steps.dm_common import rosters, seeds, stage
 
 SECTION = {None: "data_plotting", RANDOM_SIM: "rand_plotting"}
 
 
-def plot_choices(args: dict[str, Any], config: RunConfig, plot: str) -> tuple[list[str], list[str]]:
+def plot_choices(args: StepOptions, config: RunConfig, plot: str) -> tuple[list[str], list[str]]:
     """Channels and priors a plot shows: the flags, else the plot's options, else the stage's."""
     dm = stage(config)
     sim = args.get("sim")
@@ -37,20 +38,20 @@ def plot_choices(args: dict[str, Any], config: RunConfig, plot: str) -> tuple[li
     return channels, priors
 
 
-def _context(args: dict[str, Any], plot: str) -> tuple[Layout, RunConfig, list[str], list[str]]:
+def _context(args: StepOptions, plot: str) -> tuple[Layout, RunConfig, list[str], list[str]]:
     layout = layout_of(args)
     config = read_run_config(layout)
     return (layout, config, *plot_choices(args, config, plot))
 
 
-def data_targets(args: dict[str, Any], layout: Layout) -> dict[str, Any]:
+def data_targets(args: StepOptions, layout: Layout) -> dict[str, Any]:
     """Per-target plots cover the data's whole target list unless --target/--targetlist say otherwise."""
     if args.get("target") or args.get("targetlist"):
         return args
-    return {**args, "targetlist": str(layout.target_list())}
+    return args.replace(targetlist=str(layout.target_list()))
 
 
-def _target_limits(args: dict[str, Any], plot: str) -> Any:
+def _target_limits(args: StepOptions, plot: str) -> Any:
     """(layout, target, profile, prior, limits, header, channels) for each data target x profile x
     prior a per-target plot draws."""
     from pyfermijobs.io.dm_fits import read_limits
@@ -63,7 +64,7 @@ def _target_limits(args: dict[str, Any], plot: str) -> Any:
                 yield layout, target, profile, prior, lim, header, channels
 
 
-def run_dm(args: dict[str, Any]) -> None:
+def run_dm(args: StepOptions) -> None:
     """plot-dm: each target's likelihood over (mass, sigmav)."""
     from pyfermijobs.io.dm_fits import read_dmlike
     from pyfermijobs.plotting.darkmatter import plot_dm_castro
@@ -82,7 +83,7 @@ def run_dm(args: dict[str, Any]) -> None:
             )
 
 
-def run_limits(args: dict[str, Any]) -> None:
+def run_limits(args: StepOptions) -> None:
     """plot-limits: each target's 95% upper limits against mass (decay: lower limits on the lifetime)."""
     from pyfermijobs.plotting.darkmatter import plot_limit_curves
 
@@ -105,7 +106,7 @@ def run_limits(args: dict[str, Any]) -> None:
             )
 
 
-def run_stacked_dm(args: dict[str, Any]) -> None:
+def run_stacked_dm(args: StepOptions) -> None:
     """plot-stacked-dm: the roster's stacked likelihood (for a study: its first realization)."""
     from pyfermijobs.io.dm_fits import read_dmlike, read_limits
     from pyfermijobs.plotting.darkmatter import plot_dm_castro
@@ -130,7 +131,7 @@ def run_stacked_dm(args: dict[str, Any]) -> None:
                 )
 
 
-def run_stacked_limits(args: dict[str, Any]) -> None:
+def run_stacked_limits(args: StepOptions) -> None:
     """plot-stacked-limits: the roster's stacked limits, with each target's (data) or every
     realization's (control studies) as thin lines."""
     from pyfermijobs.io.dm_fits import read_limits
@@ -172,7 +173,7 @@ def _band(summary: dict[str, np.ndarray], channel: str) -> dict[str, np.ndarray]
     return {k: v[i] for k, v in summary.items() if k != "channel"}
 
 
-def _study_summaries(args: dict[str, Any], plot: str) -> Any:
+def _study_summaries(args: StepOptions, plot: str) -> Any:
     """(layout, roster, prior, summary, collected, header, channels) for each roster x prior of the
     control study ``--sim`` names."""
     layout, config, channels, priors = _context(args, plot)
@@ -185,7 +186,7 @@ def _study_summaries(args: dict[str, Any], plot: str) -> Any:
             yield layout, roster, prior, summary, collected, header, channels
 
 
-def run_control_limits(args: dict[str, Any]) -> None:
+def run_control_limits(args: StepOptions) -> None:
     """plot-control-limits: a control study's expected limits, the injected signal marked."""
     from pyfermijobs.plotting.darkmatter import plot_expected_bands
 
@@ -207,7 +208,7 @@ def run_control_limits(args: dict[str, Any]) -> None:
             )
 
 
-def run_control_mles(args: dict[str, Any]) -> None:
+def run_control_mles(args: StepOptions) -> None:
     """plot-control-mles: TS and best fits across realizations, at the injected (or 100 GeV) mass."""
     from pyfermijobs.plotting.darkmatter import plot_ts_and_mles
 
@@ -232,7 +233,7 @@ def run_control_mles(args: dict[str, Any]) -> None:
             )
 
 
-def run_final_limits(args: dict[str, Any]) -> None:
+def run_final_limits(args: StepOptions) -> None:
     """plot-final-limits: the data's stacked limit over the expected bands of the null simulations
     and the random directions."""
     from pyfermijobs.io.dm_fits import read_limits
@@ -274,7 +275,7 @@ def published(config: Any, channel: str) -> tuple[str, Any, Any] | None:
     return f"published: {name} ({path.name})", masses, columns[name]
 
 
-def _per_target_plots(args: dict[str, Any], plot: str, kind: str) -> list[Path]:
+def _per_target_plots(args: StepOptions, plot: str, kind: str) -> list[Path]:
     from pyfermijobs.steps.common import output_area, target_profile_pairs
 
     layout, config, sim = output_area(args)
@@ -283,7 +284,7 @@ def _per_target_plots(args: dict[str, Any], plot: str, kind: str) -> list[Path]:
     return [layout.dm_plot(t, p, j, kind, c) for t, p in pairs for j in chosen for c in channels]
 
 
-def _stacked_plots(args: dict[str, Any], plot: str, kind: str) -> list[Path]:
+def _stacked_plots(args: StepOptions, plot: str, kind: str) -> list[Path]:
     from pyfermijobs.steps.common import output_area
 
     layout, config, sim = output_area(args)
@@ -292,36 +293,36 @@ def _stacked_plots(args: dict[str, Any], plot: str, kind: str) -> list[Path]:
     return [layout.stacked_plot(r, j, kind, c, sim) for r in names for j in chosen for c in channels]
 
 
-def outputs_dm(args: dict[str, Any]) -> list[Path]:
+def outputs_dm(args: StepOptions) -> list[Path]:
     """What :func:`run_dm` writes for these options."""
     return _per_target_plots(args, "plot-dm", "dmlike")
 
 
-def outputs_limits(args: dict[str, Any]) -> list[Path]:
+def outputs_limits(args: StepOptions) -> list[Path]:
     """What :func:`run_limits` writes for these options."""
     return _per_target_plots(args, "plot-limits", "dmlimits")
 
 
-def outputs_stacked_dm(args: dict[str, Any]) -> list[Path]:
+def outputs_stacked_dm(args: StepOptions) -> list[Path]:
     """What :func:`run_stacked_dm` writes for these options."""
     return _stacked_plots(args, "plot-stacked-dm", "stackeddm")
 
 
-def outputs_stacked_limits(args: dict[str, Any]) -> list[Path]:
+def outputs_stacked_limits(args: StepOptions) -> list[Path]:
     """What :func:`run_stacked_limits` writes for these options."""
     return _stacked_plots(args, "plot-stacked-limits", "stackedlimits")
 
 
-def outputs_control_limits(args: dict[str, Any]) -> list[Path]:
+def outputs_control_limits(args: StepOptions) -> list[Path]:
     """What :func:`run_control_limits` writes for these options."""
     return _stacked_plots(args, "plot-control-limits", "controllimits")
 
 
-def outputs_control_mles(args: dict[str, Any]) -> list[Path]:
+def outputs_control_mles(args: StepOptions) -> list[Path]:
     """What :func:`run_control_mles` writes for these options."""
     return _stacked_plots(args, "plot-control-mles", "controlmles")
 
 
-def outputs_final_limits(args: dict[str, Any]) -> list[Path]:
+def outputs_final_limits(args: StepOptions) -> list[Path]:
     """What :func:`run_final_limits` writes for these options."""
     return _stacked_plots(args, "plot-final-limits", "finallimits")

@@ -8,13 +8,12 @@ exposure and source maps in the target's folder), so that its control studies ca
 
 from __future__ import annotations
 
-from typing import Any
-
 from pyfermijobs.errors import InputError
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import check_config, for_each, layout_of, read_run_config, target_profiles
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """Export fermipy's baseline of each target to the builtin engine's ROI files (needs Fermitools),
     so hybrid control studies can run on the builtin engine."""
     from pyfermijobs.engines.fermitools import require_fermitools
@@ -23,7 +22,7 @@ def run(args: dict[str, Any]) -> None:
     config = read_run_config(layout)
     tools = require_fermitools(config.origin, "backend")
     targets = target_profiles(args, layout)
-    prefix = args["roi_baseline"]
+    prefix = args.roi_baseline
     for target in targets:  # every input checked before any work
         for path in [*layout.fermipy_roi_files(target, prefix)[1:], layout.fermipy_file(target, "ccube")]:
             if not path.exists():

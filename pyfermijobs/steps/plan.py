@@ -16,6 +16,7 @@ from typing import Any
 from pyfermijobs.config.master import DM_PLOT_TYPES
 from pyfermijobs.config.run import RunConfig, Study
 from pyfermijobs.layout import Layout
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import layout_of, read_run_config
 
 
@@ -86,11 +87,11 @@ def layout_path(config: RunConfig) -> Layout:
     return Layout(Path("."), config.ttype)
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """Print the prepared analysis's units of work as JSON: the Nextflow pipeline's channels
     are built from it, so Python and Groovy agree on what runs."""
     if not args.get("ttype"):  # the one prepared analysis in --outdir
-        found = sorted(Path(args["outdir"]).glob("*/pipeline_config.yaml"))
+        found = sorted(Path(args.outdir).glob("*/pipeline_config.yaml"))
         if len(found) == 1:
-            args = {**args, "ttype": found[0].parent.name}
+            args = args.replace(ttype=found[0].parent.name)
     print(json.dumps(work_plan(read_run_config(layout_of(args))), indent=1))

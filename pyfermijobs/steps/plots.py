@@ -9,18 +9,19 @@ from pyfermijobs.config.run import RunConfig, Study
 from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import RANDOM_SIM, Layout
+from pyfermijobs.options import StepOptions
 from pyfermijobs.plotting.castro import plot_target_castro
 from pyfermijobs.steps.common import analysed_profiles, for_each, layout_of, read_run_config, target_profiles
 
 
-def seed_range(study: Study, args: dict[str, Any] | None) -> tuple[int, int]:
+def seed_range(study: Study, args: StepOptions | None) -> tuple[int, int]:
     """First and last seed: the prepared study's, unless --seed/--nsims say otherwise."""
     seeds = study.seeds((args or {}).get("seed"), (args or {}).get("nsims"))
     return seeds.start, seeds.stop - 1
 
 
 def control_summaries(
-    layout: Layout, config: RunConfig, target: str, profile: str, args: dict[str, Any] | None = None
+    layout: Layout, config: RunConfig, target: str, profile: str, args: StepOptions | None = None
 ) -> dict[str, Any]:
     """Summary tables of the null scenarios and of the random directions that exist."""
     from pyfermijobs.io.collected_fits import read_table
@@ -44,7 +45,7 @@ def bands(
     target: str,
     profile: str,
     pdf: bool = False,
-    args: dict[str, Any] | None = None,
+    args: StepOptions | None = None,
 ) -> bool:
     from pyfermijobs.io.sed_fits import read_sed
     from pyfermijobs.plotting.bands import plot_bands
@@ -71,7 +72,7 @@ def calibration(
     target: str,
     profile: str,
     pdf: bool = False,
-    args: dict[str, Any] | None = None,
+    args: StepOptions | None = None,
 ) -> None:
     from pyfermijobs.io.collected_fits import read_table
     from pyfermijobs.plotting.calibration import plot_null_ts, plot_recovery
@@ -102,7 +103,7 @@ def calibration(
         )
 
 
-def run_castro(args: dict[str, Any]) -> None:
+def run_castro(args: StepOptions) -> None:
     layout = layout_of(args)
     targets = target_profiles(args, layout)
     work = [(t, p) for t, profiles in targets.items() for p in profiles]
@@ -112,7 +113,7 @@ def run_castro(args: dict[str, Any]) -> None:
     for_each(work, len(work), "plot-castro", lambda tp: plot_target_castro(layout, tp[0], tp[1], bool(args.get("pdf"))))
 
 
-def run_bands(args: dict[str, Any]) -> None:
+def run_bands(args: StepOptions) -> None:
     layout = layout_of(args)
     config = read_run_config(layout)
     targets = analysed_profiles(args, layout, config)  # an SED read from a file has no control studies
@@ -120,7 +121,7 @@ def run_bands(args: dict[str, Any]) -> None:
     for_each(work, len(work), "plot-bands", lambda tp: bands(layout, config, tp[0], tp[1], bool(args.get("pdf")), args))
 
 
-def run_calibration(args: dict[str, Any]) -> None:
+def run_calibration(args: StepOptions) -> None:
     layout = layout_of(args)
     config = read_run_config(layout)
     sim = args.get("sim")
@@ -135,7 +136,7 @@ def run_calibration(args: dict[str, Any]) -> None:
     )
 
 
-def outputs_castro(args: dict[str, Any]) -> list[Path]:
+def outputs_castro(args: StepOptions) -> list[Path]:
     """What :func:`run_castro` writes for these options."""
     from pyfermijobs.steps.common import output_area, target_profile_pairs
 
@@ -143,7 +144,7 @@ def outputs_castro(args: dict[str, Any]) -> list[Path]:
     return [layout.castro_plot(t, p) for t, p in target_profile_pairs(args, layout, sim)]
 
 
-def outputs_bands(args: dict[str, Any]) -> list[Path]:
+def outputs_bands(args: StepOptions) -> list[Path]:
     """What :func:`run_bands` writes for these options."""
     from pyfermijobs.steps.common import output_area, target_profile_pairs
 
@@ -151,7 +152,7 @@ def outputs_bands(args: dict[str, Any]) -> list[Path]:
     return [layout.bands_plot(t, p) for t, p in target_profile_pairs(args, layout, sim)]
 
 
-def outputs_calibration(args: dict[str, Any]) -> list[Path]:
+def outputs_calibration(args: StepOptions) -> list[Path]:
     """What :func:`run_calibration` writes for these options: TS plots (null) or recovery plots."""
     from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pyfermijobs.config.master import MasterConfig, master_from_options
 from pyfermijobs.layout import Layout
+from pyfermijobs.options import StepOptions
 from pyfermijobs.preparation import prepare_analysis, write_preparation
 from pyfermijobs.yamlio import load_yaml
 
@@ -16,10 +16,10 @@ def prepare_targets(master: MasterConfig, outdir: Path | str = ".", overwrite: b
     return write_preparation(prepare_analysis(master), Path(outdir), overwrite)
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """CLI / API entry: ``args`` holds the options given (absolute paths)."""
     master = master_from_options(args)
-    layout = prepare_targets(master, args["outdir"], bool(args.get("overwrite")))
+    layout = prepare_targets(master, args.outdir, bool(args.get("overwrite")))
     targets = load_yaml(layout.target_list(), "target list")
     nprof = sum(len(p) for p in targets.values())
     studies = [*master.sims, *(["random"] if master.random else [])]

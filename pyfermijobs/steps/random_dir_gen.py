@@ -19,6 +19,7 @@ import numpy as np
 
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_config_path, target_profiles
 from pyfermijobs.yamlio import write_yaml
 
@@ -87,7 +88,7 @@ def random_dir_gen_checked(
     }
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """Draw each target's random directions on the configured grid (away from the target and
     catalog sources) and write their profile files, as fermipy.jobs' RandomDirGen."""
     from pyfermijobs.config.scenarios import load_rand_config
@@ -100,12 +101,12 @@ def run(args: dict[str, Any]) -> None:
         )
     config.study(RANDOM_SIM)
     targets = target_profiles(args, layout, RANDOM_SIM)
-    rand_file = Path(args["rand_config"]) if args.get("rand_config") else layout.rand_config_copy()
+    rand_file = Path(args.rand_config) if args.get("rand_config") else layout.rand_config_copy()
     cfg = load_rand_config(rand_file)
     for key in ("seed", "nsims"):
         if args.get(key) is not None:
             cfg[key] = args[key]
-    prefix = config.baseline_prefix(args["roi_baseline"])
+    prefix = config.baseline_prefix(args.roi_baseline)
     paths = {t: target_config_path(layout, t, RANDOM_SIM, args, config) for t in targets}
     for target in targets:
         if not layout.roi_file(target, prefix, RANDOM_SIM).exists():  # the configuration: target_config_path
@@ -117,7 +118,7 @@ def run(args: dict[str, Any]) -> None:
     for_each(targets, len(targets), "random-dir-gen", lambda t: write_yaml(layout.skydirs_file(t), found[t]))
 
 
-def outputs(args: dict[str, Any]) -> list[Path]:
+def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: each target's directions file."""
     from pyfermijobs.steps.common import output_area
 

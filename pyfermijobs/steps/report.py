@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import layout_of
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """Write the run's HTML report (and say where it is); ``dag`` links the pipeline's DAG."""
     from pyfermijobs.report.html import build_report
 
@@ -16,6 +16,6 @@ def run(args: dict[str, Any]) -> None:
     print(f"report: {path}")
 
 
-def outputs(args: dict[str, Any]) -> list[Path]:
+def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes: the report."""
     return [layout_of(args).report()]

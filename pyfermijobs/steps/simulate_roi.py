@@ -10,35 +10,35 @@ configuration unless a flag says otherwise. The engine is the control studies' (
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pyfermijobs.engines import BUILTIN, FERMIPY, Realizations, engine_for
 from pyfermijobs.errors import InputError
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_config_path, target_profiles
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """Poisson realizations of each target's baseline for a study's seeds, null or with the
     scenario's injected source, refitted and measured (SED per profile, truth file); the same seed
     gives the same numbers however the seeds are chunked."""
     layout = layout_of(args)
     config = read_run_config(layout)
-    sim = args["sim"]
+    sim = args.sim
     study = config.study(sim, allow_random=False)
     engine = engine_for(config, sim)
     targets = target_profiles(args, layout, sim)
-    seeds = study.seeds(args["seed"], args["nsims"])
-    non_null_src = study.non_null_src if args["non_null_src"] is None else args["non_null_src"]
-    do_find_src = study.do_find_src if args["do_find_src"] is None else args["do_find_src"]
-    prefix = config.baseline_for(engine.name, args["roi_baseline"])
+    seeds = study.seeds(args.seed, args.nsims)
+    non_null_src = study.non_null_src if args.non_null_src is None else args.non_null_src
+    do_find_src = study.do_find_src if args.do_find_src is None else args.do_find_src
+    prefix = config.baseline_for(engine.name, args.roi_baseline)
     # the simulated profile places the injected source: resolved per target, before any work
     sim_profiles = {
-        t: config.sim_profile(study, t, args["sim_profile"]) if study.injected or args["sim_profile"] else None
+        t: config.sim_profile(study, t, args.sim_profile) if study.injected or args.sim_profile else None
         for t in targets
     }
     paths = {}
     for target in targets:
-        builtin = config.baseline_prefix(args["roi_baseline"])  # the builtin ROI exists for either engine
+        builtin = config.baseline_prefix(args.roi_baseline)  # the builtin ROI exists for either engine
         baseline = [layout.roi_file(target, builtin, sim), layout.roi_yaml(target, builtin, sim)]
         if engine.name == FERMIPY:
             baseline += [*layout.fermipy_roi_files(target, prefix, sim)[1:], layout.fermipy_file(target, "srcmap", sim)]
@@ -57,7 +57,7 @@ def run(args: dict[str, Any]) -> None:
     for_each(targets, len(targets), f"simulate-roi {sim} ({engine.name}, {len(seeds)} seeds each)", one_target)
 
 
-def outputs(args: dict[str, Any]) -> list[Path]:
+def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: per target x profile x seed an SED and its truth."""
     from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
 

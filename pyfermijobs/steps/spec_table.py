@@ -8,15 +8,15 @@ over 0.5-500 GeV); ConvertCastro picks the table whose bins are the SED's.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import layout_of, read_run_config, target_config_path
 from pyfermijobs.steps.dm_common import stage
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """Tabulate the DM spectra of every channel x mass over the SEDs' energy bins (one table per
     binning met: analysed targets' template, each external SED file's bins)."""
     from pyfermijobs.darkmatter.spectra import binning_key, same_bins, spec_table
@@ -50,6 +50,6 @@ def run(args: dict[str, Any]) -> None:
         write_spec_table(layout.spec_table_file(key), table, {"TTYPE": config.ttype})
 
 
-def outputs(args: dict[str, Any]) -> list[Path]:
+def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes: the spectra table."""
     return [layout_of(args).spec_table_file()]

@@ -11,6 +11,7 @@ from typing import Any
 
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
+from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import for_each, layout_of, read_run_config
 from pyfermijobs.steps.dm_common import identity, priors, rosters, seeds, stage
 
@@ -51,7 +52,7 @@ def write_release_layout(layout: Layout, roster: str, members: list[tuple[str, s
         write_release_limits(path, stacked.masses, columns, decay=bool(stacked.decay[c]))
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """Sum the dark-matter likelihoods of each roster's targets per prior (and per realization in
     a study): dmpipe's stacked likelihood."""
     layout = layout_of(args)
@@ -67,7 +68,7 @@ def run(args: dict[str, Any]) -> None:
     for_each(work, len(work), "stack-likelihood", lambda w: stack_one(layout, w[0], w[1], w[2], sim, w[3]))
 
 
-def outputs(args: dict[str, Any]) -> list[Path]:
+def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: per roster, prior and realization the stacked
     likelihood and limits; for the data also the limits in the LAT release's layout."""
     from pyfermijobs.steps.common import output_area

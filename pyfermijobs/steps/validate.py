@@ -16,6 +16,7 @@ from typing import Any
 from pyfermijobs.config.master import master_from_options
 from pyfermijobs.config.run import BUILTIN, RunConfig
 from pyfermijobs.errors import InputError
+from pyfermijobs.options import StepOptions
 from pyfermijobs.preparation import check_outdir, prepare_analysis
 
 #: A container reference that names a registry host ("host.domain/...", "host:port/...").
@@ -89,12 +90,12 @@ def matches_note(template: dict[str, Any], file: Path, targets: dict[str, dict[s
     )
 
 
-def run(args: dict[str, Any]) -> None:
+def run(args: StepOptions) -> None:
     """With ``--outdir``, also refuse a folder holding another configuration's results."""
     master = master_from_options(args)
     plan = validate(master)
     if args.get("outdir"):
-        check_outdir(plan, Path(args["outdir"]), bool(args.get("overwrite")))
+        check_outdir(plan, Path(args.outdir), bool(args.get("overwrite")))
     where = ""
     config = RunConfig.from_doc(plan.run_config, master.source or Path("command line"))
     if config.uses_fermipy:
