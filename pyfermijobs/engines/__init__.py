@@ -17,17 +17,17 @@ from pyfermijobs.config.run import BUILTIN, FERMIPY, RunConfig
 from pyfermijobs.engines.engine import Engine, Realizations, SEDRequest
 
 
-def engine_for(config: RunConfig, sim: str | None) -> Engine:
+def engine_for(run_config: RunConfig, sim: str | None) -> Engine:
     """The engine of a step in the data area (``sim=None``) or in a control study's area.
 
     The fermipy engine needs Fermitools: without it this stops before any work, saying how
     to get it.
     """
-    if config.engine(sim) == FERMIPY:
+    if run_config.engine(sim) == FERMIPY:
         from pyfermijobs.engines.fermipy.analysis import FermipyEngine
         from pyfermijobs.engines.fermitools import require_fermitools
 
-        return FermipyEngine(require_fermitools(config.origin, "backend" if sim is None else "sim_backend"))
+        return FermipyEngine(require_fermitools(run_config.origin, "backend" if sim is None else "sim_backend"))
     from pyfermijobs.engines.builtin import BuiltinEngine
 
     return BuiltinEngine()

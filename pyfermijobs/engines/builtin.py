@@ -49,17 +49,17 @@ class BuiltinEngine:
         from pyfermijobs.estimators.tsmap import find_sources
         from pyfermijobs.fitting.roi_fit import choose_free, fit_components, free_names, source_ts
 
-        config = load_template(config_path)
-        settings = builtin_settings(config, config_path)
-        ra, dec = target_direction(config, config_path)
+        template = load_template(config_path)
+        settings = builtin_settings(template, config_path)
+        ra, dec = target_direction(template, config_path)
         start = time.monotonic()
-        data = data_settings(config, config_path)
+        data = data_settings(template, config_path)
         if data is None:
-            roi = build_synthetic_roi(config, target, ra, dec, str(config_path))
+            roi = build_synthetic_roi(template, target, ra, dec, str(config_path))
         else:
             from pyfermijobs.datasets.lat_data import build_lat_roi
 
-            roi = build_lat_roi(config, data, target, ra, dec, config_path)
+            roi = build_lat_roi(template, data, target, ra, dec, config_path)
         choose_free(roi, settings)
         fit = fit_components(roi, free_names(roi))
         fit.apply()
@@ -96,9 +96,9 @@ class BuiltinEngine:
         from pyfermijobs.io.sed_fits import write_sed
 
         target, prefix, sim, skydirs = request.target, request.prefix, request.sim, request.skydirs
-        config = load_template(request.config_path)
-        settings = sed_settings(config, request.config_path)
-        builtin = builtin_settings(config, request.config_path)
+        template = load_template(request.config_path)
+        settings = sed_settings(template, request.config_path)
+        builtin = builtin_settings(template, request.config_path)
         correl = builtin["correl_thresh"]
         # at the target, a catalog source there is the target; random directions measure empty sky
         match = builtin["match_radius"] if skydirs is None else 0.0
@@ -130,9 +130,9 @@ class BuiltinEngine:
         from pyfermijobs.io.sed_fits import write_sed
         from pyfermijobs.rng import generator
 
-        config = load_template(config_path)
-        settings = sed_settings(config, config_path)
-        builtin = builtin_settings(config, config_path)
+        template = load_template(config_path)
+        settings = sed_settings(template, config_path)
+        builtin = builtin_settings(template, config_path)
         sim, non_null_src, do_find_src = work.sim, work.non_null_src, work.do_find_src
         base, _ = ROIDataset.read(layout.roi_file(target, prefix, sim), layout.roi_yaml(target, prefix, sim))
         injected = injected_component(layout, base, target, sim, work.sim_profile)

@@ -89,13 +89,13 @@ class DMResult:
     labels: dict[str, str] = field(default_factory=dict)
 
 
-def darkmatter_results(layout: Layout, config: RunConfig, failures: list[str]) -> list[DMResult]:
+def darkmatter_results(layout: Layout, run_config: RunConfig, failures: list[str]) -> list[DMResult]:
     """The stage's stacked results per roster x prior (empty when the stage is off)."""
     from pyfermijobs.io.dm_fits import read_limits, read_limits_summary
     from pyfermijobs.io.release_limits import read_release_limits
     from pyfermijobs.yamlio import load_yaml
 
-    dm = config.darkmatter
+    dm = run_config.darkmatter
     if dm is None:
         return []
     out = []
@@ -107,7 +107,7 @@ def darkmatter_results(layout: Layout, config: RunConfig, failures: list[str]) -
                 continue
             data, _ = read_limits(path)
             summaries = {}
-            for name, study in config.studies.items():
+            for name, study in run_config.studies.items():
                 summary = layout.stacked_summary_file(name, roster, prior, study.seed, study.last)
                 if summary.exists():
                     summaries[name] = read_limits_summary(summary)[0]
@@ -138,7 +138,7 @@ def darkmatter_results(layout: Layout, config: RunConfig, failures: list[str]) -
             ]
             plots += [
                 (layout.stacked_plot(roster, prior, "controllimits", c, n), f"expected limits of {n}, {c}")
-                for n in config.studies
+                for n in run_config.studies
                 for c in dm.plot_channels
             ]
             per_target, published = {}, {}
@@ -233,11 +233,11 @@ def control_result(layout: Layout, name: str, study: Study, target: str, profile
 
 def gather(layout: Layout) -> ReportContent:
     """Everything the report shows; whatever is missing becomes a failure line."""
-    config = RunConfig.read(layout)
+    run_config = RunConfig.read(layout)
     failures: list[str] = []
     synthetic = False
     targets = []
-    for target, info in config.targets.items():
+    for target, info in run_config.targets.items():
         for profile in info["profiles"]:
             header = _sed_header(layout.sed_file(target, profile))
             if header is None:
@@ -250,9 +250,9 @@ def gather(layout: Layout) -> ReportContent:
             ]
             ts = None if header is None else float(header.get("TS", 0.0))
             targets.append(TargetResult(target, profile, info["ra"], info["dec"], ts, plots))
-    rois = [roi_fit(layout, target) for target in config.targets]
+    rois = [roi_fit(layout, target) for target in run_config.targets]
     controls = []
-    for name, study in config.studies.items():
+    for name, study in run_config.studies.items():
         for target, profiles in study.profiles.items():
             for profile in profiles:
                 result = control_result(layout, name, study, target, profile)
@@ -262,6 +262,6 @@ def gather(layout: Layout) -> ReportContent:
                 elif result.nmissing:
                     failures.append(f"{name} {target} {profile}: {result.nmissing} realizations missing")
                 controls.append(result)
-    studies = [(n, study_kind(n, s), s) for n, s in config.studies.items()]
-    darkmatter = darkmatter_results(layout, config, failures)
-    return ReportContent(config, studies, targets, rois, controls, failures, synthetic, darkmatter)
+    studies = [(n, study_kind(n, s), s) for n, s in run_config.studies.items()]
+    darkmatter = darkmatter_results(layout, run_config, failures)
+    return ReportContent(run_config, studies, targets, rois, controls, failures, synthetic, darkmatter)

@@ -21,10 +21,10 @@ def run(args: StepOptions) -> None:
     """Fit every analysed target's baseline ROI with the data's engine; its diagnostic maps and plots
     with ``make_plots``. Every target's template is checked before the first fit."""
     layout = layout_of(args)
-    config = read_run_config(layout)
-    engine = engine_for(config, None)
-    targets = analysed_profiles(args, layout, config)
-    paths = {t: target_config_path(layout, t, None, args, config) for t in targets}
+    run_config = read_run_config(layout)
+    engine = engine_for(run_config, None)
+    targets = analysed_profiles(args, layout, run_config)
+    paths = {t: target_config_path(layout, t, None, args, run_config) for t in targets}
     for path in paths.values():  # every input checked before any work
         template = load_template(path)
         target_direction(template, path)
@@ -66,8 +66,8 @@ def outputs(args: StepOptions) -> list[Path]:
     from pyfermijobs.layout import ROI_PLOTS
     from pyfermijobs.steps.common import baseline_of, output_area, target_profiles
 
-    layout, config, _ = output_area(args)
-    prefix = baseline_of(config, args)
+    layout, run_config, _ = output_area(args)
+    prefix = baseline_of(run_config, args)
     out: list[Path] = []
     for t in target_profiles(args, layout):
         out += [layout.roi_file(t, prefix), layout.roi_yaml(t, prefix)]

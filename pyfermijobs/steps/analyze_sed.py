@@ -68,16 +68,16 @@ def run(args: StepOptions) -> None:
     """Castro SEDs of each target x profile with the area's engine (data, a simulation's
     realizations or the random directions); every profile file and configuration is checked first."""
     layout = layout_of(args)
-    config = read_run_config(layout)
-    sim = analysis_area(args, config)
-    engine = engine_for(config, sim)
-    targets = target_profiles(args, layout, sim) if sim else analysed_profiles(args, layout, config)
-    prefix = config.baseline_for(engine.name, args.roi_baseline)
+    run_config = read_run_config(layout)
+    sim = analysis_area(args, run_config)
+    engine = engine_for(run_config, sim)
+    targets = target_profiles(args, layout, sim) if sim else analysed_profiles(args, layout, run_config)
+    prefix = run_config.baseline_for(engine.name, args.roi_baseline)
     paths = {}
     for target in targets:  # every input checked before any work
         for profile in targets[target]:
             profile_position(layout.profile_file(target, profile, sim))
-        builtin = config.baseline_prefix(args.roi_baseline)  # the builtin ROI exists for either engine
+        builtin = run_config.baseline_prefix(args.roi_baseline)  # the builtin ROI exists for either engine
         baseline = [layout.roi_file(target, builtin, sim), layout.roi_yaml(target, builtin, sim)]
         if engine.name == FERMIPY:
             baseline += layout.fermipy_roi_files(target, prefix, sim)[1:]  # .npy and .xml
@@ -88,8 +88,8 @@ def run(args: StepOptions) -> None:
                     None,
                     "baseline ROI not found: run analyze-roi" + (" and copy-base-roi" if sim else "") + " first",
                 )
-        paths[target] = target_config_path(layout, target, sim, args, config)
-    skydirs = directions(layout, targets, args, config.baseline_prefix(args.roi_baseline)) if sim else {}
+        paths[target] = target_config_path(layout, target, sim, args, run_config)
+    skydirs = directions(layout, targets, args, run_config.baseline_prefix(args.roi_baseline)) if sim else {}
     selected = {t: select_directions(layout, t, skydirs[t], args) for t in skydirs}
 
     def one_target(target: str) -> None:
@@ -138,8 +138,8 @@ def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: the data's SEDs, or one per random direction."""
     from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
 
-    layout, config, sim = output_area(args)
+    layout, run_config, sim = output_area(args)
     pairs = target_profile_pairs(args, layout, sim)
     if sim is None:
         return [layout.sed_file(t, p) for t, p in pairs]
-    return [layout.sim_sed_file(sim, t, p, s) for t, p in pairs for s in study_seeds(config, sim, args)]
+    return [layout.sim_sed_file(sim, t, p, s) for t, p in pairs for s in study_seeds(run_config, sim, args)]

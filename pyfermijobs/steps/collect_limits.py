@@ -51,15 +51,15 @@ def run(args: StepOptions) -> None:
     """A control study's dark-matter limits over its realizations (per target x profile x prior, and
     stacked per roster), with the expected bands and how many realizations each holds."""
     layout = layout_of(args)
-    config = read_run_config(layout)
-    chosen = priors(args, stage(config))
+    run_config = read_run_config(layout)
+    chosen = priors(args, stage(run_config))
     sim = args.get("sim")
     if not sim:
         raise InputError("command line", "--sim", "required: the control study whose limits are collected")
-    keys = seeds(config, args)
+    keys = seeds(run_config, args)
     first, last = keys[0], keys[-1]
     truth = injected_dm(layout, sim)
-    study = config.study(sim)
+    study = run_config.study(sim)
     if args.get("roster") is None:  # per target (dmpipe's collect-limits), beside the stacked ones
         for target, profiles in study.profiles.items():
             for profile in profiles:
@@ -97,13 +97,13 @@ def outputs(args: StepOptions) -> list[Path]:
     ``--roster``) each target x profile's, as dmpipe's collect-limits."""
     from pyfermijobs.steps.common import output_area, study_seeds
 
-    layout, config, sim = output_area(args)
-    chosen, seed_range = priors(args, stage(config)), study_seeds(config, str(sim), args)
+    layout, run_config, sim = output_area(args)
+    chosen, seed_range = priors(args, stage(run_config)), study_seeds(run_config, str(sim), args)
     ends = (seed_range.start, seed_range.stop - 1)
     names = list(rosters(layout, sim, args.get("roster")))
     out = [layout.stacked_summary_file(str(sim), r, j, *ends) for r in names for j in chosen]
     if args.get("roster") is None:
-        study = config.study(str(sim))
+        study = run_config.study(str(sim))
         pairs = [(t, p) for t, profiles in study.profiles.items() for p in profiles]
         out += [layout.dmlimits_summary_file(str(sim), t, p, j, *ends) for t, p in pairs for j in chosen]
     return out

@@ -45,8 +45,8 @@ def energy_bins(layout: Layout, target: str, sim: str, name: str) -> int:
     from pyfermijobs.datasets.geom import ROIGeom
 
     path = layout.target_config(target, sim, name)
-    config = load_template(path)
-    return ROIGeom.from_config(config, *target_direction(config, path), str(path)).nebins
+    template = load_template(path)
+    return ROIGeom.from_config(template, *target_direction(template, path), str(path)).nebins
 
 
 def check_bins(layout: Layout, sim: str, work: list[tuple[str, str]], seeds: range, name: str) -> None:
@@ -68,9 +68,9 @@ def run(args: StepOptions) -> None:
     """Stack a study's realization SEDs per target x profile into fermipy's collected and summary files
     (seeds missing only with --allow_missing)."""
     layout = layout_of(args)
-    config = read_run_config(layout)
+    run_config = read_run_config(layout)
     sim = args.get("sim")
-    study = config.study(sim)
+    study = run_config.study(sim)
     seeds = study.seeds(args.get("seed"), args.get("nsims"))
     first, last = seeds.start, seeds.stop - 1
     full, summary = bool(args.get("write_full")), bool(args.get("write_summary"))
@@ -93,7 +93,7 @@ def run(args: StepOptions) -> None:
                 + ", ".join(absent)
                 + " (rerun them, or pass --allow_missing to collect the rest)",
             )
-    check_bins(layout, sim, work, seeds, config_name(args, config))
+    check_bins(layout, sim, work, seeds, config_name(args, run_config))
     for_each(
         work,
         len(work),
@@ -106,8 +106,8 @@ def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: the collected and summary files of each pair."""
     from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
 
-    layout, config, sim = output_area(args)
-    seeds = study_seeds(config, str(sim), args)
+    layout, run_config, sim = output_area(args)
+    seeds = study_seeds(run_config, str(sim), args)
     ends = (seeds.start, seeds.stop - 1)
     files = (layout.collected_file, layout.summary_file)
     return [f(str(sim), t, p, *ends) for t, p in target_profile_pairs(args, layout, sim) for f in files]

@@ -54,17 +54,17 @@ def target_profiles(args: Mapping[str, Any], layout: Layout, sim: str | None = N
     return targets
 
 
-def analysed_profiles(args: Mapping[str, Any], layout: Layout, config: RunConfig) -> dict[str, list[str]]:
+def analysed_profiles(args: Mapping[str, Any], layout: Layout, run_config: RunConfig) -> dict[str, list[str]]:
     """:func:`target_profiles` of the data area less the targets whose SED was read from a file (they
     have no ROI); naming one of those with ``--target`` is an error."""
     targets = target_profiles(args, layout)
-    if args.get("target") and config.sed_source(args["target"]):
+    if args.get("target") and run_config.sed_source(args["target"]):
         raise InputError(
             "command line",
             "--target",
-            f"{args['target']}'s SED is read from {config.sed_source(args['target'])}: it has no ROI to analyse",
+            f"{args['target']}'s SED is read from {run_config.sed_source(args['target'])}: it has no ROI to analyse",
         )
-    return {t: p for t, p in targets.items() if not config.sed_source(t)}
+    return {t: p for t, p in targets.items() if not run_config.sed_source(t)}
 
 
 def check_config(layout: Layout, target: str, sim: str | None, name: str) -> Path:
@@ -77,16 +77,16 @@ def check_config(layout: Layout, target: str, sim: str | None, name: str) -> Pat
     return path
 
 
-def config_name(args: Mapping[str, Any], config: RunConfig) -> str:
+def config_name(args: Mapping[str, Any], run_config: RunConfig) -> str:
     """``--config``, else the prepared run's name of the per-target file (master: ``config_localpath``)."""
-    return args.get("config") or config.config_name
+    return args.get("config") or run_config.config_name
 
 
 def target_config_path(
-    layout: Layout, target: str, sim: str | None, args: Mapping[str, Any], config: RunConfig
+    layout: Layout, target: str, sim: str | None, args: Mapping[str, Any], run_config: RunConfig
 ) -> Path:
     """The analysis configuration ``--config`` names for a target, checked to exist."""
-    return check_config(layout, target, sim, config_name(args, config))
+    return check_config(layout, target, sim, config_name(args, run_config))
 
 
 def for_each(items: Iterable[Any], total: int, label: str, work: Callable[[Any], None]) -> None:
@@ -110,11 +110,11 @@ def target_profile_pairs(args: Mapping[str, Any], layout: Layout, sim: str | Non
     return [(t, p) for t, profiles in target_profiles(args, layout, sim).items() for p in profiles]
 
 
-def study_seeds(config: RunConfig, sim: str, args: Mapping[str, Any]) -> range:
+def study_seeds(run_config: RunConfig, sim: str, args: Mapping[str, Any]) -> range:
     """A control study's seeds, or the ``--seed``/``--nsims`` part of them."""
-    return config.study(sim).seeds(args.get("seed"), args.get("nsims"))
+    return run_config.study(sim).seeds(args.get("seed"), args.get("nsims"))
 
 
-def baseline_of(config: RunConfig, args: Mapping[str, Any]) -> str:
+def baseline_of(run_config: RunConfig, args: Mapping[str, Any]) -> str:
     """The builtin baseline ROI's name (steps without ``--roi_baseline``: the default)."""
-    return config.baseline_prefix(args.get("roi_baseline", "fit_baseline"))
+    return run_config.baseline_prefix(args.get("roi_baseline", "fit_baseline"))

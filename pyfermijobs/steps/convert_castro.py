@@ -89,8 +89,8 @@ def run(args: StepOptions) -> None:
     from pyfermijobs.io.dm_fits import read_spec_table
 
     layout = layout_of(args)
-    config = read_run_config(layout)
-    dm = stage(config)
+    run_config = read_run_config(layout)
+    dm = stage(run_config)
     chosen = priors(args, dm)
     sim = args.get("sim")
     table = read_spec_table(layout.spec_table_file())
@@ -98,7 +98,7 @@ def run(args: StepOptions) -> None:
         (t, p, s)
         for t, profiles in target_profiles(args, layout, sim).items()
         for p in profiles
-        for s in seeds(config, args)
+        for s in seeds(run_config, args)
     ]
     for_each(work, len(work), "convert-castro", lambda w: convert_one(layout, table, w[0], w[1], chosen, sim, w[2]))
 
@@ -107,8 +107,8 @@ def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: per pair, prior and realization a likelihood and limits."""
     from pyfermijobs.steps.common import output_area, target_profile_pairs
 
-    layout, config, sim = output_area(args)
-    chosen, keys = priors(args, stage(config)), seeds(config, args)
+    layout, run_config, sim = output_area(args)
+    chosen, keys = priors(args, stage(run_config)), seeds(run_config, args)
     files = (layout.dmlike_file, layout.dmlimits_file)
     pairs = target_profile_pairs(args, layout, sim)
     return [f(t, p, j, sim, k) for t, p in pairs for j in chosen for k in keys for f in files]

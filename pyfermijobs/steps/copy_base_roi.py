@@ -23,15 +23,15 @@ from pyfermijobs.steps.common import for_each, layout_of, read_run_config, targe
 FERMIPY_FILES = ("ccube", "bexpmap", "bexpmap_roi", "srcmap", "ltcube")
 
 
-def files_to_copy(layout: Layout, config: RunConfig, target: str, prefix: str, extracopy: list[str]) -> list[Path]:
+def files_to_copy(layout: Layout, run_config: RunConfig, target: str, prefix: str, extracopy: list[str]) -> list[Path]:
     """The baseline files of one target; every one of them must exist.
 
     ``extracopy`` holds file names or glob patterns (``srcmap_*.fits``) in the target's folder,
     as fermipy.jobs' CopyBaseROI takes them; a pattern that matches nothing is an error.
     """
-    engine = config.baseline_prefix(prefix)
+    engine = run_config.baseline_prefix(prefix)
     files = [layout.roi_file(target, engine), layout.roi_yaml(target, engine)]
-    if config.sim_backend == FERMIPY:
+    if run_config.sim_backend == FERMIPY:
         files += layout.fermipy_roi_files(target, prefix)
         files += [p for p in (layout.fermipy_file(target, k) for k in FERMIPY_FILES) if p.exists()]
     folder = layout.target_dir(target)
@@ -53,13 +53,13 @@ def run(args: StepOptions) -> None:
     """Copy each target's baseline ROI files (and --extracopy) into a study's area, so its
     realizations start from the fit the data had."""
     layout = layout_of(args)
-    config = read_run_config(layout)
+    run_config = read_run_config(layout)
     sim = args.get("sim")
-    config.study(sim)
+    run_config.study(sim)
     targets = target_profiles(args, layout, sim)
     prefix = args.roi_baseline
     extracopy = list(args.get("extracopy") or [])
-    files = {t: files_to_copy(layout, config, t, prefix, extracopy) for t in targets}
+    files = {t: files_to_copy(layout, run_config, t, prefix, extracopy) for t in targets}
     for paths in files.values():
         for path in paths:
             if not path.exists():
@@ -71,7 +71,7 @@ def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: the baseline ROI's files in the study's area."""
     from pyfermijobs.steps.common import baseline_of, output_area
 
-    layout, config, sim = output_area(args)
-    prefix = baseline_of(config, args)
+    layout, run_config, sim = output_area(args)
+    prefix = baseline_of(run_config, args)
     targets = target_profiles(args, layout, sim)
     return [f for t in targets for f in (layout.roi_file(t, prefix, sim), layout.roi_yaml(t, prefix, sim))]

@@ -12,13 +12,13 @@ from pyfermijobs.layout import Layout
 from pyfermijobs.yamlio import load_yaml
 
 
-def stage(config: RunConfig) -> DarkMatter:
+def stage(run_config: RunConfig) -> DarkMatter:
     """The prepared dark-matter stage; an error if the master file did not ask for one."""
-    if config.darkmatter is None:
+    if run_config.darkmatter is None:
         raise InputError(
-            config.origin, "astro_priors", "no dark-matter stage was prepared: set astro_priors in the master file"
+            run_config.origin, "astro_priors", "no dark-matter stage was prepared: set astro_priors in the master file"
         )
-    return config.darkmatter
+    return run_config.darkmatter
 
 
 def priors(args: Mapping[str, Any], dm: DarkMatter) -> list[str]:
@@ -43,12 +43,12 @@ def jfactor(
     return check_astro_factor(info, [prior], target, version, path, decay)
 
 
-def seeds(config: RunConfig, args: Mapping[str, Any]) -> list[int | None]:
+def seeds(run_config: RunConfig, args: Mapping[str, Any]) -> list[int | None]:
     """[None] for the data; the study's seeds (or --seed/--nsims) for a control study."""
     sim = args.get("sim")
     if not sim:
         return [None]
-    return list(config.study(sim).seeds(args.get("seed"), args.get("nsims")))
+    return list(run_config.study(sim).seeds(args.get("seed"), args.get("nsims")))
 
 
 def rosters(layout: Layout, sim: str | None, only: str | None) -> dict[str, list[tuple[str, str]]]:

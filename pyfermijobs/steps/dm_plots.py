@@ -21,12 +21,12 @@ from pyfermijobs.steps.dm_common import rosters, seeds, stage
 SECTION = {None: "data_plotting", RANDOM_SIM: "rand_plotting"}
 
 
-def plot_choices(args: StepOptions, config: RunConfig, plot: str) -> tuple[list[str], list[str]]:
+def plot_choices(args: StepOptions, run_config: RunConfig, plot: str) -> tuple[list[str], list[str]]:
     """Channels and priors a plot shows: the flags, else the plot's options, else the stage's."""
-    dm = stage(config)
+    dm = stage(run_config)
     sim = args.get("sim")
     section = SECTION.get(sim, "sim_plotting")
-    opts = config.plot_options(section, plot)
+    opts = run_config.plot_options(section, plot)
     channels = [channel_name(c) for c in (args.get("channels") or opts["channels"])]
     for channel in channels:
         if channel not in dm.spec.channels:
@@ -40,8 +40,8 @@ def plot_choices(args: StepOptions, config: RunConfig, plot: str) -> tuple[list[
 
 def _context(args: StepOptions, plot: str) -> tuple[Layout, RunConfig, list[str], list[str]]:
     layout = layout_of(args)
-    config = read_run_config(layout)
-    return (layout, config, *plot_choices(args, config, plot))
+    run_config = read_run_config(layout)
+    return (layout, run_config, *plot_choices(args, run_config, plot))
 
 
 def data_targets(args: StepOptions, layout: Layout) -> dict[str, Any]:
@@ -111,9 +111,9 @@ def run_stacked_dm(args: StepOptions) -> None:
     from pyfermijobs.io.dm_fits import read_dmlike, read_limits
     from pyfermijobs.plotting.darkmatter import plot_dm_castro
 
-    layout, config, channels, priors = _context(args, "plot-stacked-dm")
+    layout, run_config, channels, priors = _context(args, "plot-stacked-dm")
     sim = args.get("sim")
-    seed = seeds(config, args)[0]
+    seed = seeds(run_config, args)[0]
     for roster in rosters(layout, sim, args.get("roster")):
         for prior in priors:
             like, header = read_dmlike(layout.stacked_like_file(roster, prior, sim, seed))
@@ -137,7 +137,7 @@ def run_stacked_limits(args: StepOptions) -> None:
     from pyfermijobs.io.dm_fits import read_limits
     from pyfermijobs.plotting.darkmatter import plot_limit_curves
 
-    layout, config, channels, priors = _context(args, "plot-stacked-limits")
+    layout, run_config, channels, priors = _context(args, "plot-stacked-limits")
     sim = args.get("sim")
     for roster, members in rosters(layout, sim, args.get("roster")).items():
         for prior in priors:
@@ -146,7 +146,9 @@ def run_stacked_limits(args: StepOptions) -> None:
                 thin = [read_limits(layout.dmlimits_file(t, p, prior))[0] for t, p in members]
                 thin_label, bold = "targets", {"stacked": stacked}
             else:
-                tables = [read_limits(layout.stacked_limits_file(roster, prior, sim, s)) for s in seeds(config, args)]
+                tables = [
+                    read_limits(layout.stacked_limits_file(roster, prior, sim, s)) for s in seeds(run_config, args)
+                ]
                 thin, header = [lim for lim, _ in tables], tables[0][1]
                 thin_label, bold = f"{sim}: realizations", {}
             for ch in channels:
@@ -161,10 +163,10 @@ def run_stacked_limits(args: StepOptions) -> None:
                 )
 
 
-def _summary(layout: Layout, config: RunConfig, sim: str, roster: str, prior: str) -> Any:
+def _summary(layout: Layout, run_config: RunConfig, sim: str, roster: str, prior: str) -> Any:
     from pyfermijobs.io.dm_fits import read_limits_summary
 
-    study = config.study(sim)
+    study = run_config.study(sim)
     return read_limits_summary(layout.stacked_summary_file(sim, roster, prior, study.seed, study.last))
 
 
@@ -176,13 +178,13 @@ def _band(summary: dict[str, np.ndarray], channel: str) -> dict[str, np.ndarray]
 def _study_summaries(args: StepOptions, plot: str) -> Any:
     """(layout, roster, prior, summary, collected, header, channels) for each roster x prior of the
     control study ``--sim`` names."""
-    layout, config, channels, priors = _context(args, plot)
+    layout, run_config, channels, priors = _context(args, plot)
     sim = args.get("sim")
     if not sim:
         raise InputError("command line", "--sim", "required: the control study")
     for roster in rosters(layout, sim, args.get("roster")):
         for prior in priors:
-            summary, collected, header = _summary(layout, config, sim, roster, prior)
+            summary, collected, header = _summary(layout, run_config, sim, roster, prior)
             yield layout, roster, prior, summary, collected, header, channels
 
 
@@ -239,16 +241,18 @@ def run_final_limits(args: StepOptions) -> None:
     from pyfermijobs.io.dm_fits import read_limits
     from pyfermijobs.plotting.darkmatter import plot_expected_bands
 
-    layout, config, channels, priors = _context(args, "plot-final-limits")
-    controls = [n for n, s in config.sims.items() if not s.injected] + ([RANDOM_SIM] if config.random else [])
+    layout, run_config, channels, priors = _context(args, "plot-final-limits")
+    controls = [n for n, s in run_config.sims.items() if not s.injected] + ([RANDOM_SIM] if run_config.random else [])
     for roster in rosters(layout, None, args.get("roster")):
         for prior in priors:
             data, header = read_limits(layout.stacked_limits_file(roster, prior))
             summaries = {}
             for sim in controls:
-                path = layout.stacked_summary_file(sim, roster, prior, config.study(sim).seed, config.study(sim).last)
+                path = layout.stacked_summary_file(
+                    sim, roster, prior, run_config.study(sim).seed, run_config.study(sim).last
+                )
                 if path.exists():
-                    summaries[sim] = _summary(layout, config, sim, roster, prior)[0]
+                    summaries[sim] = _summary(layout, run_config, sim, roster, prior)[0]
             for ch in channels:
                 plot_expected_bands(
                     data.masses,
@@ -259,7 +263,7 @@ def run_final_limits(args: StepOptions) -> None:
                     is_synthetic(header),
                     data=data.limit95(ch)[0],
                     pdf=bool(args.get("pdf")),
-                    reference=published(config, ch),
+                    reference=published(run_config, ch),
                 )
 
 
@@ -278,8 +282,8 @@ def published(config: Any, channel: str) -> tuple[str, Any, Any] | None:
 def _per_target_plots(args: StepOptions, plot: str, kind: str) -> list[Path]:
     from pyfermijobs.steps.common import output_area, target_profile_pairs
 
-    layout, config, sim = output_area(args)
-    channels, chosen = plot_choices(args, config, plot)
+    layout, run_config, sim = output_area(args)
+    channels, chosen = plot_choices(args, run_config, plot)
     pairs = target_profile_pairs(data_targets(args, layout), layout, sim)
     return [layout.dm_plot(t, p, j, kind, c) for t, p in pairs for j in chosen for c in channels]
 
@@ -287,8 +291,8 @@ def _per_target_plots(args: StepOptions, plot: str, kind: str) -> list[Path]:
 def _stacked_plots(args: StepOptions, plot: str, kind: str) -> list[Path]:
     from pyfermijobs.steps.common import output_area
 
-    layout, config, sim = output_area(args)
-    channels, chosen = plot_choices(args, config, plot)
+    layout, run_config, sim = output_area(args)
+    channels, chosen = plot_choices(args, run_config, plot)
     names = list(rosters(layout, sim, args.get("roster")))
     return [layout.stacked_plot(r, j, kind, c, sim) for r in names for j in chosen for c in channels]
 

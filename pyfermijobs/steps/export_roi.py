@@ -19,8 +19,8 @@ def run(args: StepOptions) -> None:
     from pyfermijobs.engines.fermitools import require_fermitools
 
     layout = layout_of(args)
-    config = read_run_config(layout)
-    tools = require_fermitools(config.origin, "backend")
+    run_config = read_run_config(layout)
+    tools = require_fermitools(run_config.origin, "backend")
     targets = target_profiles(args, layout)
     prefix = args.roi_baseline
     for target in targets:  # every input checked before any work
@@ -29,5 +29,5 @@ def run(args: StepOptions) -> None:
                 raise InputError(path, None, "fermipy baseline file not found: run fermipy's AnalyzeROI first")
     from pyfermijobs.engines.fermipy.analysis import export_existing
 
-    paths = {t: check_config(layout, t, None, config.config_name) for t in targets}
+    paths = {t: check_config(layout, t, None, run_config.config_name) for t in targets}
     for_each(targets, len(targets), "export-roi", lambda t: export_existing(tools, layout, t, prefix, paths[t]))

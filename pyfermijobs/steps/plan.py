@@ -20,7 +20,7 @@ from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import layout_of, read_run_config
 
 
-def study_plan(config: RunConfig, study: Study) -> dict[str, Any]:
+def study_plan(run_config: RunConfig, study: Study) -> dict[str, Any]:
     """One control study's work: seeds, chunks, per-target profiles and the options of its tasks."""
     return {
         "injected": study.injected,
@@ -28,63 +28,63 @@ def study_plan(config: RunConfig, study: Study) -> dict[str, Any]:
         "last": study.last,
         "nsims": study.nsims,
         "chunks": study.chunks(),
-        "engine": config.engine(study.name),
+        "engine": run_config.engine(study.name),
         "npairs": sum(len(p) for p in study.profiles.values()),
         "options": {"non_null_src": study.non_null_src, "do_find_src": study.do_find_src},
         "targets": {
             target: {
                 "profiles": profiles,
                 # the injected source's profile; unused by a null scenario
-                "sim_profile": config.sim_profile(study, target) if study.injected else None,
+                "sim_profile": run_config.sim_profile(study, target) if study.injected else None,
             }
             for target, profiles in study.profiles.items()
         },
     }
 
 
-def work_plan(config: RunConfig) -> dict[str, Any]:
+def work_plan(run_config: RunConfig) -> dict[str, Any]:
     """The units of work of a prepared run: targets, studies (seed chunks, options), plots."""
     return {
-        "ttype": config.ttype,
-        "backend": config.backend,
-        "sim_backend": config.sim_backend,
+        "ttype": run_config.ttype,
+        "backend": run_config.backend,
+        "sim_backend": run_config.sim_backend,
         # targets whose ROI is analysed, and targets whose SED was read from a file (dark-matter stage only)
-        "targets": [{"target": t, "profiles": info["profiles"]} for t, info in config.analysed_targets.items()],
+        "targets": [{"target": t, "profiles": info["profiles"]} for t, info in run_config.analysed_targets.items()],
         "external": [
             {"target": t, "profiles": info["profiles"]}
-            for t, info in config.targets.items()
-            if t not in config.analysed_targets
+            for t, info in run_config.targets.items()
+            if t not in run_config.analysed_targets
         ],
         # converted together in one task (each takes well under a second): the list it reads
-        "external_list": str(layout_path(config).external_list().relative_to(layout_path(config).basedir)),
-        "sims": {name: study_plan(config, s) for name, s in config.sims.items()},
-        "random": study_plan(config, config.random) if config.random else None,
+        "external_list": str(layout_path(run_config).external_list().relative_to(layout_path(run_config).basedir)),
+        "sims": {name: study_plan(run_config, s) for name, s in run_config.sims.items()},
+        "random": study_plan(run_config, run_config.random) if run_config.random else None,
         "plots": {
-            section: list(config.plots(section)) for section in ("data_plotting", "sim_plotting", "rand_plotting")
+            section: list(run_config.plots(section)) for section in ("data_plotting", "sim_plotting", "rand_plotting")
         },
         # the dark-matter stage (None: off) and its plots per section, in the order they are made
         "darkmatter": {
-            "priors": list(config.darkmatter.priors),
+            "priors": list(run_config.darkmatter.priors),
             "plots": {
-                section: [p for p in config.plots(section) if p in DM_PLOT_TYPES[section]]
+                section: [p for p in run_config.plots(section) if p in DM_PLOT_TYPES[section]]
                 for section in ("data_plotting", "sim_plotting", "rand_plotting")
             },
         }
-        if config.darkmatter
+        if run_config.darkmatter
         else None,
         # what the pipeline's plot processes ask: decided here, not by plot names in Groovy
         "make": {
-            "plot_roi": "plot-roi" in config.plots("data_plotting"),
-            "plot_castro": "plot-castro" in config.plots("data_plotting"),
-            "plot_calibration": "plot-calibration" in config.plots("sim_plotting"),
-            "plot_bands": "plot-bands" in config.plots("sim_plotting") + config.plots("rand_plotting"),
+            "plot_roi": "plot-roi" in run_config.plots("data_plotting"),
+            "plot_castro": "plot-castro" in run_config.plots("data_plotting"),
+            "plot_calibration": "plot-calibration" in run_config.plots("sim_plotting"),
+            "plot_bands": "plot-bands" in run_config.plots("sim_plotting") + run_config.plots("rand_plotting"),
         },
     }
 
 
-def layout_path(config: RunConfig) -> Layout:
+def layout_path(run_config: RunConfig) -> Layout:
     """The prepared layout's paths, relative to its output folder (as a pipeline task sees them)."""
-    return Layout(Path("."), config.ttype)
+    return Layout(Path("."), run_config.ttype)
 
 
 def run(args: StepOptions) -> None:

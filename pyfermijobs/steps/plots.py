@@ -21,16 +21,16 @@ def seed_range(study: Study, args: StepOptions | None) -> tuple[int, int]:
 
 
 def control_summaries(
-    layout: Layout, config: RunConfig, target: str, profile: str, args: StepOptions | None = None
+    layout: Layout, run_config: RunConfig, target: str, profile: str, args: StepOptions | None = None
 ) -> dict[str, Any]:
     """Summary tables of the null scenarios and of the random directions that exist."""
     from pyfermijobs.io.collected_fits import read_table
 
-    nulls = {name: s for name, s in config.sims.items() if not s.injected}
+    nulls = {name: s for name, s in run_config.sims.items() if not s.injected}
     # one null scenario is labelled "null" in the plot; several keep their names
     studies = {("null" if len(nulls) == 1 else name): (name, s) for name, s in nulls.items()}
-    if config.random is not None:
-        studies["random"] = (RANDOM_SIM, config.random)
+    if run_config.random is not None:
+        studies["random"] = (RANDOM_SIM, run_config.random)
     out = {}
     for label, (name, study) in studies.items():
         path = layout.summary_file(name, target, profile, *seed_range(study, args))
@@ -41,7 +41,7 @@ def control_summaries(
 
 def bands(
     layout: Layout,
-    config: RunConfig,
+    run_config: RunConfig,
     target: str,
     profile: str,
     pdf: bool = False,
@@ -50,7 +50,7 @@ def bands(
     from pyfermijobs.io.sed_fits import read_sed
     from pyfermijobs.plotting.bands import plot_bands
 
-    summaries = control_summaries(layout, config, target, profile, args)
+    summaries = control_summaries(layout, run_config, target, profile, args)
     if not summaries:
         return False
     sed, header = read_sed(layout.sed_file(target, profile))
@@ -67,7 +67,7 @@ def bands(
 
 def calibration(
     layout: Layout,
-    config: RunConfig,
+    run_config: RunConfig,
     sim: str,
     target: str,
     profile: str,
@@ -77,7 +77,7 @@ def calibration(
     from pyfermijobs.io.collected_fits import read_table
     from pyfermijobs.plotting.calibration import plot_null_ts, plot_recovery
 
-    study = config.study(sim, allow_random=False)
+    study = run_config.study(sim, allow_random=False)
     first, last = seed_range(study, args)
     path = layout.collected_file(sim, target, profile, first, last)
     if not path.exists():
@@ -115,24 +115,26 @@ def run_castro(args: StepOptions) -> None:
 
 def run_bands(args: StepOptions) -> None:
     layout = layout_of(args)
-    config = read_run_config(layout)
-    targets = analysed_profiles(args, layout, config)  # an SED read from a file has no control studies
+    run_config = read_run_config(layout)
+    targets = analysed_profiles(args, layout, run_config)  # an SED read from a file has no control studies
     work = [(t, p) for t, profiles in targets.items() for p in profiles]
-    for_each(work, len(work), "plot-bands", lambda tp: bands(layout, config, tp[0], tp[1], bool(args.get("pdf")), args))
+    for_each(
+        work, len(work), "plot-bands", lambda tp: bands(layout, run_config, tp[0], tp[1], bool(args.get("pdf")), args)
+    )
 
 
 def run_calibration(args: StepOptions) -> None:
     layout = layout_of(args)
-    config = read_run_config(layout)
+    run_config = read_run_config(layout)
     sim = args.get("sim")
-    config.study(sim, allow_random=False)
+    run_config.study(sim, allow_random=False)
     targets = target_profiles(args, layout, sim)
     work = [(t, p) for t, profiles in targets.items() for p in profiles]
     for_each(
         work,
         len(work),
         "plot-calibration",
-        lambda tp: calibration(layout, config, sim, tp[0], tp[1], bool(args.get("pdf")), args),
+        lambda tp: calibration(layout, run_config, sim, tp[0], tp[1], bool(args.get("pdf")), args),
     )
 
 
@@ -156,7 +158,7 @@ def outputs_calibration(args: StepOptions) -> list[Path]:
     """What :func:`run_calibration` writes for these options: TS plots (null) or recovery plots."""
     from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
 
-    layout, config, sim = output_area(args)
-    seeds = study_seeds(config, str(sim), args)
-    plot = layout.recovery_plot if config.study(str(sim)).injected else layout.ts_plot
+    layout, run_config, sim = output_area(args)
+    seeds = study_seeds(run_config, str(sim), args)
+    plot = layout.recovery_plot if run_config.study(str(sim)).injected else layout.ts_plot
     return [plot(str(sim), t, p, seeds.start, seeds.stop - 1) for t, p in target_profile_pairs(args, layout, sim)]

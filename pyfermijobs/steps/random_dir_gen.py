@@ -94,20 +94,20 @@ def run(args: StepOptions) -> None:
     from pyfermijobs.config.scenarios import load_rand_config
 
     layout = layout_of(args)
-    config = read_run_config(layout)
+    run_config = read_run_config(layout)
     if args.get("sim") not in (None, RANDOM_SIM):
         raise InputError(
             "command line", "--sim", f"random-dir-gen works in the random-direction area: --sim {RANDOM_SIM}"
         )
-    config.study(RANDOM_SIM)
+    run_config.study(RANDOM_SIM)
     targets = target_profiles(args, layout, RANDOM_SIM)
     rand_file = Path(args.rand_config) if args.get("rand_config") else layout.rand_config_copy()
     cfg = load_rand_config(rand_file)
     for key in ("seed", "nsims"):
         if args.get(key) is not None:
             cfg[key] = args[key]
-    prefix = config.baseline_prefix(args.roi_baseline)
-    paths = {t: target_config_path(layout, t, RANDOM_SIM, args, config) for t in targets}
+    prefix = run_config.baseline_prefix(args.roi_baseline)
+    paths = {t: target_config_path(layout, t, RANDOM_SIM, args, run_config) for t in targets}
     for target in targets:
         if not layout.roi_file(target, prefix, RANDOM_SIM).exists():  # the configuration: target_config_path
             raise InputError(

@@ -22,30 +22,30 @@ def run(args: StepOptions) -> None:
     scenario's injected source, refitted and measured (SED per profile, truth file); the same seed
     gives the same numbers however the seeds are chunked."""
     layout = layout_of(args)
-    config = read_run_config(layout)
+    run_config = read_run_config(layout)
     sim = args.sim
-    study = config.study(sim, allow_random=False)
-    engine = engine_for(config, sim)
+    study = run_config.study(sim, allow_random=False)
+    engine = engine_for(run_config, sim)
     targets = target_profiles(args, layout, sim)
     seeds = study.seeds(args.seed, args.nsims)
     non_null_src = study.non_null_src if args.non_null_src is None else args.non_null_src
     do_find_src = study.do_find_src if args.do_find_src is None else args.do_find_src
-    prefix = config.baseline_for(engine.name, args.roi_baseline)
+    prefix = run_config.baseline_for(engine.name, args.roi_baseline)
     # the simulated profile places the injected source: resolved per target, before any work
     sim_profiles = {
-        t: config.sim_profile(study, t, args.sim_profile) if study.injected or args.sim_profile else None
+        t: run_config.sim_profile(study, t, args.sim_profile) if study.injected or args.sim_profile else None
         for t in targets
     }
     paths = {}
     for target in targets:
-        builtin = config.baseline_prefix(args.roi_baseline)  # the builtin ROI exists for either engine
+        builtin = run_config.baseline_prefix(args.roi_baseline)  # the builtin ROI exists for either engine
         baseline = [layout.roi_file(target, builtin, sim), layout.roi_yaml(target, builtin, sim)]
         if engine.name == FERMIPY:
             baseline += [*layout.fermipy_roi_files(target, prefix, sim)[1:], layout.fermipy_file(target, "srcmap", sim)]
         for path in baseline:
             if not path.exists():
                 raise InputError(path, None, "baseline ROI not found: run analyze-roi and copy-base-roi first")
-        paths[target] = target_config_path(layout, target, sim, args, config)
+        paths[target] = target_config_path(layout, target, sim, args, run_config)
     if engine.name == BUILTIN:  # the scenario itself (spectrum known, inside the ROI) before any realization
         for target in targets:
             engine.check_injection(layout, target, sim, prefix, sim_profiles[target])
@@ -61,6 +61,6 @@ def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: per target x profile x seed an SED and its truth."""
     from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
 
-    layout, config, sim = output_area(args)
-    pairs, seeds = target_profile_pairs(args, layout, sim), study_seeds(config, str(sim), args)
+    layout, run_config, sim = output_area(args)
+    pairs, seeds = target_profile_pairs(args, layout, sim), study_seeds(run_config, str(sim), args)
     return [f(str(sim), t, p, s) for t, p in pairs for s in seeds for f in (layout.sim_sed_file, layout.sim_truth_file)]

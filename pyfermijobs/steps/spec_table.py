@@ -24,20 +24,20 @@ def run(args: StepOptions) -> None:
     from pyfermijobs.io.sed_fits import read_sed
 
     layout = layout_of(args)
-    config = read_run_config(layout)
-    dm = stage(config)
+    run_config = read_run_config(layout)
+    dm = stage(run_config)
     binnings: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
-    analysed = list(config.analysed_targets)
+    analysed = list(run_config.analysed_targets)
     if analysed:
         from pyfermijobs.config.analysis import load_template, target_direction
         from pyfermijobs.datasets.geom import ROIGeom
 
         target = args.get("target") or analysed[0]
-        path = target_config_path(layout, target, None, args, config)
+        path = target_config_path(layout, target, None, args, run_config)
         template = load_template(path)
         geom = ROIGeom.from_config(template, *target_direction(template, path), str(path))
         binnings[None] = (np.asarray(geom.emin), np.asarray(geom.emax))
-    for target, info in config.targets.items():
+    for target, info in run_config.targets.items():
         if target in analysed:
             continue
         sed, _ = read_sed(layout.sed_file(target, info["profiles"][0]))
@@ -47,7 +47,7 @@ def run(args: StepOptions) -> None:
         binnings[None] = next(iter(binnings.values()))
     for key, (emin, emax) in binnings.items():
         table = spec_table(list(dm.spec.channels), list(dm.spec.masses), emin, emax)
-        write_spec_table(layout.spec_table_file(key), table, {"TTYPE": config.ttype})
+        write_spec_table(layout.spec_table_file(key), table, {"TTYPE": run_config.ttype})
 
 
 def outputs(args: StepOptions) -> list[Path]:

@@ -56,14 +56,14 @@ def run(args: StepOptions) -> None:
     """Sum the dark-matter likelihoods of each roster's targets per prior (and per realization in
     a study): dmpipe's stacked likelihood."""
     layout = layout_of(args)
-    config = read_run_config(layout)
-    chosen = priors(args, stage(config))
+    run_config = read_run_config(layout)
+    chosen = priors(args, stage(run_config))
     sim = args.get("sim")
     work = [
         (roster, members, prior, s)
         for roster, members in rosters(layout, sim, args.get("roster")).items()
         for prior in chosen
-        for s in seeds(config, args)
+        for s in seeds(run_config, args)
     ]
     for_each(work, len(work), "stack-likelihood", lambda w: stack_one(layout, w[0], w[1], w[2], sim, w[3]))
 
@@ -73,11 +73,11 @@ def outputs(args: StepOptions) -> list[Path]:
     likelihood and limits; for the data also the limits in the LAT release's layout."""
     from pyfermijobs.steps.common import output_area
 
-    layout, config, sim = output_area(args)
-    chosen, names = priors(args, stage(config)), list(rosters(layout, sim, args.get("roster")))
+    layout, run_config, sim = output_area(args)
+    chosen, names = priors(args, stage(run_config)), list(rosters(layout, sim, args.get("roster")))
     files = (layout.stacked_like_file, layout.stacked_limits_file)
-    out = [f(r, j, sim, k) for r in names for j in chosen for k in seeds(config, args) for f in files]
+    out = [f(r, j, sim, k) for r in names for j in chosen for k in seeds(run_config, args) for f in files]
     if sim is None:
-        channels = stage(config).spec.channels
+        channels = stage(run_config).spec.channels
         out += [layout.release_limits_file(r, j, c) for r in names for j in chosen for c in channels]
     return out

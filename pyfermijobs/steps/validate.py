@@ -28,12 +28,12 @@ def validate(master: Any) -> Any:
     from pyfermijobs.config.scenarios import load_scenario
 
     plan = prepare_analysis(master)
-    config = RunConfig.from_doc(plan.run_config, master.source or Path("command line"))
-    for study in config.sims.values():  # the pipeline simulates each injected scenario's profile
+    run_config = RunConfig.from_doc(plan.run_config, master.source or Path("command line"))
+    for study in run_config.sims.values():  # the pipeline simulates each injected scenario's profile
         if study.injected:
-            for target in config.targets:
-                config.sim_profile(study, target)
-    if config.sim_backend == BUILTIN:  # the engine must know the injected spectra
+            for target in run_config.targets:
+                run_config.sim_profile(study, target)
+    if run_config.sim_backend == BUILTIN:  # the engine must know the injected spectra
         from pyfermijobs.models.spectra import spectrum_from_fermipy
 
         for sim in master.sims.values():
@@ -97,8 +97,8 @@ def run(args: StepOptions) -> None:
     if args.get("outdir"):
         check_outdir(plan, Path(args.outdir), bool(args.get("overwrite")))
     where = ""
-    config = RunConfig.from_doc(plan.run_config, master.source or Path("command line"))
-    if config.uses_fermipy:
+    run_config = RunConfig.from_doc(plan.run_config, master.source or Path("command line"))
+    if run_config.uses_fermipy:
         from pyfermijobs.config.analysis import load_template
         from pyfermijobs.engines.fermipy.inputs import check_fermipy_template
 
@@ -107,18 +107,18 @@ def run(args: StepOptions) -> None:
         check_fermipy_template(load_template(master.config_template), master.config_template, check_files=not engine)
         where = f"; fermipy steps use Fermitools from {origin}"
     binning = ""
-    if config.analysed_targets:  # fermipy's binning keys: say which one set the energy bins
+    if run_config.analysed_targets:  # fermipy's binning keys: say which one set the energy bins
         from pyfermijobs.config.analysis import load_template
         from pyfermijobs.datasets.geom import ROIGeom
 
         template = load_template(master.config_template)
         binning = "; " + ROIGeom.binning_note(template, master.config_template)
-        if config.backend == "builtin":
-            binning += matches_note(template, master.config_template, config.analysed_targets)
-    external = len(config.targets) - len(config.analysed_targets)
+        if run_config.backend == "builtin":
+            binning += matches_note(template, master.config_template, run_config.analysed_targets)
+    external = len(run_config.targets) - len(run_config.analysed_targets)
     print(
-        f"valid: {len(config.targets)} targets"
+        f"valid: {len(run_config.targets)} targets"
         + (f" ({external} read from SED files)" if external else "")
-        + f", control studies: {', '.join(config.studies) or 'none'}, "
-        f"engines: data {config.backend}, controls {config.sim_backend}{where}{binning}"
+        + f", control studies: {', '.join(run_config.studies) or 'none'}, "
+        f"engines: data {run_config.backend}, controls {run_config.sim_backend}{where}{binning}"
     )
