@@ -168,6 +168,8 @@ class StepOptions(Mapping[str, Any]):
         object.__setattr__(self, "_kinds", dict(kinds))
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # not an option (and no recursion before __init__ has run)
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:
@@ -187,6 +189,9 @@ class StepOptions(Mapping[str, Any]):
 
     def __repr__(self) -> str:
         return f"StepOptions({self._step!r}, {self._values!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle rebuild it through __init__'s checks
+        return (StepOptions, (self._step, self._values, self._kinds))
 
     def replace(self, **changes: Any) -> StepOptions:
         """A copy with some options changed (only names the step takes, of their kinds)."""

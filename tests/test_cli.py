@@ -164,6 +164,10 @@ def test_every_step_runs_with_the_options_the_registry_declares(tmp_path, monkey
     with pytest.raises(AttributeError, match="read-only"):
         args.seed = 4
     assert args.replace(seed=5).seed == 5 and args.seed == 3
+    import copy
+    import pickle
+
+    assert copy.deepcopy(args) == args and pickle.loads(pickle.dumps(args)).seed == 3
     with pytest.raises(InputError, match="--seed: must be int, got str"):
         args.replace(seed="5")
     # the Python class: the same options, and the same object reaches the step's run
