@@ -6,7 +6,9 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 
@@ -32,7 +34,16 @@ def require_lat_data(sub: str = "") -> Path:
     return require_shared(LAT_DATA / sub, "real LAT data")
 
 
-def convert(castro, eflux_per_unit, channels, masses, j_integ, j_sigma, prior, start=None):
+def convert(
+    castro: Any,
+    eflux_per_unit: np.ndarray,
+    channels: tuple[str, ...],
+    masses: np.ndarray,
+    j_integ: float,
+    j_sigma: float,
+    prior: str,
+    start: tuple[float, float] | None = None,
+) -> Any:
     """One prior's dark-matter likelihood (the library converts several priors at once)."""
     from pyfermijobs.darkmatter.likelihood import convert_priors
 
