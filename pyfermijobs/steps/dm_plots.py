@@ -44,7 +44,7 @@ def _context(args: StepOptions, plot: str) -> tuple[Layout, RunConfig, list[str]
     return (layout, run_config, *plot_choices(args, run_config, plot))
 
 
-def data_targets(args: StepOptions, layout: Layout) -> dict[str, Any]:
+def data_targets(args: StepOptions, layout: Layout) -> StepOptions:
     """Per-target plots cover the data's whole target list unless --target/--targetlist say otherwise."""
     if args.get("target") or args.get("targetlist"):
         return args
