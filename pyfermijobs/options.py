@@ -10,6 +10,7 @@ Nextflow task is a fresh process.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -141,7 +142,7 @@ STUDY_FLAGS = {
 }
 
 
-_KINDS: dict[str, type] = {"str": str, "int": int, "bool": bool, "list": list}
+_KINDS: dict[str, type | tuple[type, ...]] = {"str": str, "int": numbers.Integral, "bool": bool, "list": (list, tuple)}
 
 
 class StepOptions(Mapping[str, Any]):
@@ -157,14 +158,19 @@ class StepOptions(Mapping[str, Any]):
     def __init__(self, step: str, values: Mapping[str, Any], kinds: Mapping[str, str]) -> None:
         from pyfermijobs.errors import InputError
 
+        checked = {}
         for name, value in values.items():
             kind = kinds[name]
             if value is not None and not (
-                isinstance(value, _KINDS[kind]) and (kind != "int" or type(value) is not bool)
+                isinstance(value, _KINDS[kind]) and (kind != "int" or not isinstance(value, bool))
             ):
                 raise InputError(f"pfj {step}", f"--{name}", f"must be {kind}, got {type(value).__name__} ({value!r})")
+            # one representation whatever the caller gave: a numpy integer is an int, a tuple a list
+            checked[name] = int(value) if kind == "int" and value is not None else value
+            if kind == "list" and value is not None:
+                checked[name] = list(value)
         object.__setattr__(self, "_step", step)
-        object.__setattr__(self, "_values", dict(values))
+        object.__setattr__(self, "_values", checked)
         object.__setattr__(self, "_kinds", dict(kinds))
 
     def __getattr__(self, name: str) -> Any:

@@ -170,6 +170,9 @@ def test_every_step_runs_with_the_options_the_registry_declares(tmp_path, monkey
     assert copy.deepcopy(args) == args and pickle.loads(pickle.dumps(args)).seed == 3
     with pytest.raises(InputError, match="--seed: must be int, got str"):
         args.replace(seed="5")
+    import numpy as np
+
+    assert type(args.replace(seed=np.int64(6)).seed) is int
     # the Python class: the same options, and the same object reaches the step's run
     ran = []
     monkeypatch.setattr(type(step), "runner", lambda self: ran.append)
