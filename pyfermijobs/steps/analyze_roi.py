@@ -10,7 +10,16 @@ import numpy as np
 from pyfermijobs.config.analysis import load_template, target_direction
 from pyfermijobs.engines import FERMIPY, engine_for
 from pyfermijobs.options import StepOptions
-from pyfermijobs.steps.common import analysed_profiles, for_each, layout_of, read_run_config, target_config_path
+from pyfermijobs.steps.common import (
+    analysed_profiles,
+    baseline_of,
+    for_each,
+    layout_of,
+    output_area,
+    read_run_config,
+    target_config_path,
+    target_profiles,
+)
 
 if TYPE_CHECKING:
     from pyfermijobs.datasets.roi import ROIDataset
@@ -64,7 +73,6 @@ def diagnostic_maps(layout: Layout, target: str, roi: ROIDataset, prefix: str) -
 def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: each target's baseline ROI (and its plots and maps)."""
     from pyfermijobs.layout import ROI_PLOTS
-    from pyfermijobs.steps.common import baseline_of, output_area, target_profiles
 
     layout, run_config, _ = output_area(args)
     prefix = baseline_of(run_config, args)

@@ -14,8 +14,11 @@ from pyfermijobs.steps.common import (
     analysed_profiles,
     for_each,
     layout_of,
+    output_area,
     read_run_config,
+    study_seeds,
     target_config_path,
+    target_profile_pairs,
     target_profiles,
 )
 from pyfermijobs.yamlio import load_yaml
@@ -136,8 +139,6 @@ def _read_skydirs(path: Path) -> dict[int, dict[str, float]]:
 
 def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: the data's SEDs, or one per random direction."""
-    from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
-
     layout, run_config, sim = output_area(args)
     pairs = target_profile_pairs(args, layout, sim)
     if sim is None:

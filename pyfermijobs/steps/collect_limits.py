@@ -21,7 +21,7 @@ from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
 from pyfermijobs.options import StepOptions
-from pyfermijobs.steps.common import layout_of, read_run_config
+from pyfermijobs.steps.common import layout_of, output_area, read_run_config, study_seeds
 from pyfermijobs.steps.dm_common import identity, priors, rosters, seeds, stage
 
 
@@ -95,8 +95,6 @@ def collect(paths: list[Path], seeds: list[Any], out: Path, header: dict[str, An
 def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: each roster's summary per prior, and (without
     ``--roster``) each target x profile's, as dmpipe's collect-limits."""
-    from pyfermijobs.steps.common import output_area, study_seeds
-
     layout, run_config, sim = output_area(args)
     chosen, seed_range = priors(args, stage(run_config)), study_seeds(run_config, str(sim), args)
     ends = (seed_range.start, seed_range.stop - 1)

@@ -7,7 +7,16 @@ from pathlib import Path
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
 from pyfermijobs.options import StepOptions
-from pyfermijobs.steps.common import config_name, for_each, layout_of, read_run_config, target_profiles
+from pyfermijobs.steps.common import (
+    config_name,
+    for_each,
+    layout_of,
+    output_area,
+    read_run_config,
+    study_seeds,
+    target_profile_pairs,
+    target_profiles,
+)
 
 
 def collect_one(
@@ -104,8 +113,6 @@ def run(args: StepOptions) -> None:
 
 def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: the collected and summary files of each pair."""
-    from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
-
     layout, run_config, sim = output_area(args)
     seeds = study_seeds(run_config, str(sim), args)
     ends = (seeds.start, seeds.stop - 1)

@@ -9,6 +9,7 @@ from typing import Any
 from pyfermijobs.config.run import RunConfig
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
+from pyfermijobs.options import OPTIONS
 from pyfermijobs.progress import progress
 from pyfermijobs.yamlio import load_yaml
 
@@ -117,4 +118,4 @@ def study_seeds(run_config: RunConfig, sim: str, args: Mapping[str, Any]) -> ran
 
 def baseline_of(run_config: RunConfig, args: Mapping[str, Any]) -> str:
     """The builtin baseline ROI's name (steps without ``--roi_baseline``: the default)."""
-    return run_config.baseline_prefix(args.get("roi_baseline", "fit_baseline"))
+    return run_config.baseline_prefix(args.get("roi_baseline", OPTIONS["roi_baseline"].default))

@@ -18,7 +18,14 @@ from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
 from pyfermijobs.options import StepOptions
-from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
+from pyfermijobs.steps.common import (
+    for_each,
+    layout_of,
+    output_area,
+    read_run_config,
+    target_profile_pairs,
+    target_profiles,
+)
 from pyfermijobs.steps.dm_common import identity, jfactor, priors, seeds, stage
 
 
@@ -105,8 +112,6 @@ def run(args: StepOptions) -> None:
 
 def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: per pair, prior and realization a likelihood and limits."""
-    from pyfermijobs.steps.common import output_area, target_profile_pairs
-
     layout, run_config, sim = output_area(args)
     chosen, keys = priors(args, stage(run_config)), seeds(run_config, args)
     files = (layout.dmlike_file, layout.dmlimits_file)

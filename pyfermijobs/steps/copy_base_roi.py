@@ -17,7 +17,7 @@ from pyfermijobs.config.run import FERMIPY, RunConfig
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
 from pyfermijobs.options import StepOptions
-from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_profiles
+from pyfermijobs.steps.common import baseline_of, for_each, layout_of, output_area, read_run_config, target_profiles
 
 #: fermipy's analysis files a GTAnalysis in the new area reloads (those that exist are copied).
 FERMIPY_FILES = ("ccube", "bexpmap", "bexpmap_roi", "srcmap", "ltcube")
@@ -69,8 +69,6 @@ def run(args: StepOptions) -> None:
 
 def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: the baseline ROI's files in the study's area."""
-    from pyfermijobs.steps.common import baseline_of, output_area
-
     layout, run_config, sim = output_area(args)
     prefix = baseline_of(run_config, args)
     targets = target_profiles(args, layout, sim)

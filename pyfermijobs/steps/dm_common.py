@@ -9,6 +9,7 @@ from pyfermijobs.config.darkmatter import DarkMatter, check_astro_factor
 from pyfermijobs.config.run import RunConfig
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
+from pyfermijobs.steps.common import study_seeds
 from pyfermijobs.yamlio import load_yaml
 
 
@@ -48,7 +49,7 @@ def seeds(run_config: RunConfig, args: Mapping[str, Any]) -> list[int | None]:
     sim = args.get("sim")
     if not sim:
         return [None]
-    return list(run_config.study(sim).seeds(args.get("seed"), args.get("nsims")))
+    return list(study_seeds(run_config, sim, args))
 
 
 def rosters(layout: Layout, sim: str | None, only: str | None) -> dict[str, list[tuple[str, str]]]:

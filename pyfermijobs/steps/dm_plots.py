@@ -4,6 +4,7 @@ channel's plots show lifetimes (s) and their lower limits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import RANDOM_SIM, Layout
 from pyfermijobs.options import StepOptions
-from pyfermijobs.steps.common import layout_of, read_run_config, target_profiles
+from pyfermijobs.steps.common import layout_of, output_area, read_run_config, target_profile_pairs, target_profiles
 from pyfermijobs.steps.dm_common import rosters, seeds, stage
 
 SECTION = {None: "data_plotting", RANDOM_SIM: "rand_plotting"}
@@ -280,8 +281,6 @@ def published(config: Any, channel: str) -> tuple[str, Any, Any] | None:
 
 
 def _per_target_plots(args: StepOptions, plot: str, kind: str) -> list[Path]:
-    from pyfermijobs.steps.common import output_area, target_profile_pairs
-
     layout, run_config, sim = output_area(args)
     channels, chosen = plot_choices(args, run_config, plot)
     pairs = target_profile_pairs(data_targets(args, layout), layout, sim)
@@ -289,44 +288,28 @@ def _per_target_plots(args: StepOptions, plot: str, kind: str) -> list[Path]:
 
 
 def _stacked_plots(args: StepOptions, plot: str, kind: str) -> list[Path]:
-    from pyfermijobs.steps.common import output_area
-
     layout, run_config, sim = output_area(args)
     channels, chosen = plot_choices(args, run_config, plot)
     names = list(rosters(layout, sim, args.get("roster")))
     return [layout.stacked_plot(r, j, kind, c, sim) for r in names for j in chosen for c in channels]
 
 
-def outputs_dm(args: StepOptions) -> list[Path]:
-    """What :func:`run_dm` writes for these options."""
-    return _per_target_plots(args, "plot-dm", "dmlike")
+def _declared(plot: str, kind: str, per_target: bool) -> Callable[[StepOptions], list[Path]]:
+    """The ``outputs`` of one plot step: its files named by kind, per target or per roster."""
+    files = _per_target_plots if per_target else _stacked_plots
+
+    def outputs(args: StepOptions) -> list[Path]:
+        return files(args, plot, kind)
+
+    outputs.__doc__ = f"What {plot} writes for these options."
+    return outputs
 
 
-def outputs_limits(args: StepOptions) -> list[Path]:
-    """What :func:`run_limits` writes for these options."""
-    return _per_target_plots(args, "plot-limits", "dmlimits")
-
-
-def outputs_stacked_dm(args: StepOptions) -> list[Path]:
-    """What :func:`run_stacked_dm` writes for these options."""
-    return _stacked_plots(args, "plot-stacked-dm", "stackeddm")
-
-
-def outputs_stacked_limits(args: StepOptions) -> list[Path]:
-    """What :func:`run_stacked_limits` writes for these options."""
-    return _stacked_plots(args, "plot-stacked-limits", "stackedlimits")
-
-
-def outputs_control_limits(args: StepOptions) -> list[Path]:
-    """What :func:`run_control_limits` writes for these options."""
-    return _stacked_plots(args, "plot-control-limits", "controllimits")
-
-
-def outputs_control_mles(args: StepOptions) -> list[Path]:
-    """What :func:`run_control_mles` writes for these options."""
-    return _stacked_plots(args, "plot-control-mles", "controlmles")
-
-
-def outputs_final_limits(args: StepOptions) -> list[Path]:
-    """What :func:`run_final_limits` writes for these options."""
-    return _stacked_plots(args, "plot-final-limits", "finallimits")
+# What each plot step writes (Step.outputs finds run_x's outputs_x)
+outputs_dm = _declared("plot-dm", "dmlike", per_target=True)
+outputs_limits = _declared("plot-limits", "dmlimits", per_target=True)
+outputs_stacked_dm = _declared("plot-stacked-dm", "stackeddm", per_target=False)
+outputs_stacked_limits = _declared("plot-stacked-limits", "stackedlimits", per_target=False)
+outputs_control_limits = _declared("plot-control-limits", "controllimits", per_target=False)
+outputs_control_mles = _declared("plot-control-mles", "controlmles", per_target=False)
+outputs_final_limits = _declared("plot-final-limits", "finallimits", per_target=False)

@@ -11,7 +11,16 @@ from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import RANDOM_SIM, Layout
 from pyfermijobs.options import StepOptions
 from pyfermijobs.plotting.castro import plot_target_castro
-from pyfermijobs.steps.common import analysed_profiles, for_each, layout_of, read_run_config, target_profiles
+from pyfermijobs.steps.common import (
+    analysed_profiles,
+    for_each,
+    layout_of,
+    output_area,
+    read_run_config,
+    study_seeds,
+    target_profile_pairs,
+    target_profiles,
+)
 
 
 def seed_range(study: Study, args: StepOptions | None) -> tuple[int, int]:
@@ -140,24 +149,18 @@ def run_calibration(args: StepOptions) -> None:
 
 def outputs_castro(args: StepOptions) -> list[Path]:
     """What :func:`run_castro` writes for these options."""
-    from pyfermijobs.steps.common import output_area, target_profile_pairs
-
     layout, _, sim = output_area(args)
     return [layout.castro_plot(t, p) for t, p in target_profile_pairs(args, layout, sim)]
 
 
 def outputs_bands(args: StepOptions) -> list[Path]:
     """What :func:`run_bands` writes for these options."""
-    from pyfermijobs.steps.common import output_area, target_profile_pairs
-
     layout, _, sim = output_area(args)
     return [layout.bands_plot(t, p) for t, p in target_profile_pairs(args, layout, sim)]
 
 
 def outputs_calibration(args: StepOptions) -> list[Path]:
     """What :func:`run_calibration` writes for these options: TS plots (null) or recovery plots."""
-    from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
-
     layout, run_config, sim = output_area(args)
     seeds = study_seeds(run_config, str(sim), args)
     plot = layout.recovery_plot if run_config.study(str(sim)).injected else layout.ts_plot

@@ -20,7 +20,14 @@ import numpy as np
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
 from pyfermijobs.options import StepOptions
-from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_config_path, target_profiles
+from pyfermijobs.steps.common import (
+    for_each,
+    layout_of,
+    output_area,
+    read_run_config,
+    target_config_path,
+    target_profiles,
+)
 from pyfermijobs.yamlio import write_yaml
 
 SIGNIFICANT_TS = 25.0
@@ -120,7 +127,5 @@ def run(args: StepOptions) -> None:
 
 def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: each target's directions file."""
-    from pyfermijobs.steps.common import output_area
-
     layout, _, sim = output_area(args)
     return [layout.skydirs_file(t) for t in target_profiles(args, layout, sim)]

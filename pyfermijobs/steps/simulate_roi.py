@@ -14,7 +14,16 @@ from pathlib import Path
 from pyfermijobs.engines import BUILTIN, FERMIPY, Realizations, engine_for
 from pyfermijobs.errors import InputError
 from pyfermijobs.options import StepOptions
-from pyfermijobs.steps.common import for_each, layout_of, read_run_config, target_config_path, target_profiles
+from pyfermijobs.steps.common import (
+    for_each,
+    layout_of,
+    output_area,
+    read_run_config,
+    study_seeds,
+    target_config_path,
+    target_profile_pairs,
+    target_profiles,
+)
 
 
 def run(args: StepOptions) -> None:
@@ -59,8 +68,6 @@ def run(args: StepOptions) -> None:
 
 def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: per target x profile x seed an SED and its truth."""
-    from pyfermijobs.steps.common import output_area, study_seeds, target_profile_pairs
-
     layout, run_config, sim = output_area(args)
     pairs, seeds = target_profile_pairs(args, layout, sim), study_seeds(run_config, str(sim), args)
     return [f(str(sim), t, p, s) for t, p in pairs for s in seeds for f in (layout.sim_sed_file, layout.sim_truth_file)]

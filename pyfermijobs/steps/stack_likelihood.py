@@ -12,7 +12,7 @@ from typing import Any
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
 from pyfermijobs.options import StepOptions
-from pyfermijobs.steps.common import for_each, layout_of, read_run_config
+from pyfermijobs.steps.common import for_each, layout_of, output_area, read_run_config
 from pyfermijobs.steps.dm_common import identity, priors, rosters, seeds, stage
 
 
@@ -71,8 +71,6 @@ def run(args: StepOptions) -> None:
 def outputs(args: StepOptions) -> list[Path]:
     """What :func:`run` writes for these options: per roster, prior and realization the stacked
     likelihood and limits; for the data also the limits in the LAT release's layout."""
-    from pyfermijobs.steps.common import output_area
-
     layout, run_config, sim = output_area(args)
     chosen, names = priors(args, stage(run_config)), list(rosters(layout, sim, args.get("roster")))
     files = (layout.stacked_like_file, layout.stacked_limits_file)
