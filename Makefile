@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 OUTDIR  ?= results/demo
 
-.PHONY: install test test-fast lint demo clean browser nextflow image docs docs-config
+.PHONY: install test test-fast lint demo clean browser nextflow image docs docs-config typed-options
 
 # A Nextflow on PATH is used as it is; otherwise one is installed from Maven Central.
 NEXTFLOW ?= $(shell command -v nextflow 2>/dev/null || echo scripts/nextflow/nextflow)
@@ -49,6 +49,10 @@ test-fast: install lint nextflow
 # The configuration reference, rendered from the field tables the configuration is checked with.
 docs-config: install
 	$(PY) -m pyfermijobs.config.reference > docs/configuration.md.tmp && mv docs/configuration.md.tmp docs/configuration.md
+
+# Each step's options class, generated from the step registry (tests/test_typing.py checks it is current).
+typed-options: install
+	$(PY) -m pyfermijobs.steps.typed_options_source > pyfermijobs/steps/typed_options.py.tmp && mv pyfermijobs/steps/typed_options.py.tmp pyfermijobs/steps/typed_options.py
 
 # The documentation as a browsable site (build/site), mkdocs' bundled theme; a broken link or anchor fails.
 docs: install

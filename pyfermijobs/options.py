@@ -13,7 +13,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,13 @@ STUDY_FLAGS = {
 _KINDS: dict[str, type | tuple[type, ...]] = {"str": str, "int": numbers.Integral, "bool": bool, "list": (list, tuple)}
 
 
+def _normalised(value: Any, kind: str) -> Any:
+    """One representation whatever the caller gave: a numpy integer is an int, a tuple a list."""
+    if value is None:
+        return None
+    return int(value) if kind == "int" else list(value) if kind == "list" else value
+
+
 class StepOptions(Mapping[str, Any]):
     """The options one step runs with: exactly the names the registry declares for it, each None or of
     its declared kind, read as attributes (``options.sim``; a name the step does not take is an
@@ -154,32 +161,34 @@ class StepOptions(Mapping[str, Any]):
     not take."""
 
     __slots__ = ("_kinds", "_step", "_values")
+    _step: str
+    _values: dict[str, Any]
+    _kinds: dict[str, str]
 
     def __init__(self, step: str, values: Mapping[str, Any], kinds: Mapping[str, str]) -> None:
         from pyfermijobs.errors import InputError
 
-        checked = {}
+        checked: dict[str, Any] = {}
         for name, value in values.items():
             kind = kinds[name]
             if value is not None and not (
                 isinstance(value, _KINDS[kind]) and (kind != "int" or not isinstance(value, bool))
             ):
                 raise InputError(f"pfj {step}", f"--{name}", f"must be {kind}, got {type(value).__name__} ({value!r})")
-            # one representation whatever the caller gave: a numpy integer is an int, a tuple a list
-            checked[name] = int(value) if kind == "int" and value is not None else value
-            if kind == "list" and value is not None:
-                checked[name] = list(value)
+            checked[name] = _normalised(value, kind)
         object.__setattr__(self, "_step", step)
         object.__setattr__(self, "_values", checked)
         object.__setattr__(self, "_kinds", dict(kinds))
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):  # not an option (and no recursion before __init__ has run)
-            raise AttributeError(name)
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(f"step {self._step!r} takes no option {name!r}") from None
+    if not TYPE_CHECKING:  # a type checker reads the options from each step's class (steps.typed_options)
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("_"):  # not an option (and no recursion before __init__ has run)
+                raise AttributeError(name)
+            try:
+                return self._values[name]
+            except KeyError:
+                raise AttributeError(f"step {self._step!r} takes no option {name!r}") from None
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("step options are read-only: use replace()")
@@ -194,14 +203,14 @@ class StepOptions(Mapping[str, Any]):
         return len(self._values)
 
     def __repr__(self) -> str:
-        return f"StepOptions({self._step!r}, {self._values!r})"
+        return f"{type(self).__name__}({self._step!r}, {self._values!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle rebuild it through __init__'s checks
-        return (StepOptions, (self._step, self._values, self._kinds))
+        return (type(self), (self._step, self._values, self._kinds))
 
-    def replace(self, **changes: Any) -> StepOptions:
+    def replace(self, **changes: Any) -> Self:
         """A copy with some options changed (only names the step takes, of their kinds)."""
         unknown = sorted(set(changes) - set(self._values))
         if unknown:
             raise AttributeError(f"step {self._step!r} takes no option {unknown[0]!r}")
-        return StepOptions(self._step, {**self._values, **changes}, self._kinds)
+        return type(self)(self._step, {**self._values, **changes}, self._kinds)

@@ -155,9 +155,10 @@ def test_every_step_runs_with_the_options_the_registry_declares(tmp_path, monkey
     from pyfermijobs.errors import InputError
     from pyfermijobs.links import LINKS
     from pyfermijobs.options import StepOptions
+    from pyfermijobs.steps.typed_options import SimulateROIOptions
 
     step, args = parse(["simulate-roi", "--ttype", "t", "--outdir", str(tmp_path), "--sim", "null", "--seed", "3"])
-    assert isinstance(args, StepOptions) and set(args) == set(step.options)
+    assert isinstance(args, SimulateROIOptions) and set(args) == set(step.options)
     assert (args.sim, args.seed, args.nsims, args.outdir) == ("null", 3, None, str(tmp_path))
     with pytest.raises(AttributeError, match="'simulate-roi' takes no option 'skydirs'"):
         _ = args.skydirs
@@ -168,6 +169,7 @@ def test_every_step_runs_with_the_options_the_registry_declares(tmp_path, monkey
     import pickle
 
     assert copy.deepcopy(args) == args and pickle.loads(pickle.dumps(args)).seed == 3
+    assert type(pickle.loads(pickle.dumps(args))) is SimulateROIOptions is type(args.replace(seed=5))
     with pytest.raises(InputError, match="--seed: must be int, got str"):
         args.replace(seed="5")
     import numpy as np

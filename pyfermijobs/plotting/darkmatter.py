@@ -79,7 +79,7 @@ def plot_limit_curves(
     title: str,
     synthetic: bool,
     pdf: bool = False,
-    thin: dict[str, list[np.ndarray]] | None = None,
+    thin: dict[str, list[tuple[np.ndarray, np.ndarray]]] | None = None,
 ) -> list[Path]:
     """95% limits against mass (upper on sigmav; lower on the lifetime of a decay channel): named curves
     (bold) and optional families of thin ones."""

@@ -1,6 +1,7 @@
 """The pipeline's steps: one module each, registered here for the CLI and the Python API.
 
-A step is a plain function ``run(args: StepOptions) -> None`` in its module, with ``outputs(args)``
+A step is a plain function ``run(args: <Class>Options) -> None`` in its module (its options class
+generated from this registry, :mod:`pyfermijobs.steps.typed_options`), with ``outputs(args)``
 beside it naming the files it writes; the registry names the options it takes (see
 :mod:`pyfermijobs.options`). The module is imported only when the
 step runs, so ``pfj --help`` stays fast. A step is registered only once it really works.
@@ -31,7 +32,7 @@ class Step:
     #: options whose meaning or default differs on this step
     overrides: dict[str, Option] = field(default_factory=dict)
 
-    def runner(self) -> Callable[[StepOptions], None]:
+    def runner(self) -> Callable[[Any], None]:
         return getattr(importlib.import_module(self.module), self.function)
 
     def outputs(self, args: StepOptions) -> list[Path]:
@@ -61,14 +62,16 @@ class Step:
             if value is None:
                 value = list(opt.default) if isinstance(opt.default, list) else opt.default
             if value is not None and opt.path:
-                value = str(Path(value).expanduser().resolve())
+                value = str(Path(str(value)).expanduser().resolve())
             args[name] = value
         if args.get("rosters"):
             args["rosters"] = [
                 str(Path(r).expanduser().resolve()) if r.endswith((".yaml", ".yml")) or "/" in r else r
                 for r in args["rosters"]
             ]
-        return StepOptions(self.name, args, {name: self.option(name).kind for name in self.options})
+        from pyfermijobs.steps.typed_options import BY_STEP
+
+        return BY_STEP[self.name](self.name, args, {name: self.option(name).kind for name in self.options})
 
 
 #: What defines an analysis: a master configuration and the flags that override it.

@@ -9,7 +9,6 @@ import numpy as np
 
 from pyfermijobs.config.analysis import load_template, target_direction
 from pyfermijobs.engines import FERMIPY, engine_for
-from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import (
     analysed_profiles,
     baseline_of,
@@ -20,13 +19,14 @@ from pyfermijobs.steps.common import (
     target_config_path,
     target_profiles,
 )
+from pyfermijobs.steps.typed_options import AnalyzeROIOptions
 
 if TYPE_CHECKING:
     from pyfermijobs.datasets.roi import ROIDataset
     from pyfermijobs.layout import Layout
 
 
-def run(args: StepOptions) -> None:
+def run(args: AnalyzeROIOptions) -> None:
     """Fit every analysed target's baseline ROI with the data's engine; its diagnostic maps and plots
     with ``make_plots``. Every target's template is checked before the first fit."""
     layout = layout_of(args)
@@ -70,7 +70,7 @@ def diagnostic_maps(layout: Layout, target: str, roi: ROIDataset, prefix: str) -
     return model, significance, tsm.ts
 
 
-def outputs(args: StepOptions) -> list[Path]:
+def outputs(args: AnalyzeROIOptions) -> list[Path]:
     """What :func:`run` writes for these options: each target's baseline ROI (and its plots and maps)."""
     from pyfermijobs.layout import ROI_PLOTS
 
@@ -79,7 +79,7 @@ def outputs(args: StepOptions) -> list[Path]:
     out: list[Path] = []
     for t in target_profiles(args, layout):
         out += [layout.roi_file(t, prefix), layout.roi_yaml(t, prefix)]
-        if args.get("make_plots"):
+        if args.make_plots:
             out += [layout.roi_plot(t, kind, prefix) for kind in ROI_PLOTS]
             out += [layout.roi_map(t, kind, prefix) for kind in ("residmap", "tsmap")]
     return out

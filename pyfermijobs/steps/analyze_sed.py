@@ -9,7 +9,6 @@ from pyfermijobs.config.profiles import profile_position
 from pyfermijobs.engines import FERMIPY, SEDRequest, engine_for
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import (
     analysed_profiles,
     for_each,
@@ -21,17 +20,18 @@ from pyfermijobs.steps.common import (
     target_profile_pairs,
     target_profiles,
 )
+from pyfermijobs.steps.typed_options import AnalyzeSEDOptions
 from pyfermijobs.yamlio import load_yaml
 
 
-def analysis_area(args: StepOptions, config: Any) -> str | None:
+def analysis_area(args: AnalyzeSEDOptions, config: Any) -> str | None:
     """Where AnalyzeSED works: the data (None) or the random directions ('random').
 
     ``--skydirs`` implies the random directions (as in the fermipy.jobs guide). Simulation scenarios
     make their SEDs in SimulateROI; AnalyzeSED never writes into, or over, another area's results.
     """
-    sim = args.get("sim")
-    if args.get("skydirs") and sim is None:
+    sim = args.sim
+    if args.skydirs and sim is None:
         sim = RANDOM_SIM
     if sim is not None and sim != RANDOM_SIM:
         raise InputError(
@@ -46,7 +46,7 @@ def analysis_area(args: StepOptions, config: Any) -> str | None:
 
 
 def directions(
-    layout: Layout, targets: dict[str, list[str]], args: StepOptions, prefix: str
+    layout: Layout, targets: dict[str, list[str]], args: AnalyzeSEDOptions, prefix: str
 ) -> dict[str, dict[int, dict[str, float]]]:
     """Each target's directions, from its own file: ``--skydirs`` names it in the target's folder
     (default ``skydirs.yaml``; a path is read as it is). Every direction must lie in the target's ROI."""
@@ -55,7 +55,7 @@ def directions(
 
     out = {}
     for target in targets:
-        path = layout.skydirs_file(target, args.get("skydirs") or "skydirs.yaml")
+        path = layout.skydirs_file(target, args.skydirs or "skydirs.yaml")
         dirs = _read_skydirs(path)
         geom = read_geometry(layout.roi_yaml(target, prefix, RANDOM_SIM))
         for key, d in dirs.items():
@@ -67,7 +67,7 @@ def directions(
     return out
 
 
-def run(args: StepOptions) -> None:
+def run(args: AnalyzeSEDOptions) -> None:
     """Castro SEDs of each target x profile with the area's engine (data, a simulation's
     realizations or the random directions); every profile file and configuration is checked first."""
     layout = layout_of(args)
@@ -110,16 +110,16 @@ def run(args: StepOptions) -> None:
 
 
 def select_directions(
-    layout: Layout, target: str, skydirs: dict[int, dict[str, float]], args: StepOptions
+    layout: Layout, target: str, skydirs: dict[int, dict[str, float]], args: AnalyzeSEDOptions
 ) -> dict[int, dict[str, float]]:
     """The directions ``--seed``/``--nsims`` pick (default: every direction of the file)."""
     available = sorted(skydirs)
-    first = args.seed if args.get("seed") is not None else available[0]
-    count = args.nsims if args.get("nsims") is not None else len([k for k in available if k >= first])
+    first = args.seed if args.seed is not None else available[0]
+    count = args.nsims if args.nsims is not None else len([k for k in available if k >= first])
     wanted = list(range(first, first + count))
     missing = [k for k in wanted if k not in skydirs]
     if missing:
-        path = layout.skydirs_file(target, args.get("skydirs") or "skydirs.yaml")
+        path = layout.skydirs_file(target, args.skydirs or "skydirs.yaml")
         raise InputError(path, str(missing[0]), "direction key not in the skydirs file")
     return {k: skydirs[k] for k in wanted}
 
@@ -137,7 +137,7 @@ def _read_skydirs(path: Path) -> dict[int, dict[str, float]]:
     return out
 
 
-def outputs(args: StepOptions) -> list[Path]:
+def outputs(args: AnalyzeSEDOptions) -> list[Path]:
     """What :func:`run` writes for these options: the data's SEDs, or one per random direction."""
     layout, run_config, sim = output_area(args)
     pairs = target_profile_pairs(args, layout, sim)

@@ -8,22 +8,23 @@ the pipeline distributes them per target and per seed chunk.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pyfermijobs.config.master import master_from_options
 from pyfermijobs.config.run import RunConfig
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.options import StepOptions
 from pyfermijobs.steps import STEPS
 from pyfermijobs.steps.plan import work_plan
+from pyfermijobs.steps.typed_options import ChainOptions
 
 
-def run(args: StepOptions) -> None:
+def run(args: ChainOptions) -> None:
     """PrepareTargets, then every step of the fermipy.jobs guide's loops in order, in this process
     (what the Nextflow pipeline distributes; the same files either way)."""
     STEPS["prepare-targets"].runner()(args)
     outdir = args.outdir
-    layout = Layout(outdir, master_from_options(args).ttype)
+    layout = Layout(Path(outdir), master_from_options(args).ttype)
     plan = work_plan(RunConfig.read(layout))
     make, dm = plan["make"], plan["darkmatter"]
     where = {"ttype": plan["ttype"], "outdir": outdir}

@@ -20,9 +20,9 @@ import numpy as np
 from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
-from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import layout_of, output_area, read_run_config, study_seeds
-from pyfermijobs.steps.dm_common import identity, priors, rosters, seeds, stage
+from pyfermijobs.steps.dm_common import identity, priors, rosters, stage
+from pyfermijobs.steps.typed_options import CollectLimitsOptions
 
 
 def injected_dm(layout: Layout, sim: str) -> dict[str, Any]:
@@ -47,20 +47,20 @@ def injected_dm(layout: Layout, sim: str) -> dict[str, Any]:
     return {inter: float(value("sigmav")), "INJ_MASS": float(value("mass")), "INJ_CHAN": channel}
 
 
-def run(args: StepOptions) -> None:
+def run(args: CollectLimitsOptions) -> None:
     """A control study's dark-matter limits over its realizations (per target x profile x prior, and
     stacked per roster), with the expected bands and how many realizations each holds."""
     layout = layout_of(args)
     run_config = read_run_config(layout)
     chosen = priors(args, stage(run_config))
-    sim = args.get("sim")
+    sim = args.sim
     if not sim:
         raise InputError("command line", "--sim", "required: the control study whose limits are collected")
-    keys = seeds(run_config, args)
+    keys = list(study_seeds(run_config, sim, args))
     first, last = keys[0], keys[-1]
     truth = injected_dm(layout, sim)
     study = run_config.study(sim)
-    if args.get("roster") is None:  # per target (dmpipe's collect-limits), beside the stacked ones
+    if args.roster is None:  # per target (dmpipe's collect-limits), beside the stacked ones
         for target, profiles in study.profiles.items():
             for profile in profiles:
                 for prior in chosen:
@@ -68,7 +68,7 @@ def run(args: StepOptions) -> None:
                     out = layout.dmlimits_summary_file(sim, target, profile, prior, first, last)
                     collect(paths, keys, out, identity(target=target, profile=profile, jprior=prior, sim=sim,
                             first=first, last=last), truth, layout.target_dir(target, sim))  # fmt: skip
-    for roster in rosters(layout, sim, args.get("roster")):
+    for roster in rosters(layout, sim, args.roster):
         for prior in chosen:
             paths = [layout.stacked_limits_file(roster, prior, sim, s) for s in keys]
             out = layout.stacked_summary_file(sim, roster, prior, first, last)
@@ -92,15 +92,15 @@ def collect(paths: list[Path], seeds: list[Any], out: Path, header: dict[str, An
     write_limits_summary(out, lim0.channels, lim0.masses, seeds, stacked, header)
 
 
-def outputs(args: StepOptions) -> list[Path]:
+def outputs(args: CollectLimitsOptions) -> list[Path]:
     """What :func:`run` writes for these options: each roster's summary per prior, and (without
     ``--roster``) each target x profile's, as dmpipe's collect-limits."""
     layout, run_config, sim = output_area(args)
     chosen, seed_range = priors(args, stage(run_config)), study_seeds(run_config, str(sim), args)
     ends = (seed_range.start, seed_range.stop - 1)
-    names = list(rosters(layout, sim, args.get("roster")))
+    names = list(rosters(layout, sim, args.roster))
     out = [layout.stacked_summary_file(str(sim), r, j, *ends) for r in names for j in chosen]
-    if args.get("roster") is None:
+    if args.roster is None:
         study = run_config.study(str(sim))
         pairs = [(t, p) for t, profiles in study.profiles.items() for p in profiles]
         out += [layout.dmlimits_summary_file(str(sim), t, p, j, *ends) for t, p in pairs for j in chosen]

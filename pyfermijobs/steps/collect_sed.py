@@ -6,7 +6,6 @@ from pathlib import Path
 
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
-from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import (
     config_name,
     for_each,
@@ -17,6 +16,7 @@ from pyfermijobs.steps.common import (
     target_profile_pairs,
     target_profiles,
 )
+from pyfermijobs.steps.typed_options import CollectSEDOptions
 
 
 def collect_one(
@@ -73,21 +73,21 @@ def check_bins(layout: Layout, sim: str, work: list[tuple[str, str]], seeds: ran
                 )
 
 
-def run(args: StepOptions) -> None:
+def run(args: CollectSEDOptions) -> None:
     """Stack a study's realization SEDs per target x profile into fermipy's collected and summary files
     (seeds missing only with --allow_missing)."""
     layout = layout_of(args)
     run_config = read_run_config(layout)
-    sim = args.get("sim")
-    study = run_config.study(sim)
-    seeds = study.seeds(args.get("seed"), args.get("nsims"))
+    study = run_config.study(args.sim)
+    sim = study.name
+    seeds = study.seeds(args.seed, args.nsims)
     first, last = seeds.start, seeds.stop - 1
-    full, summary = bool(args.get("write_full")), bool(args.get("write_summary"))
+    full, summary = bool(args.write_full), bool(args.write_summary)
     if not (full or summary):  # fermipy would write nothing; both files are what one wants
         full = summary = True
     targets = target_profiles(args, layout, sim)
     work = [(t, p) for t, profiles in targets.items() for p in profiles]
-    if not args.get("allow_missing"):  # every missing file named before anything is written
+    if not args.allow_missing:  # every missing file named before anything is written
         absent = [
             f"{t}:{p}:{s}"
             for t, p in work
@@ -107,11 +107,11 @@ def run(args: StepOptions) -> None:
         work,
         len(work),
         f"collect-sed {sim}",
-        lambda tp: collect_one(layout, sim, tp[0], tp[1], first, last, full, summary, bool(args.get("allow_missing"))),
+        lambda tp: collect_one(layout, sim, tp[0], tp[1], first, last, full, summary, bool(args.allow_missing)),
     )
 
 
-def outputs(args: StepOptions) -> list[Path]:
+def outputs(args: CollectSEDOptions) -> list[Path]:
     """What :func:`run` writes for these options: the collected and summary files of each pair."""
     layout, run_config, sim = output_area(args)
     seeds = study_seeds(run_config, str(sim), args)

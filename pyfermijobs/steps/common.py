@@ -90,7 +90,7 @@ def target_config_path(
     return check_config(layout, target, sim, config_name(args, run_config))
 
 
-def for_each(items: Iterable[Any], total: int, label: str, work: Callable[[Any], None]) -> None:
+def for_each(items: Iterable[Any], total: int, label: str, work: Callable[[Any], object]) -> None:
     """Run ``work`` over items, with progress on a terminal."""
     for item in progress(items, total, label):
         work(item)

@@ -17,7 +17,6 @@ from pyfermijobs.darkmatter.spectra import same_bins
 from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import Layout
-from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import (
     for_each,
     layout_of,
@@ -27,6 +26,7 @@ from pyfermijobs.steps.common import (
     target_profiles,
 )
 from pyfermijobs.steps.dm_common import identity, jfactor, priors, seeds, stage
+from pyfermijobs.steps.typed_options import ConvertCastroOptions
 
 
 def convert_one(
@@ -39,7 +39,11 @@ def convert_one(
     from pyfermijobs.io.dm_fits import write_dmlike, write_limits
     from pyfermijobs.io.sed_fits import read_sed
 
-    path = layout.sed_file(target, profile) if sim is None else layout.sim_sed_file(sim, target, profile, seed)
+    if sim is None:
+        path = layout.sed_file(target, profile)
+    else:
+        assert seed is not None, "a control study's SED has a seed"
+        path = layout.sim_sed_file(sim, target, profile, seed)
     sed, header = read_sed(path)
     table = table_for(layout, table, sed, path)
     castro = CastroLikelihood.from_sed(sed, method=str(header.get("CASTRO", "pchip")))
@@ -90,7 +94,7 @@ def table_for(layout: Layout, table: Any, sed: dict[str, Any], path: Any) -> Any
     )
 
 
-def run(args: StepOptions) -> None:
+def run(args: ConvertCastroOptions) -> None:
     """Convert each castro SED (data, a realization, or a file made elsewhere) into (channel, mass,
     <sigma v>) likelihoods, one per J-factor prior; SEDs whose bins match no spectra table stop first."""
     from pyfermijobs.io.dm_fits import read_spec_table
@@ -99,7 +103,7 @@ def run(args: StepOptions) -> None:
     run_config = read_run_config(layout)
     dm = stage(run_config)
     chosen = priors(args, dm)
-    sim = args.get("sim")
+    sim = args.sim
     table = read_spec_table(layout.spec_table_file())
     work = [
         (t, p, s)
@@ -110,7 +114,7 @@ def run(args: StepOptions) -> None:
     for_each(work, len(work), "convert-castro", lambda w: convert_one(layout, table, w[0], w[1], chosen, sim, w[2]))
 
 
-def outputs(args: StepOptions) -> list[Path]:
+def outputs(args: ConvertCastroOptions) -> list[Path]:
     """What :func:`run` writes for these options: per pair, prior and realization a likelihood and limits."""
     layout, run_config, sim = output_area(args)
     chosen, keys = priors(args, stage(run_config)), seeds(run_config, args)

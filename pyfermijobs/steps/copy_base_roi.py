@@ -16,8 +16,8 @@ from pyfermijobs.atomic import atomic_path
 from pyfermijobs.config.run import FERMIPY, RunConfig
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import Layout
-from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import baseline_of, for_each, layout_of, output_area, read_run_config, target_profiles
+from pyfermijobs.steps.typed_options import CopyBaseROIOptions
 
 #: fermipy's analysis files a GTAnalysis in the new area reloads (those that exist are copied).
 FERMIPY_FILES = ("ccube", "bexpmap", "bexpmap_roi", "srcmap", "ltcube")
@@ -49,16 +49,15 @@ def copy_base_roi(layout: Layout, target: str, sim: str, files: list[Path]) -> N
             shutil.copyfile(src, tmp)
 
 
-def run(args: StepOptions) -> None:
+def run(args: CopyBaseROIOptions) -> None:
     """Copy each target's baseline ROI files (and --extracopy) into a study's area, so its
     realizations start from the fit the data had."""
     layout = layout_of(args)
     run_config = read_run_config(layout)
-    sim = args.get("sim")
-    run_config.study(sim)
+    sim = run_config.study(args.sim).name
     targets = target_profiles(args, layout, sim)
     prefix = args.roi_baseline
-    extracopy = list(args.get("extracopy") or [])
+    extracopy = list(args.extracopy or [])
     files = {t: files_to_copy(layout, run_config, t, prefix, extracopy) for t in targets}
     for paths in files.values():
         for path in paths:
@@ -67,7 +66,7 @@ def run(args: StepOptions) -> None:
     for_each(targets, len(targets), "copy-base-roi", lambda t: copy_base_roi(layout, t, sim, files[t]))
 
 
-def outputs(args: StepOptions) -> list[Path]:
+def outputs(args: CopyBaseROIOptions) -> list[Path]:
     """What :func:`run` writes for these options: the baseline ROI's files in the study's area."""
     layout, run_config, sim = output_area(args)
     prefix = baseline_of(run_config, args)

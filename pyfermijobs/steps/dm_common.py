@@ -60,9 +60,9 @@ def rosters(layout: Layout, sim: str | None, only: str | None) -> dict[str, list
         if only not in listing:
             raise InputError(path, only, f"unknown roster (known: {', '.join(listing)})")
         listing = {only: listing[only]}
-    out = {}
+    out: dict[str, list[tuple[str, str]]] = {}
     for name, entries in listing.items():
-        out[str(name)] = [tuple(str(e).split(":", 1)) for e in entries]
+        out[str(name)] = [(target, profile) for target, _, profile in (str(e).partition(":") for e in entries)]
     return out
 
 

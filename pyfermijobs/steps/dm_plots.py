@@ -15,44 +15,60 @@ from pyfermijobs.darkmatter.spectra import channel_name
 from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import layout_of, output_area, read_run_config, target_profile_pairs, target_profiles
 from pyfermijobs.steps.dm_common import rosters, seeds, stage
+from pyfermijobs.steps.typed_options import (
+    PlotControlLimitsOptions,
+    PlotControlMLEsOptions,
+    PlotDMOptions,
+    PlotFinalLimitsOptions,
+    PlotLimitsOptions,
+    PlotStackedDMOptions,
+    PlotStackedLimitsOptions,
+)
+
+#: the per-target plots (a target and its profiles)
+TargetPlotOptions = PlotDMOptions | PlotLimitsOptions
+#: the control studies' plots (a roster and a study)
+ControlPlotOptions = PlotControlLimitsOptions | PlotControlMLEsOptions
+#: the plots per roster
+RosterPlotOptions = PlotStackedDMOptions | PlotStackedLimitsOptions | ControlPlotOptions | PlotFinalLimitsOptions
+DMPlotOptions = TargetPlotOptions | RosterPlotOptions
 
 SECTION = {None: "data_plotting", RANDOM_SIM: "rand_plotting"}
 
 
-def plot_choices(args: StepOptions, run_config: RunConfig, plot: str) -> tuple[list[str], list[str]]:
+def plot_choices(args: DMPlotOptions, run_config: RunConfig, plot: str) -> tuple[list[str], list[str]]:
     """Channels and priors a plot shows: the flags, else the plot's options, else the stage's."""
     dm = stage(run_config)
     sim = args.get("sim")
     section = SECTION.get(sim, "sim_plotting")
     opts = run_config.plot_options(section, plot)
-    channels = [channel_name(c) for c in (args.get("channels") or opts["channels"])]
+    channels = [channel_name(c) for c in (args.channels or opts["channels"])]
     for channel in channels:
         if channel not in dm.spec.channels:
             raise InputError("command line", "--channels", f"channel {channel!r} was not prepared ({dm.spec.channels})")
-    priors = list(args.get("jpriors") or opts["priors"])
+    priors = list(args.jpriors or opts["priors"])
     for prior in priors:
         if prior not in dm.priors:
             raise InputError("command line", "--jpriors", f"prior {prior!r} was not prepared ({dm.priors})")
     return channels, priors
 
 
-def _context(args: StepOptions, plot: str) -> tuple[Layout, RunConfig, list[str], list[str]]:
+def _context(args: DMPlotOptions, plot: str) -> tuple[Layout, RunConfig, list[str], list[str]]:
     layout = layout_of(args)
     run_config = read_run_config(layout)
     return (layout, run_config, *plot_choices(args, run_config, plot))
 
 
-def data_targets(args: StepOptions, layout: Layout) -> StepOptions:
+def data_targets(args: TargetPlotOptions, layout: Layout) -> TargetPlotOptions:
     """Per-target plots cover the data's whole target list unless --target/--targetlist say otherwise."""
-    if args.get("target") or args.get("targetlist"):
+    if args.target or args.targetlist:
         return args
     return args.replace(targetlist=str(layout.target_list()))
 
 
-def _target_limits(args: StepOptions, plot: str) -> Any:
+def _target_limits(args: TargetPlotOptions, plot: str) -> Any:
     """(layout, target, profile, prior, limits, header, channels) for each data target x profile x
     prior a per-target plot draws."""
     from pyfermijobs.io.dm_fits import read_limits
@@ -65,7 +81,7 @@ def _target_limits(args: StepOptions, plot: str) -> Any:
                 yield layout, target, profile, prior, lim, header, channels
 
 
-def run_dm(args: StepOptions) -> None:
+def run_dm(args: PlotDMOptions) -> None:
     """plot-dm: each target's likelihood over (mass, sigmav)."""
     from pyfermijobs.io.dm_fits import read_dmlike
     from pyfermijobs.plotting.darkmatter import plot_dm_castro
@@ -80,11 +96,11 @@ def run_dm(args: StepOptions) -> None:
                 layout.dm_plot(target, profile, prior, "dmlike", ch),
                 f"{target} - {profile} - J prior {prior}",
                 is_synthetic(header),
-                bool(args.get("pdf")),
+                args.pdf,
             )
 
 
-def run_limits(args: StepOptions) -> None:
+def run_limits(args: PlotLimitsOptions) -> None:
     """plot-limits: each target's 95% upper limits against mass (decay: lower limits on the lifetime)."""
     from pyfermijobs.plotting.darkmatter import plot_limit_curves
 
@@ -103,19 +119,19 @@ def run_limits(args: StepOptions) -> None:
                 layout.dm_plot(target, profile, prior, "dmlimits", ch),
                 f"{target} - {profile} - J prior {prior}",
                 is_synthetic(header),
-                bool(args.get("pdf")),
+                args.pdf,
             )
 
 
-def run_stacked_dm(args: StepOptions) -> None:
+def run_stacked_dm(args: PlotStackedDMOptions) -> None:
     """plot-stacked-dm: the roster's stacked likelihood (for a study: its first realization)."""
     from pyfermijobs.io.dm_fits import read_dmlike, read_limits
     from pyfermijobs.plotting.darkmatter import plot_dm_castro
 
     layout, run_config, channels, priors = _context(args, "plot-stacked-dm")
-    sim = args.get("sim")
+    sim = args.sim
     seed = seeds(run_config, args)[0]
-    for roster in rosters(layout, sim, args.get("roster")):
+    for roster in rosters(layout, sim, args.roster):
         for prior in priors:
             like, header = read_dmlike(layout.stacked_like_file(roster, prior, sim, seed))
             lim, _ = read_limits(layout.stacked_limits_file(roster, prior, sim, seed))
@@ -128,19 +144,19 @@ def run_stacked_dm(args: StepOptions) -> None:
                     layout.stacked_plot(roster, prior, "stackeddm", ch, sim),
                     f"stacked {roster} - J prior {prior} - {what}",
                     is_synthetic(header),
-                    bool(args.get("pdf")),
+                    args.pdf,
                 )
 
 
-def run_stacked_limits(args: StepOptions) -> None:
+def run_stacked_limits(args: PlotStackedLimitsOptions) -> None:
     """plot-stacked-limits: the roster's stacked limits, with each target's (data) or every
     realization's (control studies) as thin lines."""
     from pyfermijobs.io.dm_fits import read_limits
     from pyfermijobs.plotting.darkmatter import plot_limit_curves
 
     layout, run_config, channels, priors = _context(args, "plot-stacked-limits")
-    sim = args.get("sim")
-    for roster, members in rosters(layout, sim, args.get("roster")).items():
+    sim = args.sim
+    for roster, members in rosters(layout, sim, args.roster).items():
         for prior in priors:
             if sim is None:
                 stacked, header = read_limits(layout.stacked_limits_file(roster, prior))
@@ -159,7 +175,7 @@ def run_stacked_limits(args: StepOptions) -> None:
                     layout.stacked_plot(roster, prior, "stackedlimits", ch, sim),
                     f"stacked {roster} - J prior {prior}" + (f" - {sim}" if sim else ""),
                     is_synthetic(header),
-                    bool(args.get("pdf")),
+                    args.pdf,
                     thin={thin_label: [(t.masses, t.limit95(ch)[0]) for t in thin]},
                 )
 
@@ -176,24 +192,29 @@ def _band(summary: dict[str, np.ndarray], channel: str) -> dict[str, np.ndarray]
     return {k: v[i] for k, v in summary.items() if k != "channel"}
 
 
-def _study_summaries(args: StepOptions, plot: str) -> Any:
+def _control_study(args: ControlPlotOptions) -> str:
+    """The control study ``--sim`` names (required)."""
+    if not args.sim:
+        raise InputError("command line", "--sim", "required: the control study")
+    return args.sim
+
+
+def _study_summaries(args: ControlPlotOptions, plot: str) -> Any:
     """(layout, roster, prior, summary, collected, header, channels) for each roster x prior of the
     control study ``--sim`` names."""
     layout, run_config, channels, priors = _context(args, plot)
-    sim = args.get("sim")
-    if not sim:
-        raise InputError("command line", "--sim", "required: the control study")
-    for roster in rosters(layout, sim, args.get("roster")):
+    sim = _control_study(args)
+    for roster in rosters(layout, sim, args.roster):
         for prior in priors:
             summary, collected, header = _summary(layout, run_config, sim, roster, prior)
             yield layout, roster, prior, summary, collected, header, channels
 
 
-def run_control_limits(args: StepOptions) -> None:
+def run_control_limits(args: PlotControlLimitsOptions) -> None:
     """plot-control-limits: a control study's expected limits, the injected signal marked."""
     from pyfermijobs.plotting.darkmatter import plot_expected_bands
 
-    sim = args.get("sim")
+    sim = _control_study(args)
     for layout, roster, prior, summary, _, header, channels in _study_summaries(args, "plot-control-limits"):
         for ch in channels:
             band = _band(summary, ch)
@@ -207,15 +228,15 @@ def run_control_limits(args: StepOptions) -> None:
                 f"stacked {roster} - J prior {prior} - {sim}: expected limits",
                 is_synthetic(header),
                 truth=truth,
-                pdf=bool(args.get("pdf")),
+                pdf=args.pdf,
             )
 
 
-def run_control_mles(args: StepOptions) -> None:
+def run_control_mles(args: PlotControlMLEsOptions) -> None:
     """plot-control-mles: TS and best fits across realizations, at the injected (or 100 GeV) mass."""
     from pyfermijobs.plotting.darkmatter import plot_ts_and_mles
 
-    sim = args.get("sim")
+    sim = _control_study(args)
     for layout, roster, prior, summary, collected, header, channels in _study_summaries(args, "plot-control-mles"):
         masses = summary["mass"][0]
         for ch in channels:
@@ -231,12 +252,12 @@ def run_control_mles(args: StepOptions) -> None:
                 f"stacked {roster} - J prior {prior} - {sim}",
                 is_synthetic(header),
                 truth=header.get("INJ_TAU", header.get("INJ_SV")) if injected else None,
-                pdf=bool(args.get("pdf")),
+                pdf=args.pdf,
                 **({"quantity": r"lifetime $\tau$ (s)"} if decay else {}),
             )
 
 
-def run_final_limits(args: StepOptions) -> None:
+def run_final_limits(args: PlotFinalLimitsOptions) -> None:
     """plot-final-limits: the data's stacked limit over the expected bands of the null simulations
     and the random directions."""
     from pyfermijobs.io.dm_fits import read_limits
@@ -244,7 +265,7 @@ def run_final_limits(args: StepOptions) -> None:
 
     layout, run_config, channels, priors = _context(args, "plot-final-limits")
     controls = [n for n, s in run_config.sims.items() if not s.injected] + ([RANDOM_SIM] if run_config.random else [])
-    for roster in rosters(layout, None, args.get("roster")):
+    for roster in rosters(layout, None, args.roster):
         for prior in priors:
             data, header = read_limits(layout.stacked_limits_file(roster, prior))
             summaries = {}
@@ -263,7 +284,7 @@ def run_final_limits(args: StepOptions) -> None:
                     f"stacked {roster} - J prior {prior}: data over expected limits",
                     is_synthetic(header),
                     data=data.limit95(ch)[0],
-                    pdf=bool(args.get("pdf")),
+                    pdf=args.pdf,
                     reference=published(run_config, ch),
                 )
 
@@ -280,25 +301,25 @@ def published(config: Any, channel: str) -> tuple[str, Any, Any] | None:
     return f"published: {name} ({path.name})", masses, columns[name]
 
 
-def _per_target_plots(args: StepOptions, plot: str, kind: str) -> list[Path]:
+def _per_target_plots(args: TargetPlotOptions, plot: str, kind: str) -> list[Path]:
     layout, run_config, sim = output_area(args)
     channels, chosen = plot_choices(args, run_config, plot)
     pairs = target_profile_pairs(data_targets(args, layout), layout, sim)
     return [layout.dm_plot(t, p, j, kind, c) for t, p in pairs for j in chosen for c in channels]
 
 
-def _stacked_plots(args: StepOptions, plot: str, kind: str) -> list[Path]:
+def _stacked_plots(args: RosterPlotOptions, plot: str, kind: str) -> list[Path]:
     layout, run_config, sim = output_area(args)
     channels, chosen = plot_choices(args, run_config, plot)
-    names = list(rosters(layout, sim, args.get("roster")))
+    names = list(rosters(layout, sim, args.roster))
     return [layout.stacked_plot(r, j, kind, c, sim) for r in names for j in chosen for c in channels]
 
 
-def _declared(plot: str, kind: str, per_target: bool) -> Callable[[StepOptions], list[Path]]:
+def _declared(plot: str, kind: str, per_target: bool) -> Callable[[Any], list[Path]]:
     """The ``outputs`` of one plot step: its files named by kind, per target or per roster."""
     files = _per_target_plots if per_target else _stacked_plots
 
-    def outputs(args: StepOptions) -> list[Path]:
+    def outputs(args: Any) -> list[Path]:
         return files(args, plot, kind)
 
     outputs.__doc__ = f"What {plot} writes for these options."

@@ -9,11 +9,11 @@ exposure and source maps in the target's folder), so that its control studies ca
 from __future__ import annotations
 
 from pyfermijobs.errors import InputError
-from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import check_config, for_each, layout_of, read_run_config, target_profiles
+from pyfermijobs.steps.typed_options import ExportROIOptions
 
 
-def run(args: StepOptions) -> None:
+def run(args: ExportROIOptions) -> None:
     """Export fermipy's baseline of each target to the builtin engine's ROI files (needs Fermitools),
     so hybrid control studies can run on the builtin engine."""
     from pyfermijobs.engines.fermitools import require_fermitools

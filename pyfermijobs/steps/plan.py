@@ -16,8 +16,8 @@ from typing import Any
 from pyfermijobs.config.master import DM_PLOT_TYPES
 from pyfermijobs.config.run import RunConfig, Study
 from pyfermijobs.layout import Layout
-from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import layout_of, read_run_config
+from pyfermijobs.steps.typed_options import PlanOptions
 
 
 def study_plan(run_config: RunConfig, study: Study) -> dict[str, Any]:
@@ -87,10 +87,10 @@ def layout_path(run_config: RunConfig) -> Layout:
     return Layout(Path("."), run_config.ttype)
 
 
-def run(args: StepOptions) -> None:
+def run(args: PlanOptions) -> None:
     """Print the prepared analysis's units of work as JSON: the Nextflow pipeline's channels
     are built from it, so Python and Groovy agree on what runs."""
-    if not args.get("ttype"):  # the one prepared analysis in --outdir
+    if not args.ttype:  # the one prepared analysis in --outdir
         found = sorted(Path(args.outdir).glob("*/pipeline_config.yaml"))
         if len(found) == 1:
             args = args.replace(ttype=found[0].parent.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,6 @@ from pyfermijobs.config.run import RunConfig, Study
 from pyfermijobs.errors import InputError
 from pyfermijobs.labels import is_synthetic
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.options import StepOptions
 from pyfermijobs.plotting.castro import plot_target_castro
 from pyfermijobs.steps.common import (
     analysed_profiles,
@@ -21,16 +21,17 @@ from pyfermijobs.steps.common import (
     target_profile_pairs,
     target_profiles,
 )
+from pyfermijobs.steps.typed_options import PlotCalibrationOptions, PlotCastroOptions, PlotSEDSummaryBandsOptions
 
 
-def seed_range(study: Study, args: StepOptions | None) -> tuple[int, int]:
+def seed_range(study: Study, args: Mapping[str, Any] | None) -> tuple[int, int]:
     """First and last seed: the prepared study's, unless --seed/--nsims say otherwise."""
     seeds = study.seeds((args or {}).get("seed"), (args or {}).get("nsims"))
     return seeds.start, seeds.stop - 1
 
 
 def control_summaries(
-    layout: Layout, run_config: RunConfig, target: str, profile: str, args: StepOptions | None = None
+    layout: Layout, run_config: RunConfig, target: str, profile: str, args: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """Summary tables of the null scenarios and of the random directions that exist."""
     from pyfermijobs.io.collected_fits import read_table
@@ -54,7 +55,7 @@ def bands(
     target: str,
     profile: str,
     pdf: bool = False,
-    args: StepOptions | None = None,
+    args: Mapping[str, Any] | None = None,
 ) -> bool:
     from pyfermijobs.io.sed_fits import read_sed
     from pyfermijobs.plotting.bands import plot_bands
@@ -81,7 +82,7 @@ def calibration(
     target: str,
     profile: str,
     pdf: bool = False,
-    args: StepOptions | None = None,
+    args: Mapping[str, Any] | None = None,
 ) -> None:
     from pyfermijobs.io.collected_fits import read_table
     from pyfermijobs.plotting.calibration import plot_null_ts, plot_recovery
@@ -112,54 +113,51 @@ def calibration(
         )
 
 
-def run_castro(args: StepOptions) -> None:
+def run_castro(args: PlotCastroOptions) -> None:
     layout = layout_of(args)
     targets = target_profiles(args, layout)
     work = [(t, p) for t, profiles in targets.items() for p in profiles]
     for t, p in work:
         if not layout.sed_file(t, p).exists():
             raise InputError(layout.sed_file(t, p), None, "SED not found: run analyze-sed first")
-    for_each(work, len(work), "plot-castro", lambda tp: plot_target_castro(layout, tp[0], tp[1], bool(args.get("pdf"))))
+    for_each(work, len(work), "plot-castro", lambda tp: plot_target_castro(layout, tp[0], tp[1], args.pdf))
 
 
-def run_bands(args: StepOptions) -> None:
+def run_bands(args: PlotSEDSummaryBandsOptions) -> None:
     layout = layout_of(args)
     run_config = read_run_config(layout)
     targets = analysed_profiles(args, layout, run_config)  # an SED read from a file has no control studies
     work = [(t, p) for t, profiles in targets.items() for p in profiles]
-    for_each(
-        work, len(work), "plot-bands", lambda tp: bands(layout, run_config, tp[0], tp[1], bool(args.get("pdf")), args)
-    )
+    for_each(work, len(work), "plot-bands", lambda tp: bands(layout, run_config, tp[0], tp[1], args.pdf, args))
 
 
-def run_calibration(args: StepOptions) -> None:
+def run_calibration(args: PlotCalibrationOptions) -> None:
     layout = layout_of(args)
     run_config = read_run_config(layout)
-    sim = args.get("sim")
-    run_config.study(sim, allow_random=False)
+    sim = run_config.study(args.sim, allow_random=False).name
     targets = target_profiles(args, layout, sim)
     work = [(t, p) for t, profiles in targets.items() for p in profiles]
     for_each(
         work,
         len(work),
         "plot-calibration",
-        lambda tp: calibration(layout, run_config, sim, tp[0], tp[1], bool(args.get("pdf")), args),
+        lambda tp: calibration(layout, run_config, sim, tp[0], tp[1], args.pdf, args),
     )
 
 
-def outputs_castro(args: StepOptions) -> list[Path]:
+def outputs_castro(args: PlotCastroOptions) -> list[Path]:
     """What :func:`run_castro` writes for these options."""
     layout, _, sim = output_area(args)
     return [layout.castro_plot(t, p) for t, p in target_profile_pairs(args, layout, sim)]
 
 
-def outputs_bands(args: StepOptions) -> list[Path]:
+def outputs_bands(args: PlotSEDSummaryBandsOptions) -> list[Path]:
     """What :func:`run_bands` writes for these options."""
     layout, _, sim = output_area(args)
     return [layout.bands_plot(t, p) for t, p in target_profile_pairs(args, layout, sim)]
 
 
-def outputs_calibration(args: StepOptions) -> list[Path]:
+def outputs_calibration(args: PlotCalibrationOptions) -> list[Path]:
     """What :func:`run_calibration` writes for these options: TS plots (null) or recovery plots."""
     layout, run_config, sim = output_area(args)
     seeds = study_seeds(run_config, str(sim), args)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pyfermijobs.config.master import MasterConfig, master_from_options
 from pyfermijobs.layout import Layout
-from pyfermijobs.options import StepOptions
 from pyfermijobs.preparation import prepare_analysis, write_preparation
+from pyfermijobs.steps.typed_options import PrepareTargetsOptions
 from pyfermijobs.yamlio import load_yaml
 
 
@@ -16,10 +16,10 @@ def prepare_targets(master: MasterConfig, outdir: Path | str = ".", overwrite: b
     return write_preparation(prepare_analysis(master), Path(outdir), overwrite)
 
 
-def run(args: StepOptions) -> None:
+def run(args: PrepareTargetsOptions) -> None:
     """CLI / API entry: ``args`` holds the options given (absolute paths)."""
     master = master_from_options(args)
-    layout = prepare_targets(master, args.outdir, bool(args.get("overwrite")))
+    layout = prepare_targets(master, args.outdir, bool(args.overwrite))
     targets = load_yaml(layout.target_list(), "target list")
     nprof = sum(len(p) for p in targets.values())
     studies = [*master.sims, *(["random"] if master.random else [])]

@@ -19,7 +19,6 @@ import numpy as np
 
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM, Layout
-from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import (
     for_each,
     layout_of,
@@ -28,6 +27,7 @@ from pyfermijobs.steps.common import (
     target_config_path,
     target_profiles,
 )
+from pyfermijobs.steps.typed_options import RandomDirGenOptions
 from pyfermijobs.yamlio import write_yaml
 
 SIGNIFICANT_TS = 25.0
@@ -95,20 +95,20 @@ def random_dir_gen_checked(
     }
 
 
-def run(args: StepOptions) -> None:
+def run(args: RandomDirGenOptions) -> None:
     """Draw each target's random directions on the configured grid (away from the target and
     catalog sources) and write their profile files, as fermipy.jobs' RandomDirGen."""
     from pyfermijobs.config.scenarios import load_rand_config
 
     layout = layout_of(args)
     run_config = read_run_config(layout)
-    if args.get("sim") not in (None, RANDOM_SIM):
+    if args.sim not in (None, RANDOM_SIM):
         raise InputError(
             "command line", "--sim", f"random-dir-gen works in the random-direction area: --sim {RANDOM_SIM}"
         )
     run_config.study(RANDOM_SIM)
     targets = target_profiles(args, layout, RANDOM_SIM)
-    rand_file = Path(args.rand_config) if args.get("rand_config") else layout.rand_config_copy()
+    rand_file = Path(args.rand_config) if args.rand_config else layout.rand_config_copy()
     cfg = load_rand_config(rand_file)
     for key in ("seed", "nsims"):
         if args.get(key) is not None:
@@ -125,7 +125,7 @@ def run(args: StepOptions) -> None:
     for_each(targets, len(targets), "random-dir-gen", lambda t: write_yaml(layout.skydirs_file(t), found[t]))
 
 
-def outputs(args: StepOptions) -> list[Path]:
+def outputs(args: RandomDirGenOptions) -> list[Path]:
     """What :func:`run` writes for these options: each target's directions file."""
     layout, _, sim = output_area(args)
     return [layout.skydirs_file(t) for t in target_profiles(args, layout, sim)]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyfermijobs.engines import BUILTIN, FERMIPY, Realizations, engine_for
+from pyfermijobs.engines import FERMIPY, Realizations, engine_for
+from pyfermijobs.engines.builtin import BuiltinEngine
 from pyfermijobs.errors import InputError
-from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import (
     for_each,
     layout_of,
@@ -24,16 +24,17 @@ from pyfermijobs.steps.common import (
     target_profile_pairs,
     target_profiles,
 )
+from pyfermijobs.steps.typed_options import SimulateROIOptions
 
 
-def run(args: StepOptions) -> None:
+def run(args: SimulateROIOptions) -> None:
     """Poisson realizations of each target's baseline for a study's seeds, null or with the
     scenario's injected source, refitted and measured (SED per profile, truth file); the same seed
     gives the same numbers however the seeds are chunked."""
     layout = layout_of(args)
     run_config = read_run_config(layout)
-    sim = args.sim
-    study = run_config.study(sim, allow_random=False)
+    study = run_config.study(args.sim, allow_random=False)
+    sim = study.name
     engine = engine_for(run_config, sim)
     targets = target_profiles(args, layout, sim)
     seeds = study.seeds(args.seed, args.nsims)
@@ -55,7 +56,7 @@ def run(args: StepOptions) -> None:
             if not path.exists():
                 raise InputError(path, None, "baseline ROI not found: run analyze-roi and copy-base-roi first")
         paths[target] = target_config_path(layout, target, sim, args, run_config)
-    if engine.name == BUILTIN:  # the scenario itself (spectrum known, inside the ROI) before any realization
+    if isinstance(engine, BuiltinEngine):  # the scenario itself (spectrum known, inside the ROI) before any realization
         for target in targets:
             engine.check_injection(layout, target, sim, prefix, sim_profiles[target])
 
@@ -66,7 +67,7 @@ def run(args: StepOptions) -> None:
     for_each(targets, len(targets), f"simulate-roi {sim} ({engine.name}, {len(seeds)} seeds each)", one_target)
 
 
-def outputs(args: StepOptions) -> list[Path]:
+def outputs(args: SimulateROIOptions) -> list[Path]:
     """What :func:`run` writes for these options: per target x profile x seed an SED and its truth."""
     layout, run_config, sim = output_area(args)
     pairs, seeds = target_profile_pairs(args, layout, sim), study_seeds(run_config, str(sim), args)

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
-from pyfermijobs.options import StepOptions
 from pyfermijobs.steps.common import layout_of, read_run_config, target_config_path
 from pyfermijobs.steps.dm_common import stage
+from pyfermijobs.steps.typed_options import SpecTableOptions
 
 
-def run(args: StepOptions) -> None:
+def run(args: SpecTableOptions) -> None:
     """Tabulate the DM spectra of every channel x mass over the SEDs' energy bins (one table per
     binning met: analysed targets' template, each external SED file's bins)."""
     from pyfermijobs.darkmatter.spectra import binning_key, same_bins, spec_table
@@ -32,7 +32,7 @@ def run(args: StepOptions) -> None:
         from pyfermijobs.config.analysis import load_template, target_direction
         from pyfermijobs.datasets.geom import ROIGeom
 
-        target = args.get("target") or analysed[0]
+        target = args.target or analysed[0]
         path = target_config_path(layout, target, None, args, run_config)
         template = load_template(path)
         geom = ROIGeom.from_config(template, *target_direction(template, path), str(path))
@@ -46,10 +46,10 @@ def run(args: StepOptions) -> None:
     if not analysed:  # the first binning read is also the table under the default name
         binnings[None] = next(iter(binnings.values()))
     for key, (emin, emax) in binnings.items():
-        table = spec_table(list(dm.spec.channels), list(dm.spec.masses), emin, emax)
+        table = spec_table(list(dm.spec.channels), np.asarray(dm.spec.masses), emin, emax)
         write_spec_table(layout.spec_table_file(key), table, {"TTYPE": run_config.ttype})
 
 
-def outputs(args: StepOptions) -> list[Path]:
+def outputs(args: SpecTableOptions) -> list[Path]:
     """What :func:`run` writes: the spectra table."""
     return [layout_of(args).spec_table_file()]

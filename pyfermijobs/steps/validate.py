@@ -16,8 +16,8 @@ from typing import Any
 from pyfermijobs.config.master import master_from_options
 from pyfermijobs.config.run import BUILTIN, RunConfig
 from pyfermijobs.errors import InputError
-from pyfermijobs.options import StepOptions
 from pyfermijobs.preparation import check_outdir, prepare_analysis
+from pyfermijobs.steps.typed_options import ValidateOptions
 
 #: A container reference that names a registry host ("host.domain/...", "host:port/...").
 _REGISTRY = re.compile(r"^[^/]+[.:][^/]*/")
@@ -90,20 +90,20 @@ def matches_note(template: dict[str, Any], file: Path, targets: dict[str, dict[s
     )
 
 
-def run(args: StepOptions) -> None:
+def run(args: ValidateOptions) -> None:
     """With ``--outdir``, also refuse a folder holding another configuration's results."""
     master = master_from_options(args)
     plan = validate(master)
-    if args.get("outdir"):
-        check_outdir(plan, Path(args.outdir), bool(args.get("overwrite")))
+    if args.outdir:
+        check_outdir(plan, Path(args.outdir), bool(args.overwrite))
     where = ""
     run_config = RunConfig.from_doc(plan.run_config, master.source or Path("command line"))
     if run_config.uses_fermipy:
         from pyfermijobs.config.analysis import load_template
         from pyfermijobs.engines.fermipy.inputs import check_fermipy_template
 
-        engine = args.get("container_engine")
-        origin = check_fermitools(master, engine, args.get("fermitools_container"))
+        engine = args.container_engine
+        origin = check_fermitools(master, engine, args.fermitools_container)
         check_fermipy_template(load_template(master.config_template), master.config_template, check_files=not engine)
         where = f"; fermipy steps use Fermitools from {origin}"
     binning = ""
