@@ -14,7 +14,8 @@ include { pipelineInitialisation } from './subworkflows/local/utils_pyfermijobs_
 workflow {
     // before any task: every parameter against nextflow_schema.json, then the master configuration
     // (`pfj validate` on this machine); either stops the run
-    PYFERMIJOBS(pipelineInitialisation())
+    def start = pipelineInitialisation()
+    PYFERMIJOBS(start.master, start.inputs)
     // every task's versions.yml, gathered as nf-core does
     PYFERMIJOBS.out.versions
         .map { f -> f.text.trim() + '\n' }

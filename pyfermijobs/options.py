@@ -108,6 +108,13 @@ OPTIONS: dict[str, Option] = {
     "pdf": Option("bool", False, "also write plots as PDF"),
     "container_engine": Option("str", None, "container engine the pipeline's tasks run in (docker, singularity)"),
     "fermitools_container": Option("str", None, "image the fermipy steps run in, with a container engine"),
+    "inputs_file": Option(
+        "str",
+        None,
+        "write the files the master names inside its folder here, one relative path per line "
+        "(what the pipeline stages for prepare-targets)",
+        path=True,
+    ),
     "allow_missing": Option("bool", False, "collect the realizations present; record the missing seeds"),
     "dag": Option("str", None, "the pipeline's DAG file, relative to --outdir: the report links it"),
     # --- the dark-matter stage (dmpipe's flags) ---

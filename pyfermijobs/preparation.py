@@ -28,6 +28,7 @@ from pyfermijobs.config.template import data_settings, with_absolute_data_paths
 from pyfermijobs.errors import InputError, closest
 from pyfermijobs.io.sed_fits import sed_identity, write_sed
 from pyfermijobs.layout import RANDOM_SIM, Layout, profile_name
+from pyfermijobs.named_inputs import note
 from pyfermijobs.preflight import check_target_data, check_template
 from pyfermijobs.yamlio import dump_yaml, load_yaml, write_yaml
 
@@ -303,7 +304,7 @@ def sed_sources(master: MasterConfig, targets: dict[str, Target]) -> dict[str, t
             path = path if path.is_absolute() else master.base / path
             if not path.is_file():
                 raise InputError(origin, key, f"SED file {path} not found (target {name}, version {version})")
-            chosen.add((str(path.resolve()), str(info.get("sed_row") or name)))
+            chosen.add((str(note(path).resolve()), str(info.get("sed_row") or name)))
             read += 1
         if not chosen:
             continue

@@ -15,6 +15,7 @@ import yaml
 
 from pyfermijobs.atomic import atomic_write
 from pyfermijobs.errors import InputError
+from pyfermijobs.named_inputs import note
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -44,7 +45,7 @@ def load_yaml(path: str | Path, what: str = "file") -> Any:
     ``what`` says what the file is for ("roster", "alias dictionary") so that a missing
     file's message tells the user which setting pointed at it.
     """
-    path = Path(path)
+    path = note(Path(path))
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

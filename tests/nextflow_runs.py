@@ -30,10 +30,15 @@ def require_nextflow() -> None:
         pytest.fail("no Nextflow: run `make nextflow` (installs it from Maven Central)")
 
 
-def nextflow_env(home: Path) -> dict[str, str]:
-    """This interpreter's pfj first on PATH, a private NXF_HOME, offline, plain logs, a quick JVM."""
+def nextflow_env(home: Path, with_pfj: bool = True) -> dict[str, str]:
+    """This interpreter's pfj first on PATH (``with_pfj=False``: off PATH, as on a machine with
+    Nextflow and a container engine only), a private NXF_HOME, offline, plain logs, a quick JVM."""
     env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
+    venv = Path(sys.executable).parent
+    if with_pfj:
+        env["PATH"] = f"{venv}:{env.get('PATH', '')}"
+    else:
+        env["PATH"] = ":".join(p for p in env.get("PATH", "").split(":") if p and Path(p).resolve() != venv.resolve())
     env["NXF_HOME"] = str(home)
     env["NXF_OFFLINE"] = "true"
     env["NXF_ANSI_LOG"] = "false"
@@ -44,14 +49,19 @@ def nextflow_env(home: Path) -> dict[str, str]:
 
 
 def nextflow(
-    launch: Path, *args: str, profile: str = "test", check: bool = True, timeout: int = 900
+    launch: Path, *args: str, profile: str = "test", check: bool = True, timeout: int = 900, with_pfj: bool = True
 ) -> subprocess.CompletedProcess:
     """``nextflow run`` of this repository in ``launch`` (its own work/ and .nextflow/), results in
     ``launch/results``; with ``check`` a non-zero exit fails the test with the log's tail."""
     launch.mkdir(parents=True, exist_ok=True)
     cmd = [NEXTFLOW, "run", str(REPO), "-profile", profile, "--outdir", str(launch / "results"), *args]
     proc = subprocess.run(
-        cmd, cwd=launch, env=nextflow_env(launch / ".nxf-home"), capture_output=True, text=True, timeout=timeout
+        cmd,
+        cwd=launch,
+        env=nextflow_env(launch / ".nxf-home", with_pfj),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"nextflow failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")

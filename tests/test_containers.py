@@ -60,9 +60,12 @@ def test_pipeline_runs_every_task_in_the_image(docker_results: Path) -> None:
 
 @pytest.mark.skipif(not PODMAN_IMAGE, reason="no image in podman's store: run through `make test`")
 def test_podman_profile_runs_every_task_in_the_image(tmp_path: Path, docker_results: Path) -> None:
-    """-profile tiny,podman: rootful podman (runc, cgroupfs, containers/podman/containers.conf's ulimits)."""
+    """-profile tiny,podman: rootful podman (runc, cgroupfs, containers/podman/containers.conf's ulimits),
+    launched where pyfermijobs is not installed: the master is checked in the image, its whole folder staged."""
     launch = tmp_path / "podman"
-    nextflow(launch, "--container", PODMAN_IMAGE, profile="tiny,podman")
+    proc = nextflow(launch, "--container", PODMAN_IMAGE, profile="tiny,podman", with_pfj=False)
+    assert "master configuration not checked on this machine" in proc.stdout
+    assert "with the master's whole folder" in proc.stdout
     results = launch / "results"
     rows = trace_rows(results)
     assert rows and all(r["status"] == "COMPLETED" for r in rows)

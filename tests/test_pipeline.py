@@ -10,7 +10,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -235,6 +234,21 @@ def test_outdir_of_another_configuration_is_refused(tmp_path: Path) -> None:
     nextflow(launch, "--master", str(master), "-stub-run", "--overwrite", profile="tiny")
 
 
+def test_prepare_targets_stages_the_files_the_master_names(tmp_path: Path) -> None:
+    """Only the files the master names reach PREPARE_TARGETS (a cloud executor uploads what is staged),
+    at their places relative to the master, not the rest of its folder."""
+    master = tiny_copy(tmp_path)
+    (master.parent / "scratch").mkdir()
+    (master.parent / "scratch/photons.fits").write_bytes(b"\0" * 4096)
+    (master.parent / "notes.yaml").write_text("unrelated: true\n")
+    launch = master.parent  # the outdir inside the master's folder, as when a user runs where the master is
+    nextflow(launch, "--master", str(master), "-stub-run", profile="tiny")
+    (task,) = [s.parent for s in launch.glob("work/*/*/.command.sh") if "prepare-targets" in s.read_text()]
+    staged = sorted(str(p.relative_to(task / "config_dir")) for p in (task / "config_dir").rglob("*") if p.is_file())
+    assert staged == ["config/config_tiny.yaml", "config/sim_null.yaml", "master.yaml", "roster.yaml", "targets.yaml"]
+    assert all((task / "config_dir" / s).resolve() == master.parent / s for s in staged), "the originals, linked"
+
+
 def test_bad_master_fails_before_any_task(tmp_path: Path) -> None:
     master = tmp_path / "master.yaml"
     master.write_text("ttype: dSphs\nrosters: [pair]\nsim_defaults: {nsim: 3}\n")
@@ -247,9 +261,7 @@ def test_bad_master_fails_before_any_task(tmp_path: Path) -> None:
 def test_run_that_cannot_run_pfj_fails_before_any_task(tmp_path: Path) -> None:
     """Without pyfermijobs importable and no container profile nothing could run: the run must
     stop with a non-zero status and say how to provide it, never report success (regression)."""
-    venv = Path(sys.executable).parent.resolve()
-    env = nextflow_env(tmp_path / ".nxf-home")
-    env["PATH"] = ":".join(p for p in os.environ["PATH"].split(":") if p and Path(p).resolve() != venv)
+    env = nextflow_env(tmp_path / ".nxf-home", with_pfj=False)
     probe = subprocess.run(
         ["python3", "-c", "import pyfermijobs"], env=env, cwd=tmp_path, capture_output=True, check=False
     )

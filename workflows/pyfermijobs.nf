@@ -12,9 +12,11 @@ include { DARK_MATTER       } from '../subworkflows/local/dark_matter/main'
 workflow PYFERMIJOBS {
     take:
     master    // path of the master configuration
+    inputs    // the files it names below its folder, relative to it (['.']: the whole folder)
 
     main:
-    PREPARE_TARGETS(master.parent, master)
+    def named = inputs.collect { rel -> rel == '.' ? master.parent : master.parent.resolve(rel) }
+    PREPARE_TARGETS(Channel.value([inputs, named]), master)
     prepared = PREPARE_TARGETS.out.tree
     plan     = PREPARE_TARGETS.out.plan.map { f -> new JsonSlurper().parse(f) }
 

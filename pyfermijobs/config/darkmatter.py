@@ -19,6 +19,7 @@ import numpy as np
 
 from pyfermijobs.config.fields import Field, at_least, check_section, non_empty, positive
 from pyfermijobs.errors import InputError
+from pyfermijobs.named_inputs import note
 from pyfermijobs.yamlio import load_yaml
 
 MASS_FIELDS = {
@@ -174,4 +175,4 @@ class DarkMatter:
         if self.reference_limits is None:
             return None
         path = Path(self.reference_limits.replace("{channel}", channel))
-        return path if path.is_file() else None
+        return note(path) if path.is_file() else None

@@ -29,6 +29,7 @@ from pyfermijobs.config.fields import (
 from pyfermijobs.config.rosters import looks_like_path
 from pyfermijobs.errors import InputError
 from pyfermijobs.layout import RANDOM_SIM
+from pyfermijobs.named_inputs import note
 from pyfermijobs.yamlio import load_yaml
 
 BACKENDS = ("builtin", "fermipy")
@@ -261,7 +262,7 @@ def resolve_input(value: str, base: Path, file: str | Path, key: str, must_exist
             candidates.append(base / path.name)
     for candidate in candidates:
         if candidate.exists():
-            return candidate.resolve()
+            return note(candidate.resolve())
     if not must_exist:
         return candidates[0].resolve()
     tried = " or ".join(str(c) for c in candidates)

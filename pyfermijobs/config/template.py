@@ -17,6 +17,7 @@ import numpy as np
 
 from pyfermijobs.config.fields import Field, at_least, check_section, positive
 from pyfermijobs.errors import InputError
+from pyfermijobs.named_inputs import note
 
 BUILTIN_FIELDS = {
     "free_radius": Field(
@@ -229,4 +230,4 @@ def resolve_data_path(value: Any, base: Path, file: str | Path, key: str) -> Pat
     path = path if path.is_absolute() else base / path
     if not path.is_file():
         raise InputError(file, key, f"file not found: {path}")
-    return path.resolve()
+    return note(path.resolve())

@@ -318,7 +318,7 @@ STEPS: dict[str, Step] = {
             "validate",
             "Validate",
             "pyfermijobs.steps.validate",
-            (*_CONFIGURE, "outdir", "overwrite", "container_engine", "fermitools_container"),
+            (*_CONFIGURE, "outdir", "overwrite", "container_engine", "fermitools_container", "inputs_file"),
             "Check a configuration as prepare-targets would, and where the engines will run; write nothing.",
             "(none in fermipy)",
             overrides=_TEMPLATE,

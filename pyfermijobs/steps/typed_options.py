@@ -611,6 +611,9 @@ class ValidateOptions(StepOptions):
     container_engine: str | None
     #: image the fermipy steps run in, with a container engine
     fermitools_container: str | None
+    #: write the files the master names inside its folder here, one relative path per line (what the
+    #: pipeline stages for prepare-targets)
+    inputs_file: str | None
 
 
 class PlanOptions(StepOptions):

@@ -13,9 +13,11 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from pyfermijobs.atomic import atomic_write
 from pyfermijobs.config.master import master_from_options
 from pyfermijobs.config.run import BUILTIN, RunConfig
 from pyfermijobs.errors import InputError
+from pyfermijobs.named_inputs import inside, recording
 from pyfermijobs.preparation import check_outdir, prepare_analysis
 from pyfermijobs.steps.typed_options import ValidateOptions
 
@@ -90,10 +92,23 @@ def matches_note(template: dict[str, Any], file: Path, targets: dict[str, dict[s
     )
 
 
+def write_inputs(path: Path, named: set[Path], folder: Path, outdir: Path | None) -> None:
+    """The files PrepareTargets reads below the master's folder, relative to it, one per line;
+    nothing from the output folder (a previous run's record is not an input)."""
+    if outdir is not None:
+        named = {p for p in named if not p.is_relative_to(outdir.resolve())}
+    with atomic_write(path) as out:
+        out.writelines(f"{name}\n" for name in inside(named, folder))
+
+
 def run(args: ValidateOptions) -> None:
-    """With ``--outdir``, also refuse a folder holding another configuration's results."""
-    master = master_from_options(args)
-    plan = validate(master)
+    """With ``--outdir``, also refuse a folder holding another configuration's results; with
+    ``--inputs_file``, list the files the master names inside its folder (the pipeline stages them)."""
+    with recording() as named:
+        master = master_from_options(args)
+        plan = validate(master)
+    if args.inputs_file:
+        write_inputs(Path(args.inputs_file), named, master.base, Path(args.outdir) if args.outdir else None)
     if args.outdir:
         check_outdir(plan, Path(args.outdir), bool(args.overwrite))
     where = ""

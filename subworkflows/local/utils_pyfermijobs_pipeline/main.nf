@@ -119,7 +119,9 @@ def validateParameters(schemaPath = "${projectDir}/nextflow_schema.json") {
     }
 }
 
-// Check --master, --outdir and the whole master configuration before anything runs; returns the master file.
+// Check --master, --outdir and the whole master configuration before anything runs. Returns the master
+// file and the files it names below its folder, relative to it (['.']: the whole folder, when the check
+// could not run on this machine).
 def validateMaster() {
     if (!params.master) {
         error "pyfermijobs: --master is required (a master configuration YAML; see README)"
@@ -136,8 +138,12 @@ def validateMaster() {
     // there; inside containers PREPARE_TARGETS, the first task, checks the configuration again.
     def outdir = file(params.outdir).toString()
     // the fermipy steps run in params.fermitools_container under a container engine, else on this machine
+    // and the files the master names below its folder: PREPARE_TARGETS stages those, not the whole folder
+    def listing = File.createTempFile('pfj-inputs-', '.txt')
+    listing.deleteOnExit()
     def command = ["${projectDir}/bin/pfj", 'validate', '--master', master.toString(), '--outdir', outdir,
-                   '--container_engine', workflow.containerEngine ?: '', '--fermitools_container', params.fermitools_container ?: '']
+                   '--container_engine', workflow.containerEngine ?: '', '--fermitools_container', params.fermitools_container ?: '',
+                   '--inputs_file', listing.toString()]
     // the tasks see $PFJ_LAT_DATA (env scope); the check on this machine must see it too
     def environment = System.getenv().collect { k, v -> "${k}=${v}" } + (params.lat_data ? ["PFJ_LAT_DATA=${params.lat_data}"] : [])
     def check = (params.overwrite ? command + ['--overwrite'] : command).execute(environment, null)
@@ -156,12 +162,13 @@ def validateMaster() {
                   "(-profile docker, singularity or apptainer)"
         }
         log.info "pyfermijobs: master configuration not checked on this machine (${why}); " +
-                 "PREPARE_TARGETS checks it in the ${workflow.containerEngine} image"
+                 "PREPARE_TARGETS checks it in the ${workflow.containerEngine} image, with the master's whole folder"
+        return [master: master, inputs: ['.']]
     }
-    return master
+    return [master: master, inputs: listing.readLines().findAll { it }]
 }
 
-// Both checks, in order; the master file for the pipeline.
+// Both checks, in order; the master file and its inputs for the pipeline.
 def pipelineInitialisation() {
     validateParameters("${projectDir}/nextflow_schema.json")
     return validateMaster()
