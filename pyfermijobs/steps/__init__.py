@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pyfermijobs.options import CONFIG_TEMPLATE, OPTIONS, STUDY_FLAGS, Option, StepOptions
+from pyfermijobs.steps.typed_options import BY_STEP
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,6 @@ class Step:
                 str(Path(r).expanduser().resolve()) if r.endswith((".yaml", ".yml")) or "/" in r else r
                 for r in args["rosters"]
             ]
-        from pyfermijobs.steps.typed_options import BY_STEP
-
         return BY_STEP[self.name](self.name, args, {name: self.option(name).kind for name in self.options})
 
 
@@ -319,7 +318,8 @@ STEPS: dict[str, Step] = {
             "Validate",
             "pyfermijobs.steps.validate",
             (*_CONFIGURE, "outdir", "overwrite", "container_engine", "fermitools_container", "inputs_file"),
-            "Check a configuration as prepare-targets would, and where the engines will run; write nothing.",
+            "Check a configuration as prepare-targets would, and where the engines will run; write nothing "
+            "(--inputs_file: the list of files the master names).",
             "(none in fermipy)",
             overrides=_TEMPLATE,
         ),

@@ -33,6 +33,7 @@ TargetPlotOptions = PlotDMOptions | PlotLimitsOptions
 ControlPlotOptions = PlotControlLimitsOptions | PlotControlMLEsOptions
 #: the plots per roster
 RosterPlotOptions = PlotStackedDMOptions | PlotStackedLimitsOptions | ControlPlotOptions | PlotFinalLimitsOptions
+#: any of the seven dark-matter plot steps
 DMPlotOptions = TargetPlotOptions | RosterPlotOptions
 
 SECTION = {None: "data_plotting", RANDOM_SIM: "rand_plotting"}

@@ -1,4 +1,5 @@
-"""Validate: every check PrepareTargets makes, and what the chosen engines can run; no writes.
+"""Validate: every check PrepareTargets makes, and what the chosen engines can run; no writes but
+the list of the files the master names (``--inputs_file``), which the pipeline stages.
 
 The pipeline calls it on the launching machine before any task starts, so a bad
 configuration, or a fermipy backend without Fermitools where its tasks would run, fails fast
