@@ -53,13 +53,13 @@ def run(args: CollectLimitsOptions) -> None:
     layout = layout_of(args)
     run_config = read_run_config(layout)
     chosen = priors(args, stage(run_config))
-    sim = args.sim
-    if not sim:
+    if not args.sim:
         raise InputError("command line", "--sim", "required: the control study whose limits are collected")
-    keys = list(study_seeds(run_config, sim, args))
+    study = run_config.study(args.sim)
+    sim = study.name
+    keys = list(study.seeds(args.seed, args.nsims))
     first, last = keys[0], keys[-1]
     truth = injected_dm(layout, sim)
-    study = run_config.study(sim)
     if args.roster is None:  # per target (dmpipe's collect-limits), beside the stacked ones
         for target, profiles in study.profiles.items():
             for profile in profiles:

@@ -93,11 +93,9 @@ def matches_note(template: dict[str, Any], file: Path, targets: dict[str, dict[s
     )
 
 
-def write_inputs(path: Path, named: set[Path], folder: Path, outdir: Path | None) -> None:
-    """The files PrepareTargets reads below the master's folder, relative to it, one per line;
-    nothing from the output folder (a previous run's record is not an input)."""
-    if outdir is not None:
-        named = {p for p in named if not p.is_relative_to(outdir.resolve())}
+def write_inputs(path: Path, named: set[Path], folder: Path) -> None:
+    """The files PrepareTargets reads below the master's folder, relative to it, one per line (the
+    output folder is checked outside the recording: a previous run's record is not an input)."""
     with atomic_write(path) as out:
         out.writelines(f"{name}\n" for name in inside(named, folder))
 
@@ -108,8 +106,6 @@ def run(args: ValidateOptions) -> None:
     with recording() as named:
         master = master_from_options(args)
         plan = validate(master)
-    if args.inputs_file:
-        write_inputs(Path(args.inputs_file), named, master.base, Path(args.outdir) if args.outdir else None)
     if args.outdir:
         check_outdir(plan, Path(args.outdir), bool(args.overwrite))
     where = ""
@@ -131,6 +127,8 @@ def run(args: ValidateOptions) -> None:
         binning = "; " + ROIGeom.binning_note(template, master.config_template)
         if run_config.backend == "builtin":
             binning += matches_note(template, master.config_template, run_config.analysed_targets)
+    if args.inputs_file:  # written once every check has passed
+        write_inputs(Path(args.inputs_file), named, master.base)
     external = len(run_config.targets) - len(run_config.analysed_targets)
     print(
         f"valid: {len(run_config.targets)} targets"
